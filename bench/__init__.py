@@ -1,0 +1,1 @@
+"""Benchmarks behind `mestring bench`: one module per benchmark, found by name."""

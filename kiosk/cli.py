@@ -1,0 +1,72 @@
+"""The `mestring` command line: the composition root that builds settings and engines.
+
+Each area registers its own subcommands (``register(subparsers)``) so the parts stay apart:
+the kiosk here, the central server and sync in ``sync.cli``, benchmarks in ``bench.cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from models.config import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+class UserError(Exception):
+    """A problem the operator can fix; printed as one clear line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mestring",
+        description="Mestringscenteret Syddjurs: front-desk kiosk, sync and central server.",
+    )
+    parser.add_argument("--home", help="data directory (default: $MESTRING_HOME or ~/.mestring)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from bench import cli as bench_cli
+    from kiosk import commands_cli
+    from sync import cli as sync_cli
+
+    commands_cli.register(sub)
+    sync_cli.register(sub)
+    bench_cli.register(sub)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if getattr(args, "home", None):
+        overrides["home"] = args.home
+    return Settings(**overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not args.verbose:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args, settings_from(args))
+    except UserError as err:
+        print(f"mestring: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

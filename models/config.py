@@ -1,0 +1,46 @@
+"""Settings: one object loaded in the composition root and passed down (env prefix MESTRING_)."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    return Path.home() / ".mestring"
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Environment variables use the ``MESTRING_`` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="MESTRING_", extra="ignore")
+
+    home: Path = Field(default_factory=default_home)
+    db_url: str = ""  # central database; default: SQLite in home
+    kiosk_db_url: str = ""  # kiosk database; default: SQLite in home
+    server_url: str = ""  # central server the kiosk syncs with
+    language: str = "da"
+    idle_lock_seconds: int = 120
+    lockout_failures: int = 5
+    lockout_minutes: int = 5
+    undo_minutes: int = 5
+    clear_after_checkin_seconds: float = 4.0
+    sync_interval_seconds: int = 300
+    max_offline_days: int = 60  # tombstones are kept this long; older cursors get 410
+    event_retention_days: int = 30  # kiosk events kept this long after central confirmed
+    audit_retention_days: int = 183
+    max_clock_skew_seconds: int = 300
+
+    def central_db_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.home / 'central.db'}"
+
+    def kiosk_database_url(self) -> str:
+        return self.kiosk_db_url or f"sqlite:///{self.home / 'kiosk.db'}"
+
+    @property
+    def credential_path(self) -> Path:
+        return self.home / "device.credential"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self.home

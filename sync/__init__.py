@@ -1,0 +1,1 @@
+"""Sync between kiosks and the central server: clock, protocol, client and server."""
