@@ -25,8 +25,13 @@ def run(quick: bool) -> dict[str, Any]:
             init_state(session, device_id=new_id(), site_id="hornslet")
         samples: list[float] = []
         for i in range(commits + 20):
-            event = CheckIn(id=new_id(), action="check_in", citizen_id=new_id(),
-                            offer_id="aaben-raadgivning", method="name")
+            event = CheckIn(
+                id=new_id(),
+                action="check_in",
+                citizen_id=new_id(),
+                offer_id="aaben-raadgivning",
+                method="name",
+            )
             started = time.perf_counter()
             with write_session(engine) as session:
                 record(session, [event], now=utcnow())
@@ -35,7 +40,10 @@ def run(quick: bool) -> dict[str, Any]:
         engine.dispose()
     figures = summary_ms(samples)
     return {
-        "metrics": {"commit_p99_ms": figures["p99_ms"], "commit_p50_ms": figures["p50_ms"],
-                    "commit_max_ms": figures["max_ms"]},
+        "metrics": {
+            "commit_p99_ms": figures["p99_ms"],
+            "commit_p50_ms": figures["p50_ms"],
+            "commit_max_ms": figures["max_ms"],
+        },
         "sizes": {"commits": commits, "journal_mode": "wal", "synchronous": "full"},
     }

@@ -82,8 +82,11 @@ def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
     available = discover()
     unknown = [n for n in names if n not in available]
     if unknown:
-        print(f"mestring bench: unknown benchmark(s): {', '.join(unknown)}; "
-              f"known: {', '.join(available)}", file=sys.stderr)
+        print(
+            f"mestring bench: unknown benchmark(s): {', '.join(unknown)}; "
+            f"known: {', '.join(available)}",
+            file=sys.stderr,
+        )
         return 2
     env = environment()
     RESULTS_DIR.mkdir(exist_ok=True)
@@ -99,8 +102,12 @@ def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
         record = {
             "bench": name,
             "metrics": result["metrics"],
-            "environment": {**env, "quick": quick, "sizes": result.get("sizes", {}),
-                            "wall_s": round(time.perf_counter() - started, 3)},
+            "environment": {
+                **env,
+                "quick": quick,
+                "sizes": result.get("sizes", {}),
+                "wall_s": round(time.perf_counter() - started, 3),
+            },
         }
         line = json.dumps(record, ensure_ascii=False)
         (RESULTS_DIR / f"{name}.json").write_text(line + "\n", encoding="utf-8")

@@ -26,7 +26,9 @@ def load_state(session: Session) -> SyncState:
     return state
 
 
-def init_state(session: Session, *, device_id: str, site_id: str, server_url: str = "") -> SyncState:
+def init_state(
+    session: Session, *, device_id: str, site_id: str, server_url: str = ""
+) -> SyncState:
     """Create or update the kiosk's single sync-state row."""
     state = session.get(SyncState, 1) or SyncState(id=1)
     state.device_id = device_id
@@ -48,7 +50,9 @@ def row_payload(row: SQLModel) -> str:
     return json.dumps(row.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
 
-def record(session: Session, rows: Iterable[SQLModel], *, now: datetime, kind: str | None = None) -> list[int]:
+def record(
+    session: Session, rows: Iterable[SQLModel], *, now: datetime, kind: str | None = None
+) -> list[int]:
     """Add ``rows`` with their outbox entries to ``session``'s transaction.
 
     Events get the device, site, ``created_at`` and a fresh HLC stamp unless already set.
@@ -71,8 +75,8 @@ def record(session: Session, rows: Iterable[SQLModel], *, now: datetime, kind: s
         session.add(
             Outbox(
                 seq=seq,
-                kind=kind or str(getattr(row, "__tablename__")),
-                row_id=str(getattr(row, "id")),
+                kind=kind or str(row.__tablename__),
+                row_id=str(row.id),
                 payload=row_payload(row),
                 created_at=now,
             )

@@ -1,6 +1,6 @@
 """Developer tool: autogenerate the next revision of a tree from the models.
 
-    python -m models.migrations.autogen kiosk "what changed" 0003
+python -m models.migrations.autogen kiosk "what changed" 0003
 """
 
 import sys

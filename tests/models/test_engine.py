@@ -28,8 +28,15 @@ def test_creating_an_engine_creates_no_file(tmp_path: Path) -> None:
 
 def test_foreign_keys_are_enforced(fresh_db) -> None:
     with pytest.raises(IntegrityError), write_session(fresh_db) as session:
-        session.add(Enrolment(id="e", group_id="nope", citizen_id="nope", site_id="nope",
-                              starts_on=__import__("datetime").date(2026, 1, 1)))
+        session.add(
+            Enrolment(
+                id="e",
+                group_id="nope",
+                citizen_id="nope",
+                site_id="nope",
+                starts_on=__import__("datetime").date(2026, 1, 1),
+            )
+        )
 
 
 def test_failed_write_session_leaves_nothing_behind(fresh_db) -> None:

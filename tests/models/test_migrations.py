@@ -42,19 +42,35 @@ def test_migrations_match_the_models(tmp_path: Path, kind: str) -> None:
 def _seed_at_first_revision(engine) -> None:
     now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC).isoformat(sep=" ")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO site (id, name, place, is_base) VALUES "
-                          "('hornslet', 'Hornslet', 'Alpedalen', 0)"))
-        conn.execute(text("INSERT INTO offer (id, name_da, name_en, kind, legal_basis, identity, "
-                          "wants_checkout, sort_order, active) VALUES ('aaben-raadgivning', "
-                          "'Åben rådgivning', 'Open counselling', 'walkin', 'SEL §10/§12', "
-                          "'anonymous', 0, 1, 1)"))
-        conn.execute(text("INSERT INTO citizen (id, display_name, birth_year, reference, "
-                          "card_token, provisional) VALUES ('c1', 'Søren Ærø Åberg', 1971, "
-                          "'R-1', 'CARD1', 0)"))
-        conn.execute(text(
-            "INSERT INTO check_in (id, site_id, device_id, hlc, created_at, action, citizen_id, "
-            "offer_id, method) VALUES ('e1', 'hornslet', 'd1', '000001764000000000-000000-d1', "
-            f"'{now}', 'check_in', 'c1', 'aaben-raadgivning', 'name')"))
+        conn.execute(
+            text(
+                "INSERT INTO site (id, name, place, is_base) VALUES "
+                "('hornslet', 'Hornslet', 'Alpedalen', 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO offer (id, name_da, name_en, kind, legal_basis, identity, "
+                "wants_checkout, sort_order, active) VALUES ('aaben-raadgivning', "
+                "'Åben rådgivning', 'Open counselling', 'walkin', 'SEL §10/§12', "
+                "'anonymous', 0, 1, 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO citizen (id, display_name, birth_year, reference, "
+                "card_token, provisional) VALUES ('c1', 'Søren Ærø Åberg', 1971, "
+                "'R-1', 'CARD1', 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO check_in (id, site_id, device_id, hlc, created_at, action, "
+                "citizen_id, "
+                "offer_id, method) VALUES ('e1', 'hornslet', 'd1', '000001764000000000-000000-d1', "
+                f"'{now}', 'check_in', 'c1', 'aaben-raadgivning', 'name')"
+            )
+        )
 
 
 @pytest.mark.parametrize("kind", KINDS)

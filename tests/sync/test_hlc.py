@@ -35,7 +35,9 @@ def test_packed_stamps_sort_like_stamps(values: list[int]) -> None:
 
 
 @given(st.integers(0, 10**13), st.integers(0, 10**13), st.integers(0, 1000))
-def test_observe_then_now_is_after_the_remote_stamp(local: int, remote_ms: int, counter: int) -> None:
+def test_observe_then_now_is_after_the_remote_stamp(
+    local: int, remote_ms: int, counter: int
+) -> None:
     clock = HybridClock("a", wall=lambda: local, max_drift_ms=10**14)
     remote = Stamp(remote_ms, counter, "b")
     clock.observe(remote)

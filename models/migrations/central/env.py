@@ -21,7 +21,9 @@ def include_object(obj, name, type_, reflected, compare_to):  # noqa: ARG001
 
 
 def run_migrations() -> None:
-    engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = config.attributes.get("engine") or make_engine(
+        config.get_main_option("sqlalchemy.url")
+    )
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -1,0 +1,183 @@
+"""Central write path for reference data: every change lands in the per-site change feed.
+
+Call ``publish`` in the same transaction as the reference rows it describes. Feed sequence
+numbers come from ``FeedCounter`` under its row lock, held until commit, so the order in
+which transactions commit is the order of their sequence numbers (cursor order).
+
+Citizens are replicated by scope: a citizen is in a site's scope while they have an active
+enrolment, course or upcoming/recent appointment there, or checked in there recently.
+``refresh_scope`` recomputes that, publishes the citizen to sites they enter (before any row
+that refers to them) and an ``evict`` to sites they leave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, col, select
+
+from models import (
+    Appointment,
+    ChangeFeed,
+    CheckIn,
+    Citizen,
+    Course,
+    Enrolment,
+    FeedCounter,
+    Offer,
+    Site,
+    SiteOffer,
+    SiteScope,
+    Staff,
+    StaffSiteRole,
+    Topic,
+)
+
+#: How long a visit (or a past appointment) keeps a citizen in a site's scope.
+VISIT_SCOPE_DAYS = 30
+UPSERT, DELETE, EVICT = "upsert", "delete", "evict"
+
+
+def next_feed_seqs(session: Session, count: int) -> range:
+    """Reserve ``count`` feed sequence numbers; the counter's row lock is held until commit."""
+    counter = session.get(FeedCounter, 1)
+    if counter is None:
+        session.add(FeedCounter(id=1, value=0))
+        session.flush()
+    result = session.execute(
+        update(FeedCounter)
+        .where(col(FeedCounter.id) == 1)
+        .values(value=FeedCounter.value + count)  # type: ignore[operator]
+        .returning(FeedCounter.value)  # type: ignore[arg-type]
+    )
+    end = int(result.scalar_one())
+    return range(end - count + 1, end + 1)
+
+
+def row_key(row: SQLModel) -> str:
+    """The feed's id for a row: its primary key, composite keys joined with '|'."""
+    mapper = row.__mapper__
+    return "|".join(str(getattr(row, c.key)) for c in mapper.primary_key)
+
+
+def all_site_ids(session: Session) -> list[str]:
+    return list(session.exec(select(Site.id)).all())
+
+
+def sites_for_row(session: Session, row: SQLModel) -> set[str]:
+    """The sites whose kiosks hold ``row``."""
+    if isinstance(row, Site | Offer | Topic):
+        return set(all_site_ids(session))
+    if isinstance(row, SiteOffer | StaffSiteRole):
+        return {row.site_id}
+    if isinstance(row, Staff):
+        roles = session.exec(select(StaffSiteRole.site_id).where(StaffSiteRole.staff_id == row.id))
+        return set(roles.all())
+    if isinstance(row, Citizen):
+        scopes = session.exec(select(SiteScope.site_id).where(SiteScope.citizen_id == row.id))
+        return set(scopes.all())
+    site_id = getattr(row, "site_id", None)
+    if site_id is None:
+        raise ValueError(f"no site rule for {type(row).__name__}")
+    return {str(site_id)}
+
+
+def append(
+    session: Session, entries: Iterable[tuple[str, str, str, str]], *, now: datetime
+) -> None:
+    """Append feed entries ``(site_id, table_name, row_id, op)`` in the given order."""
+    entries = list(entries)
+    if not entries:
+        return
+    for seq, (site_id, table, row_id, op) in zip(
+        next_feed_seqs(session, len(entries)), entries, strict=True
+    ):
+        session.add(
+            ChangeFeed(
+                seq=seq, site_id=site_id, table_name=table, row_id=row_id, op=op, changed_at=now
+            )
+        )
+
+
+def publish(
+    session: Session,
+    rows: Iterable[SQLModel],
+    *,
+    now: datetime,
+    op: str = UPSERT,
+    sites: set[str] | None = None,
+) -> None:
+    """Record that ``rows`` were upserted (or deleted) for every site that holds them.
+
+    For rows that refer to a citizen, the citizen's scope is refreshed: before an upsert,
+    so a site that newly holds the row receives the citizen first; after a delete, so the
+    row's tombstone precedes the citizen's evict. Pass ``sites`` to record a delete
+    for the sites that held a row before it changed (a row moved between sites).
+    """
+    for row in rows:
+        if op == UPSERT:
+            session.add(row)
+        citizen_id = getattr(row, "citizen_id", None)
+        refers_to_citizen = citizen_id is not None and not isinstance(row, CheckIn)
+        if refers_to_citizen and op == UPSERT:
+            session.flush()
+            refresh_scope(session, str(citizen_id), now=now)
+        targets = sites if sites is not None else sites_for_row(session, row)
+        table = str(row.__tablename__)
+        append(session, [(site, table, row_key(row), op) for site in sorted(targets)], now=now)
+        if refers_to_citizen and op != UPSERT:
+            # The row goes first, then the citizen may leave the site's scope.
+            session.flush()
+            refresh_scope(session, str(citizen_id), now=now)
+
+
+def wanted_sites(session: Session, citizen_id: str, *, now: datetime) -> set[str]:
+    """The sites whose scope ``citizen_id`` belongs to right now."""
+    today = now.date()
+    recent = now - timedelta(days=VISIT_SCOPE_DAYS)
+    wanted: set[str] = set()
+    enrolments = select(Enrolment.site_id).where(
+        Enrolment.citizen_id == citizen_id,
+        (col(Enrolment.ends_on).is_(None)) | (col(Enrolment.ends_on) >= today),
+    )
+    courses = select(Course.site_id).where(
+        Course.citizen_id == citizen_id,
+        (col(Course.ends_on).is_(None)) | (col(Course.ends_on) >= today),
+    )
+    appointments = select(Appointment.site_id).where(
+        Appointment.citizen_id == citizen_id, col(Appointment.starts_at) >= recent
+    )
+    visits = select(CheckIn.site_id).where(
+        CheckIn.citizen_id == citizen_id, col(CheckIn.created_at) >= recent
+    )
+    for query in (enrolments, courses, appointments, visits):
+        wanted.update(session.exec(query).all())
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is not None and citizen.provisional and citizen.created_site_id:
+        wanted.add(citizen.created_site_id)  # a guest stays where they were added until merged
+    return wanted
+
+
+def refresh_scope(session: Session, citizen_id: str, *, now: datetime) -> tuple[set[str], set[str]]:
+    """Bring ``SiteScope`` for one citizen up to date; returns (entered, left) site ids.
+
+    Entering a site publishes the citizen row there (the site's other rows for the citizen
+    are published by their own writes); leaving publishes an ``evict``.
+    """
+    current = {
+        s.site_id: s
+        for s in session.exec(select(SiteScope).where(SiteScope.citizen_id == citizen_id)).all()
+    }
+    wanted = wanted_sites(session, citizen_id, now=now)
+    entered, left = wanted - current.keys(), current.keys() - wanted
+    for site in sorted(entered):
+        session.add(SiteScope(site_id=site, citizen_id=citizen_id, since=now))
+    for site in sorted(left):
+        session.delete(current[site])
+    session.flush()
+    entries = [(site, "citizen", citizen_id, UPSERT) for site in sorted(entered)]
+    entries += [(site, "citizen", citizen_id, EVICT) for site in sorted(left)]
+    append(session, entries, now=now)
+    return entered, left
