@@ -1,0 +1,1 @@
+"""Kiosk services: the app's use cases over the local database. No Textual imports here."""

@@ -1,0 +1,36 @@
+"""Audit trail: every read, search (with its text), change, export and delete (SPEC §6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from models import AuditEntry
+from models.ids import new_id
+from sync.outbox import record
+
+
+def audit(
+    session: Session,
+    *,
+    action: str,
+    now: datetime,
+    staff_id: str | None = None,
+    citizen_id: str | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Add an audit entry (and its outbox entry) to ``session``'s transaction.
+
+    Call it in the same ``write_session`` as the change it describes, so the change and its
+    audit entry commit together or not at all.
+    """
+    entry = AuditEntry(
+        id=new_id(),
+        staff_id=staff_id,
+        citizen_id=citizen_id,
+        action=action,
+        detail=detail[:400],
+    )
+    record(session, [entry], now=now)
+    return entry
