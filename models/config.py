@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     event_retention_days: int = 30  # kiosk events kept this long after central confirmed
     audit_retention_days: int = 183
     max_clock_skew_seconds: int = 300
+    sync_retries: int = 6  # attempts per request before a sync session gives up
+    sync_retry_base_seconds: float = 0.25  # backoff base; waits are U(0, base·2^n), capped
 
     def central_db_url(self) -> str:
         return self.db_url or f"sqlite:///{self.home / 'central.db'}"

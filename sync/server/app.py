@@ -1,6 +1,5 @@
 """FastAPI app factory for the central server; no engine or state at module level."""
 
-
 import json
 import logging
 import threading

@@ -55,7 +55,9 @@ async def test_the_first_sync_brings_the_site_rows_and_its_citizens(world: World
 
 async def test_a_hornslet_kiosk_never_receives_ebeltoft_rows(world: World):
     hornslet_citizen, _ = world.add_group_with_citizen("hornslet", citizen_name="Hanne")
-    ebeltoft_citizen, ebeltoft_sessions = world.add_group_with_citizen("ebeltoft", citizen_name="Eb")
+    ebeltoft_citizen, ebeltoft_sessions = world.add_group_with_citizen(
+        "ebeltoft", citizen_name="Eb"
+    )
     kiosk = world.kiosk("hornslet")
     await sync(kiosk, FROZEN_NOW)
     with read_session(kiosk.engine) as session:
@@ -181,9 +183,7 @@ async def test_a_kiosk_request_decides_the_session_state_and_comes_back(world: W
 
 async def test_a_provisional_guest_is_accepted_and_scoped_to_the_kiosks_site(world: World):
     kiosk = world.kiosk("hornslet")
-    guest = Citizen(
-        id=new_id(), display_name="Gæst", provisional=True, created_site_id="hornslet"
-    )
+    guest = Citizen(id=new_id(), display_name="Gæst", provisional=True, created_site_id="hornslet")
     with write_session(kiosk.engine) as session:
         record(session, [guest], now=FROZEN_NOW)
     check_in(kiosk, guest.id, FROZEN_NOW)
