@@ -110,9 +110,10 @@ def create_app(
     db = engine if engine is not None else make_engine(settings.central_db_url())
     clock = SharedClock("central", max_drift_ms=settings.max_clock_skew_seconds * 1000)
 
+    feed.ensure_epoch(db)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        feed.ensure_epoch(db)
         yield
         if owned:
             db.dispose()

@@ -148,7 +148,8 @@ def snapshot_page(
     columns = pk_columns(table)
     with read_session(engine) as session:
         # Read the feed position first: every change after it will be pulled again.
-        cursor = feed_head(session, identity.site_id)
+        counter = session.get(FeedCounter, 1)
+        cursor = counter.value if counter else 0
         epoch = meta_value(session, EPOCH_KEY)
         query = site_rows(table_name, identity.site_id).order_by(*columns).limit(limit + 1)
         if after is not None:
