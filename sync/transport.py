@@ -4,6 +4,7 @@ exponential backoff and full jitter for transient failures (never waiting for a 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,8 @@ from sync.protocol import (
 )
 
 TRANSIENT_STATUS = {429, 502, 503, 504}
+# httpx logs every request at INFO; a sync session makes hundreds. Our progress says enough.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class SyncError(Exception):
