@@ -203,3 +203,9 @@ def create_app(
         return feed.integrity_summary(db, who)
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For ``uvicorn --factory sync.server.app:create_app_from_env`` (settings from the
+    ``MESTRING_*`` environment); run ``mestring central init`` first to migrate."""
+    return create_app(Settings())
