@@ -40,6 +40,12 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+#: Called at each named kiosk commit boundary; fault-injection tests raise from it.
+CrashHook = Callable[[str], None]
+
+
+def _no_crash(_point: str) -> None:
+    return None
 
 
 @dataclass
@@ -72,9 +78,14 @@ def session_lock(path: Path | None) -> Iterator[None]:
 
 class _Session:
     def __init__(
-        self, engine: Engine, client: SyncClient, now: Clock, progress: ProgressFn | None
+        self,
+        engine: Engine,
+        client: SyncClient,
+        now: Clock,
+        progress: ProgressFn | None,
+        crash: CrashHook = _no_crash,
     ) -> None:
-        self.engine, self.client, self.now = engine, client, now
+        self.engine, self.client, self.now, self.crash = engine, client, now, crash
         self.progress = progress or (lambda _p: None)
         self.report = SyncReport()
 
@@ -101,9 +112,11 @@ class _Session:
                 # local copies again; central de-duplicates them by id.
                 await asyncio.to_thread(requeue_from, self.engine, gap.expected_seq, now=self.now())
                 continue
+            self.crash("kiosk.push.answered")  # central committed; the ack is not yet local
             await asyncio.to_thread(
                 acknowledge, self.engine, result.acked_through, result.rejections, now=self.now()
             )
+            self.crash("kiosk.push.acknowledged")
             self.report.pushed += len(batch.mutations)
             self.report.rejected += sum(1 for r in result.rejections if r.seq >= batch.first_seq)
             self.progress(Progress("push", self.report.pushed))
@@ -122,7 +135,9 @@ class _Session:
         while True:
             cursor, epoch = self.cursor_and_epoch()
             page = await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
+            self.crash("kiosk.pull.received")
             await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
+            self.crash("kiosk.pull.applied")
             self.report.pulled += len(page.changes)
             self.progress(Progress("pull", self.report.pulled))
             if not page.more:
@@ -151,7 +166,9 @@ class _Session:
 
     async def full_resync(self) -> None:
         snapshot, cursor, epoch = await self.download(list(REFERENCE))
+        self.crash("kiosk.resync.downloaded")
         await asyncio.to_thread(swap_in_tables, self.engine, snapshot, cursor=cursor, epoch=epoch)
+        self.crash("kiosk.resync.swapped")
         self.report.full_resync = True
 
     async def verify(self) -> list[str]:
@@ -182,12 +199,13 @@ async def run_sync_session(
     progress: ProgressFn | None = None,
     lock_path: Path | None = None,
     max_clock_skew_s: int = 300,
+    crash: CrashHook = _no_crash,
 ) -> SyncReport:
     """Push, pull, verify; raises ``SyncError`` (with an operator message) unless fully synced.
 
     The outcome (last good sync or last error) is recorded in the kiosk database.
     """
-    session = _Session(engine, client, now, progress)
+    session = _Session(engine, client, now, progress, crash)
     try:
         with session_lock(lock_path):
             for _round in range(3):
