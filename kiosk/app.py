@@ -79,16 +79,28 @@ class KioskApp(App[None]):
         self.push_screen(HomeScreen())
         interval = self.services.settings.sync_interval_seconds
         if interval > 0 and self.services.sync.credential() is not None:
-            self.set_interval(interval, lambda: self.run_sync(background=True))
+            self.set_interval(interval, self._background_sync)
 
     def action_sync_now(self) -> None:
         """Sync with central now (also runs on its own every few minutes)."""
+        if self._syncing():
+            self.notify(t("sync.running"))
+            return
         self.notify(t("sync.running"))
         self.run_sync(background=False)
 
-    @work(exclusive=True, group="sync")
+    def _background_sync(self) -> None:
+        if not self._syncing():
+            self.run_sync(background=True)
+
+    def _syncing(self) -> bool:
+        return any(w.group == "sync" and not w.is_finished for w in self.workers)
+
+    @work(group="sync")
     async def run_sync(self, *, background: bool) -> None:
-        """One sync session; the database work inside runs in threads, the UI stays live."""
+        """One sync session; its database work runs in threads, so the UI stays live.
+
+        Never started twice at once (a session is not cancelled half-way by another)."""
         outcome = await self.services.sync.sync_now(background=background)
         if outcome.ok:
             if not background or outcome.pulled or outcome.pushed:
