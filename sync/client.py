@@ -17,6 +17,7 @@ from models.db import read_session
 from models.ids import now_ms
 from models.timeutil import Clock, utcnow
 from sync.apply import apply_page, swap_in_tables
+from sync.crashpoints import crash_point, declare
 from sync.local import acknowledge, local_summary, next_batch, record_outcome
 from sync.outbox import load_state
 from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE
@@ -40,12 +41,13 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
-#: Called at each named kiosk commit boundary; fault-injection tests raise from it.
-CrashHook = Callable[[str], None]
 
-
-def _no_crash(_point: str) -> None:
-    return None
+PUSH_ANSWERED = declare("kiosk.push.answered", "central committed a batch; outbox not yet trimmed")
+PUSH_ACKNOWLEDGED = declare("kiosk.push.acknowledged", "acknowledged outbox entries deleted")
+PULL_RECEIVED = declare("kiosk.pull.received", "a page arrived; not yet applied")
+PULL_APPLIED = declare("kiosk.pull.applied", "a page, its cursor and clock committed")
+RESYNC_DOWNLOADED = declare("kiosk.resync.downloaded", "snapshot in memory; not yet swapped")
+RESYNC_SWAPPED = declare("kiosk.resync.swapped", "snapshot swapped in with its cursor")
 
 
 @dataclass
@@ -83,9 +85,8 @@ class _Session:
         client: SyncClient,
         now: Clock,
         progress: ProgressFn | None,
-        crash: CrashHook = _no_crash,
     ) -> None:
-        self.engine, self.client, self.now, self.crash = engine, client, now, crash
+        self.engine, self.client, self.now = engine, client, now
         self.progress = progress or (lambda _p: None)
         self.report = SyncReport()
 
@@ -112,11 +113,11 @@ class _Session:
                 # local copies again; central de-duplicates them by id.
                 await asyncio.to_thread(requeue_from, self.engine, gap.expected_seq, now=self.now())
                 continue
-            self.crash("kiosk.push.answered")  # central committed; the ack is not yet local
+            crash_point(PUSH_ANSWERED)  # central committed; the ack is not yet local
             await asyncio.to_thread(
                 acknowledge, self.engine, result.acked_through, result.rejections, now=self.now()
             )
-            self.crash("kiosk.push.acknowledged")
+            crash_point(PUSH_ACKNOWLEDGED)
             self.report.pushed += len(batch.mutations)
             self.report.rejected += sum(1 for r in result.rejections if r.seq >= batch.first_seq)
             self.progress(Progress("push", self.report.pushed))
@@ -135,9 +136,9 @@ class _Session:
         while True:
             cursor, epoch = self.cursor_and_epoch()
             page = await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
-            self.crash("kiosk.pull.received")
+            crash_point(PULL_RECEIVED)
             await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
-            self.crash("kiosk.pull.applied")
+            crash_point(PULL_APPLIED)
             self.report.pulled += len(page.changes)
             self.progress(Progress("pull", self.report.pulled))
             if not page.more:
@@ -166,9 +167,9 @@ class _Session:
 
     async def full_resync(self) -> None:
         snapshot, cursor, epoch = await self.download(list(REFERENCE))
-        self.crash("kiosk.resync.downloaded")
+        crash_point(RESYNC_DOWNLOADED)
         await asyncio.to_thread(swap_in_tables, self.engine, snapshot, cursor=cursor, epoch=epoch)
-        self.crash("kiosk.resync.swapped")
+        crash_point(RESYNC_SWAPPED)
         self.report.full_resync = True
 
     async def verify(self) -> list[str]:
@@ -199,13 +200,12 @@ async def run_sync_session(
     progress: ProgressFn | None = None,
     lock_path: Path | None = None,
     max_clock_skew_s: int = 300,
-    crash: CrashHook = _no_crash,
 ) -> SyncReport:
     """Push, pull, verify; raises ``SyncError`` (with an operator message) unless fully synced.
 
     The outcome (last good sync or last error) is recorded in the kiosk database.
     """
-    session = _Session(engine, client, now, progress, crash)
+    session = _Session(engine, client, now, progress)
     try:
         with session_lock(lock_path):
             for _round in range(3):

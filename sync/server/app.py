@@ -35,7 +35,7 @@ from sync.protocol import (
 from sync.rows import REFERENCE
 from sync.server import auth, feed
 from sync.server.limits import BodySizeLimit
-from sync.server.push import CrashHook, GapError, apply_push
+from sync.server.push import GapError, apply_push
 
 log = logging.getLogger("mestring.server")
 
@@ -103,7 +103,6 @@ def create_app(
     *,
     engine: Engine | None = None,
     now: Clock = utcnow,
-    crash: CrashHook | None = None,
 ) -> FastAPI:
     """The central server's app; ``engine`` defaults to ``settings.central_db_url()``."""
     owned = engine is None
@@ -162,7 +161,7 @@ def create_app(
 
     @app.post("/v1/sync/push", response_model=PushResult)
     def push(body: PushBatch, who: Device) -> PushResult:
-        result = apply_push(db, who, body, now=now(), clock=clock, crash=crash or (lambda _p: None))
+        result = apply_push(db, who, body, now=now(), clock=clock)
         log_event(
             "push",
             device=who.device_id,

@@ -9,11 +9,10 @@ from sqlmodel import func, select
 
 from models import CheckIn, Device, Outbox
 from models.db import read_session, write_session
-from models.timeutil import frozen_clock
 from sync.client import run_sync_session
-from sync.server import create_app
+from sync.crashpoints import InjectedCrash, armed
 from sync.server.feed import rotate_epoch
-from sync.transport import RetryPolicy, SyncClient, SyncError
+from sync.transport import RetryPolicy, SyncClient
 from tests.conftest import FROZEN_NOW
 from tests.sync.world import World, check_in, no_sleep, sync
 
@@ -21,7 +20,7 @@ from tests.sync.world import World, check_in, no_sleep, sync
 class FlakyTransport(httpx.AsyncBaseTransport):
     """Wraps the app's transport; ``plan`` says what happens to each matching request:
     "drop" = the server handles it but the answer is lost; "refuse" = never reaches it;
-    "503" = the server answers busy."""
+    "503" = the server answers busy; "truncate" = the answer arrives cut in half."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport, path: str, plan: list[str]) -> None:
         self.inner, self.path, self.plan = inner, path, list(plan)
@@ -40,6 +39,9 @@ class FlakyTransport(httpx.AsyncBaseTransport):
         if fault == "drop":
             await response.aread()
             raise httpx.ReadTimeout("response lost", request=request)
+        if fault == "truncate":
+            body = await response.aread()
+            return httpx.Response(response.status_code, content=body[: len(body) // 2])
         return response
 
 
@@ -48,7 +50,9 @@ def count_check_ins(world: World) -> int:
         return int(session.exec(select(func.count()).select_from(CheckIn)).one())
 
 
-@pytest.mark.parametrize("plan", [["drop"], ["refuse", "503"], ["drop", "drop"]])
+@pytest.mark.parametrize(
+    "plan", [["drop"], ["refuse", "503"], ["drop", "drop"], ["truncate"], ["truncate", "drop"]]
+)
 async def test_a_push_survives_lost_answers_and_transient_errors_without_duplicates(
     world: World, plan: list[str]
 ):
@@ -67,10 +71,6 @@ async def test_a_push_survives_lost_answers_and_transient_errors_without_duplica
         assert session.exec(select(func.count()).select_from(Outbox)).one() == 0
 
 
-class Crash(Exception):
-    pass
-
-
 @pytest.mark.parametrize(
     "point",
     ["kiosk.push.answered", "kiosk.push.acknowledged", "kiosk.pull.received", "kiosk.pull.applied"],
@@ -81,13 +81,8 @@ async def test_a_kiosk_crash_at_any_commit_boundary_loses_and_duplicates_nothing
     citizen_id, _ = world.add_group_with_citizen("hornslet")
     kiosk = world.kiosk("hornslet")
     ids = {check_in(kiosk, citizen_id, FROZEN_NOW) for _ in range(2)}
-
-    def crash(at: str) -> None:
-        if at == point:
-            raise Crash(at)
-
-    with pytest.raises(Crash):
-        await run_sync_session(kiosk.engine, kiosk.client, crash=crash, max_clock_skew_s=10**9)
+    with armed(point), pytest.raises(InjectedCrash):
+        await run_sync_session(kiosk.engine, kiosk.client, max_clock_skew_s=10**9)
     await sync(kiosk, FROZEN_NOW)  # the next session, after the restart
     with read_session(world.central) as session:
         stored = set(session.exec(select(CheckIn.id)).all())
@@ -117,20 +112,10 @@ async def test_a_server_crash_before_commit_rolls_the_whole_batch_back(world: Wo
     citizen_id, _ = world.add_group_with_citizen("hornslet")
     kiosk = world.kiosk("hornslet")
     ids = {check_in(kiosk, citizen_id, FROZEN_NOW) for _ in range(3)}
-    armed = [True]
-
-    def crash(at: str) -> None:
-        if at == point and armed[0]:
-            armed[0] = False
-            raise Crash(at)
-
-    app = create_app(
-        world.settings, engine=world.central, now=frozen_clock(FROZEN_NOW), crash=crash
-    )
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    kiosk.client = SyncClient(world.base_url, kiosk.token, transport=transport)
-    with pytest.raises(SyncError):
+    with armed(point, all_threads=True), pytest.raises(BaseException) as crashed:
         await sync(kiosk, FROZEN_NOW)
+    # The server task dies; the ASGI stack may wrap the crash in an exception group.
+    assert crashed.errisinstance(InjectedCrash) or crashed.group_contains(InjectedCrash, depth=None)
     assert count_check_ins(world) == 0
     with read_session(world.central) as session:
         assert session.get(Device, kiosk.device_id).last_seq == 0
