@@ -107,7 +107,11 @@ def create_app(
     """The central server's app; ``engine`` defaults to ``settings.central_db_url()``."""
     owned = engine is None
     db = engine if engine is not None else make_engine(settings.central_db_url())
-    clock = SharedClock("central", max_drift_ms=settings.max_clock_skew_seconds * 1000)
+    clock = SharedClock(
+        "central",
+        wall=lambda: int(now().timestamp() * 1000),
+        max_drift_ms=settings.max_clock_skew_seconds * 1000,
+    )
 
     feed.ensure_epoch(db)
 
