@@ -20,7 +20,7 @@ from sync.apply import apply_page, swap_in_tables
 from sync.crashpoints import crash_point, declare
 from sync.local import acknowledge, local_summary, next_batch, record_outcome
 from sync.outbox import load_state
-from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE
+from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE, PullPage
 from sync.requeue import requeue_from
 from sync.rows import REFERENCE, WireRow
 from sync.transport import (
@@ -133,16 +133,28 @@ class _Session:
         raise SyncError("the server keeps asking for a resync; try again later")
 
     async def _pull_pages(self) -> None:
-        while True:
-            cursor, epoch = self.cursor_and_epoch()
-            page = await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
-            crash_point(PULL_RECEIVED)
-            await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
-            crash_point(PULL_APPLIED)
-            self.report.pulled += len(page.changes)
-            self.progress(Progress("pull", self.report.pulled))
-            if not page.more:
-                return
+        """Pull until up to date. The next page is requested as soon as a page arrives, so
+        the server builds it while this one is applied; pages still apply strictly in order,
+        each with its cursor in one transaction."""
+        cursor, epoch = self.cursor_and_epoch()
+        fetch = asyncio.ensure_future(self._fetch(cursor, epoch))
+        try:
+            while True:
+                page = await fetch
+                crash_point(PULL_RECEIVED)
+                if page.more:
+                    fetch = asyncio.ensure_future(self._fetch(page.cursor, page.epoch))
+                await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
+                crash_point(PULL_APPLIED)
+                self.report.pulled += len(page.changes)
+                self.progress(Progress("pull", self.report.pulled))
+                if not page.more:
+                    return
+        finally:
+            fetch.cancel()  # a prefetched page not applied is simply asked for again
+
+    async def _fetch(self, cursor: int, epoch: str) -> PullPage:
+        return await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
 
     async def download(self, tables: list[str]) -> tuple[dict[str, list[WireRow]], int, str]:
         """Every row of ``tables`` the site holds; the cursor is the oldest page's."""
