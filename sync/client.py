@@ -18,7 +18,13 @@ from models.ids import now_ms
 from models.timeutil import Clock, utcnow
 from sync.apply import apply_page, swap_in_tables
 from sync.crashpoints import crash_point, declare
-from sync.local import acknowledge, local_summary, next_batch, record_outcome
+from sync.local import (
+    acknowledge,
+    local_summary,
+    next_batch,
+    purge_confirmed_events,
+    record_outcome,
+)
 from sync.outbox import load_state
 from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE, PullPage
 from sync.requeue import requeue_from
@@ -212,10 +218,12 @@ async def run_sync_session(
     progress: ProgressFn | None = None,
     lock_path: Path | None = None,
     max_clock_skew_s: int = 300,
+    keep_events_days: int | None = None,
 ) -> SyncReport:
     """Push, pull, verify; raises ``SyncError`` (with an operator message) unless fully synced.
 
-    The outcome (last good sync or last error) is recorded in the kiosk database.
+    The outcome (last good sync or last error) is recorded in the kiosk database. With
+    ``keep_events_days``, confirmed local events older than that are then purged.
     """
     session = _Session(engine, client, now, progress)
     try:
@@ -236,6 +244,10 @@ async def run_sync_session(
         raise
     session.report.clock_offset_ms = client.clock_offset_ms or 0
     await asyncio.to_thread(record_outcome, engine, ok=True, error="", now=now())
+    if keep_events_days is not None:
+        await asyncio.to_thread(
+            purge_confirmed_events, engine, now=now(), keep_days=keep_events_days
+        )
     session.progress(Progress("done", session.report.pushed))
     return session.report
 
