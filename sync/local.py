@@ -18,6 +18,16 @@ from sync.protocol import Mutation, PushBatch, RejectionInfo, TableSummary
 from sync.rows import EVENTS, REFERENCE, encode, table_digest
 
 
+#: Event tables whose confirmed rows leave the kiosk after the retention window.
+PURGED_EVENTS = (
+    "check_in",
+    "anonymous_contact",
+    "queue_ticket",
+    "queue_ticket_event",
+    "audit_entry",
+)
+
+
 @dataclass(frozen=True)
 class LocalStatus:
     """What the sync status screen and the home badge show."""
@@ -115,11 +125,13 @@ def local_summary(engine: Engine) -> dict[str, TableSummary]:
 
 def purge_confirmed_events(engine: Engine, *, now: datetime, keep_days: int) -> int:
     """Delete local events older than ``keep_days`` that central has confirmed (no outbox
-    entry left for them); satellites keep only a short window (SPEC §6)."""
+    entry left for them); satellites keep only a short window (SPEC §6). Attendance marks
+    and session requests stay: a group's "5 of 7" needs the whole course."""
     horizon = now - timedelta(days=keep_days)
     removed = 0
     with write_session(engine) as session:
-        for name, table in EVENTS.items():
+        for name in PURGED_EVENTS:
+            table = EVENTS[name]
             pending = select(col(Outbox.row_id)).where(col(Outbox.kind) == name)
             result = session.execute(
                 delete(table).where(table.c.created_at < horizon, table.c.id.not_in(pending))
