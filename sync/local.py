@@ -17,7 +17,6 @@ from sync.outbox import load_state
 from sync.protocol import Mutation, PushBatch, RejectionInfo, TableSummary
 from sync.rows import EVENTS, REFERENCE, encode, table_digest
 
-
 #: Event tables whose confirmed rows leave the kiosk after the retention window.
 PURGED_EVENTS = (
     "check_in",
