@@ -44,9 +44,12 @@ def _read_until(fd: int, marker: bytes, seen: bytearray, deadline: float) -> Non
         ready, _, _ = select.select([fd], [], [], remaining)
         if ready:
             try:
-                seen += os.read(fd, 65536)
-            except OSError as err:  # the child closed the terminal
-                raise RuntimeError(f"kiosk exited early: {bytes(seen[-400:])!r}") from err
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                chunk = b""
+            if not chunk:
+                raise RuntimeError(f"kiosk exited early: {bytes(seen[-400:])!r}")
+            seen += chunk
 
 
 def one_start(command: list[str]) -> float:
