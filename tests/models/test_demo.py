@@ -195,3 +195,21 @@ def test_readme_lists_every_demo_login_with_its_pin() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for initials, pin in staff_pins().items():
         assert re.search(rf"^\| {initials} \|.*\| {pin} \|$", readme, re.M), initials
+
+
+def test_readme_logins_cover_the_hornslet_roles_the_features_need(demo: DemoData) -> None:
+    roles = {(r.staff_id, r.site_id, r.role) for r in demo.staff_roles}
+    front, leader = demo.staff_by_initials("MH"), demo.staff_by_initials("JK")
+    counsellor, admin = demo.staff_by_initials("LP"), demo.staff_by_initials("AB")
+    assert (front.id, "hornslet", "front_desk") in roles
+    assert all((admin.id, site, "admin") in roles for site in SITE_IDS)
+    todays = [
+        g
+        for g in demo.groups
+        for s in demo.sessions
+        if s.group_id == g.id and s.site_id == "hornslet" and local_today(s.starts_at) == TODAY
+    ]
+    assert any(g.leader_staff_id == leader.id for g in todays)
+    assert any(
+        c.counsellor_staff_id == counsellor.id and c.site_id == "hornslet" for c in demo.courses
+    )
