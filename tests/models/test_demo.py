@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from models import ChangeFeed, Citizen, GroupSession, Staff, SyncState
 from models.db import read_session, write_session
-from models.demo import DemoData, build_demo, demo_names, staff_pins
+from models.demo import DemoData, build_demo, citizen_records, demo_names, staff_pins
 from models.demo_catalogue import SITE_IDS
 from models.timeutil import local_today
 from sync.demo_seed import seed_central, seed_kiosk, site_share
@@ -213,3 +213,11 @@ def test_readme_logins_cover_the_hornslet_roles_the_features_need(demo: DemoData
     assert any(
         c.counsellor_staff_id == counsellor.id and c.site_id == "hornslet" for c in demo.courses
     )
+
+
+def test_citizen_records_equal_the_demo_citizens(demo: DemoData) -> None:
+    records = citizen_records(len(demo.citizens), today=TODAY)
+    assert records == [
+        c.model_dump(exclude={"merged_into", "created_site_id", "updated_at"})
+        for c in demo.citizens
+    ]
