@@ -10,7 +10,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from kiosk.services.audit import audit
-from kiosk.services.danish_sort import danish_sort_key
 from kiosk.services.mark_merge import ATTENDED_MARKS, CurrentMarks, MarkFact, current_marks
 from kiosk.services.privacy import display_title
 from kiosk.services.staff import StaffMember
@@ -19,6 +18,7 @@ from models.db import read_session, write_session
 from models.events import CheckInAction
 from models.people import Role
 from models.schedule import SessionStatus
+from models.text import danish_sort_key
 from models.timeutil import LOCAL_TZ, local_day_bounds, local_today
 from sync.outbox import load_state
 

@@ -12,12 +12,12 @@ from sqlmodel import Session, col, select
 
 from kiosk.services.attendance import require_role, site_of_kiosk
 from kiosk.services.audit import audit
-from kiosk.services.danish_sort import danish_sort_key
 from kiosk.services.staff import StaffMember
 from models import Appointment, CheckIn, Citizen, Course, Offer
 from models.db import write_session
 from models.events import CheckInAction
 from models.people import Role
+from models.text import danish_sort_key
 from models.timeutil import local_day_bounds, local_today
 
 #: Weeks before the planned end from which a course is flagged (week 10 of 12).

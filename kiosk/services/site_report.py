@@ -20,13 +20,13 @@ from kiosk.services.attendance import (
 )
 from kiosk.services.audit import audit
 from kiosk.services.courses import arrivals, check_in_rows
-from kiosk.services.danish_sort import danish_sort_key
 from kiosk.services.mark_merge import ATTENDED_MARKS, CurrentMarks
 from kiosk.services.staff import StaffMember
 from models import Appointment, Course, Enrolment, Group, GroupSession
 from models.db import write_session
 from models.people import Role
 from models.schedule import SessionStatus
+from models.text import danish_sort_key
 from models.timeutil import local_day_bounds, local_today
 
 
