@@ -1,0 +1,185 @@
+"""Pilot flows on the sessions and roster screens: keys, modals, refusals, database effects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import select
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import DataTable, Input
+
+from kiosk.screens.roster import RosterScreen
+from kiosk.screens.sessions import SessionsScreen
+from models import AttendanceMark, Citizen, GroupSession, SessionStateChange
+from models.db import read_session
+from models.timeutil import frozen_clock
+from tests.kiosk.attendance_world import DESK, LEADER, seed_group, seed_reference
+
+
+class Host(App[None]):
+    """Stands in for the kiosk app: shows one screen."""
+
+    def __init__(self, make_screen: Callable[[], Screen[None]]) -> None:
+        super().__init__()
+        self.make_screen = make_screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen())
+
+
+@pytest.fixture
+def world(fresh_db, frozen_now):
+    seed_reference(fresh_db)
+    return seed_group(fresh_db, frozen_now, participants=8, past_weeks=2)
+
+
+def roster_app(engine, world, now, staff=LEADER):
+    return Host(lambda: RosterScreen(engine=engine, session_id=world.today_session, staff=staff,
+                                     clock=frozen_clock(now)))  # fmt: skip
+
+
+async def settle(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def current_marks(engine, session_id):
+    with read_session(engine) as s:
+        rows = s.exec(select(AttendanceMark).where(AttendanceMark.session_id == session_id)).all()
+    latest = {}
+    for row in sorted(rows, key=lambda r: r.hlc):
+        latest[row.citizen_id] = row.mark
+    return latest
+
+
+def roster_order(app) -> list[str]:
+    screen = app.screen
+    table = screen.query_one(DataTable)
+    return [str(row.key.value) for row in table.ordered_rows]
+
+
+async def test_single_keys_mark_and_move_down_the_roster(fresh_db, frozen_now, world):
+    app = roster_app(fresh_db, world, frozen_now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        order = roster_order(app)
+        for key in ["m", "f", "a", "s", "t", "m", "m", "m"]:
+            await pilot.press(key)
+        await settle(pilot)
+        marks = current_marks(fresh_db, world.today_session)
+        assert [marks[c] for c in order] == [
+            "present",
+            "absent",
+            "excused",
+            "late",
+            "left_early",
+            "present",
+            "present",
+            "present",
+        ]
+        first = app.screen.entries[order[0]]
+        assert (first.attended, first.counted) == (1, 3)
+        await pilot.press("up", "up", "f")
+        await settle(pilot)
+        assert current_marks(fresh_db, world.today_session)[order[5]] == "absent"
+
+
+async def test_rest_absent_marks_only_the_unmarked(fresh_db, frozen_now, world):
+    app = roster_app(fresh_db, world, frozen_now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        order = roster_order(app)
+        await pilot.press("m", "a", "r")
+        await settle(pilot)
+        marks = current_marks(fresh_db, world.today_session)
+        assert [marks[c] for c in order] == ["present", "excused"] + ["absent"] * 6
+        assert all(e.mark for e in app.screen.entries.values())
+
+
+async def test_adding_a_guest_with_the_keyboard(fresh_db, frozen_now, world):
+    app = roster_app(fresh_db, world, frozen_now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # no name: refused, the dialog stays
+        await pilot.pause()
+        assert "navn" in str(app.screen.query_one("#dialog-error").render()).lower()
+        app.screen.query_one("#guest-name", Input).focus()
+        await pilot.press(*"Lone Gæst", "enter", *"1975", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        guests = [e for e in app.screen.entries.values() if e.guest]
+        assert [(g.display_name, g.birth_year, g.mark) for g in guests] == [
+            ("Lone Gæst", 1975, "present")
+        ]
+        with read_session(fresh_db) as s:
+            citizen = s.get(Citizen, guests[0].citizen_id)
+        assert citizen.provisional and citizen.created_site_id == "hornslet"
+
+
+async def test_cancel_with_a_reason_then_marks_are_refused(fresh_db, frozen_now, world):
+    app = roster_app(fresh_db, world, frozen_now)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"Leder syg", "enter")
+        await settle(pilot)
+        with read_session(fresh_db) as s:
+            gs = s.get(GroupSession, world.today_session)
+        assert (gs.status, gs.status_reason) == ("cancelled", "Leder syg")
+        await pilot.press("m")
+        await settle(pilot)
+        assert current_marks(fresh_db, world.today_session) == {}
+        assert app.screen.has_class("locked")
+
+
+async def test_close_then_refused_reopen_without_role_then_reopen_as_leader(
+    fresh_db, frozen_now, world
+):
+    desk_app = roster_app(fresh_db, world, frozen_now, staff=DESK)
+    async with desk_app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "l")
+        await settle(pilot)
+        await pilot.press("o")  # front desk may close but not reopen
+        await pilot.pause()
+        assert isinstance(desk_app.screen, RosterScreen)
+        await pilot.press("m")
+        await settle(pilot)
+    assert len(current_marks(fresh_db, world.today_session)) == 1
+    with read_session(fresh_db) as s:
+        assert s.get(GroupSession, world.today_session).closed
+    leader_app = roster_app(fresh_db, world, frozen_now)
+    async with leader_app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*"Glemte Ida", "enter")
+        await settle(pilot)
+        await pilot.press("down", "f")
+        await settle(pilot)
+    with read_session(fresh_db) as s:
+        assert not s.get(GroupSession, world.today_session).closed
+        states = [r.state for r in s.exec(select(SessionStateChange)).all()]
+    assert sorted(states) == ["closed", "held", "reopened"]
+    assert len(current_marks(fresh_db, world.today_session)) == 2
+
+
+async def test_sessions_screen_opens_the_roster_with_enter(fresh_db, frozen_now, world):
+    app = Host(
+        lambda: SessionsScreen(engine=fresh_db, staff=LEADER, clock=frozen_clock(frozen_now))
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert [s.id for s in app.screen.sessions] == [world.today_session]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.press("m", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        assert app.screen.sessions[0].marked == 1
