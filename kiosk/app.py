@@ -57,6 +57,13 @@ class KioskApp(App[None]):
             priority=True,
         ),
         # Features add their "open('<screen>')" bindings here.
+        Binding(
+            "f7",
+            "open('sessions')",
+            "attendance.sessions.open",
+            tooltip="attendance.sessions.open.tooltip",
+            id="attendance.sessions",
+        ),
     ]
 
     #: The UI language; screens watch it to redraw their texts.

@@ -1,6 +1,8 @@
 """Group attendance texts: sessions list, roster, marks, guests, session state, refusals."""
 
 DA = {
+    "attendance.sessions.open": "Fremmøde",
+    "attendance.sessions.open.tooltip": "Dagens gruppemøder: tag fremmøde",
     "attendance.sessions.title": "Dagens gruppemøder",
     "attendance.sessions.empty": "Ingen gruppemøder i dag på denne matrikel.",
     "attendance.sessions.col.time": "Tid",
@@ -45,7 +47,7 @@ DA = {
     "attendance.mark.excused.tooltip": "Markér den valgte med afbud",
     "attendance.mark.late.tooltip": "Markér den valgte som kommet for sent",
     "attendance.mark.left_early.tooltip": "Markér den valgte som gået tidligt",
-    "attendance.mark_rest": "Resten fravær",
+    "attendance.mark_rest": "Rest fravær",
     "attendance.mark_rest.tooltip": "Markér alle uden registrering som fraværende",
     "attendance.mark_rest.done": "{count} markeret fraværende",
     "attendance.guest": "Gæst",
@@ -93,6 +95,8 @@ DA = {
 }
 
 EN = {
+    "attendance.sessions.open": "Attendance",
+    "attendance.sessions.open.tooltip": "Today's group sessions: take attendance",
     "attendance.sessions.title": "Today's group sessions",
     "attendance.sessions.empty": "No group sessions today at this site.",
     "attendance.sessions.col.time": "Time",

@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from kiosk.i18n import t
+from kiosk.screens.base import KioskModal
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.attendance_marks import validate_guest
 from kiosk.services.session_state import clean_reason
@@ -25,7 +25,7 @@ class GuestInput:
     birth_year: int | None
 
 
-class GuestModal(ModalScreen[GuestInput | None]):
+class GuestModal(KioskModal[GuestInput | None]):
     """Name and optional birth year of a guest; Enter adds, Esc cancels."""
 
     CSS_PATH = "attendance_modals.tcss"
@@ -33,9 +33,9 @@ class GuestModal(ModalScreen[GuestInput | None]):
         Binding(
             "escape",
             "dismiss_modal",
-            t("attendance.modal.cancel"),
-            id="modal.cancel",
-            tooltip=t("attendance.back.tooltip"),
+            "attendance.modal.cancel",
+            id="attendance.modal.cancel",
+            tooltip="attendance.back.tooltip",
         ),
     ]
 
@@ -82,7 +82,7 @@ class GuestModal(ModalScreen[GuestInput | None]):
         self.dismiss(None)
 
 
-class ReasonModal(ModalScreen[str | None]):
+class ReasonModal(KioskModal[str | None]):
     """Ask for a reason (cancelling or reopening a session); Enter confirms, Esc cancels."""
 
     CSS_PATH = "attendance_modals.tcss"
@@ -90,15 +90,15 @@ class ReasonModal(ModalScreen[str | None]):
         Binding(
             "escape",
             "dismiss_modal",
-            t("attendance.modal.cancel"),
-            id="modal.cancel",
-            tooltip=t("attendance.back.tooltip"),
+            "attendance.modal.cancel",
+            id="attendance.modal.cancel",
+            tooltip="attendance.back.tooltip",
         ),
     ]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title_key: str) -> None:
         super().__init__()
-        self._title = title
+        self._title = t(title_key)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

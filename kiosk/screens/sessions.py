@@ -3,62 +3,63 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import long_date
-from kiosk.screens.roster import RosterScreen, status_text
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.roster import RosterScreen
+from kiosk.screens.roster_format import status_text
+from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import SessionSummary, todays_sessions
-from kiosk.services.staff import StaffMember
 from models.timeutil import local_today
 
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+COLUMNS = ("time", "group", "place", "status", "count")
 
 
-class SessionsScreen(Screen[None]):
+class SessionsScreen(KioskScreen):
     """Pick a session (Enter) to take attendance."""
 
     CSS_PATH = "sessions.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "enter",
-            "open",
-            t("attendance.open"),
-            tooltip=t("attendance.open.tooltip"),
+            "open_roster",
+            "attendance.open",
+            tooltip="attendance.open.tooltip",
             id="sessions.open",
         ),
         Binding(
             "f5",
             "refresh",
-            t("attendance.refresh"),
-            tooltip=t("attendance.refresh.tooltip"),
+            "attendance.refresh",
+            tooltip="attendance.refresh.tooltip",
             id="sessions.refresh",
         ),
         Binding(
             "escape",
             "back",
-            t("attendance.back"),
-            tooltip=t("attendance.back.tooltip"),
+            "attendance.back",
+            tooltip="attendance.back.tooltip",
             id="sessions.back",
         ),
     ]
 
-    def __init__(
-        self, *, engine: Engine, staff: StaffMember, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, context: FeatureContext | None = None) -> None:
         super().__init__()
-        self.engine, self.staff, self.clock = engine, staff, clock
+        self._feature = context
         self.sessions: list[SessionSummary] = []
+
+    @property
+    def ctx(self) -> FeatureContext:
+        # Read from the app each time: whoever is logged in *now* is the one acting.
+        return self._feature or FeatureContext.of(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="sessions-title")
@@ -68,18 +69,19 @@ class SessionsScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         table: DataTable[Any] = self.query_one(DataTable)
-        for key in ("time", "group", "place", "status", "count"):
+        for key in COLUMNS:
             table.add_column(t(f"attendance.sessions.col.{key}"), key=key)
         await self.action_refresh()
 
     async def on_screen_resume(self) -> None:
-        if self.is_mounted and self.sessions:
-            await self.action_refresh()
+        if self.sessions:
+            await self.action_refresh()  # the roster may have marked or closed a session
 
     async def action_refresh(self) -> None:
-        now = self.clock()
+        """Read today's sessions again."""
+        now = self.ctx.clock()
         self.sessions = await asyncio.to_thread(
-            todays_sessions, self.engine, now=now, staff=self.staff
+            todays_sessions, self.ctx.engine, now=now, staff=self.ctx.staff
         )
         title = f"{t('attendance.sessions.title')} · {long_date(local_today(now))}"
         self.query_one("#sessions-title", Static).update(title)
@@ -94,9 +96,9 @@ class SessionsScreen(Screen[None]):
         self.query_one("#sessions-empty", Static).update(empty)
         table.focus()
 
-    @staticmethod
-    def cells(s: SessionSummary) -> list[str]:
-        title = s.shown_title(private=True)
+    def cells(self, s: SessionSummary) -> list[str]:
+        # Titles of sensitive groups only while someone is logged in (SPEC §6).
+        title = s.shown_title(private=self.ctx.staff is not None)
         if s.own:
             title = f"{title} ({t('attendance.sessions.own')})"
         return [
@@ -110,18 +112,19 @@ class SessionsScreen(Screen[None]):
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_open()
+        self.action_open_roster()
 
-    def action_open(self) -> None:
+    def action_open_roster(self) -> None:
+        """Open the roster of the selected session."""
         table: DataTable[Any] = self.query_one(DataTable)
         if not self.sessions or table.cursor_row < 0:
             return
         session = self.sessions[table.cursor_row]
-        self.app.push_screen(
-            RosterScreen(
-                engine=self.engine, session_id=session.id, staff=self.staff, clock=self.clock
-            )
-        )
+        self.app.push_screen(RosterScreen(session.id, self._feature))
 
     def action_back(self) -> None:
+        """Back to the home screen."""
         self.dismiss(None)
+
+
+SCREEN = SessionsScreen

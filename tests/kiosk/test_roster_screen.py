@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from sqlmodel import select
-from textual.app import App
-from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
+from kiosk.app import KioskApp
 from kiosk.screens.roster import RosterScreen
 from kiosk.screens.sessions import SessionsScreen
+from kiosk.services.container import KioskServices
 from models import AttendanceMark, Citizen, GroupSession, SessionStateChange
+from models.config import Settings
 from models.db import read_session
 from models.timeutil import frozen_clock
 from tests.kiosk.attendance_world import DESK, LEADER, seed_group, seed_reference
 
 
-class Host(App[None]):
-    """Stands in for the kiosk app: shows one screen."""
+def kiosk_app(engine, now, staff, tmp_path) -> KioskApp:
+    """The real kiosk app on ``engine`` with ``staff`` logged in and a frozen clock."""
+    services = KioskServices.build(Settings(home=tmp_path), engine)
+    app = KioskApp(services, clock=frozen_clock(now))
+    app.staff = staff  # stands in for the front desk's login
+    return app
 
-    def __init__(self, make_screen: Callable[[], Screen[None]]) -> None:
-        super().__init__()
-        self.make_screen = make_screen
 
-    def on_mount(self) -> None:
-        self.push_screen(self.make_screen())
+async def open_roster_screen(pilot) -> None:
+    """From home: F7 (today's sessions), Enter on the first one."""
+    await settle(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, RosterScreen)
 
 
 @pytest.fixture
@@ -35,9 +41,9 @@ def world(fresh_db, frozen_now):
     return seed_group(fresh_db, frozen_now, participants=8, past_weeks=2)
 
 
-def roster_app(engine, world, now, staff=LEADER):
-    return Host(lambda: RosterScreen(engine=engine, session_id=world.today_session, staff=staff,
-                                     clock=frozen_clock(now)))  # fmt: skip
+@pytest.fixture
+def make_app(fresh_db, frozen_now, tmp_path):
+    return lambda staff=LEADER: kiosk_app(fresh_db, frozen_now, staff, tmp_path)
 
 
 async def settle(pilot):
@@ -60,10 +66,10 @@ def roster_order(app) -> list[str]:
     return [str(row.key.value) for row in table.ordered_rows]
 
 
-async def test_single_keys_mark_and_move_down_the_roster(fresh_db, frozen_now, world):
-    app = roster_app(fresh_db, world, frozen_now)
+async def test_single_keys_mark_and_move_down_the_roster(fresh_db, make_app, world):
+    app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await open_roster_screen(pilot)
         order = roster_order(app)
         for key in ["m", "f", "a", "s", "t", "m", "m", "m"]:
             await pilot.press(key)
@@ -86,10 +92,10 @@ async def test_single_keys_mark_and_move_down_the_roster(fresh_db, frozen_now, w
         assert current_marks(fresh_db, world.today_session)[order[5]] == "absent"
 
 
-async def test_rest_absent_marks_only_the_unmarked(fresh_db, frozen_now, world):
-    app = roster_app(fresh_db, world, frozen_now)
+async def test_rest_absent_marks_only_the_unmarked(fresh_db, make_app, world):
+    app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await open_roster_screen(pilot)
         order = roster_order(app)
         await pilot.press("m", "a", "r")
         await settle(pilot)
@@ -98,10 +104,10 @@ async def test_rest_absent_marks_only_the_unmarked(fresh_db, frozen_now, world):
         assert all(e.mark for e in app.screen.entries.values())
 
 
-async def test_adding_a_guest_with_the_keyboard(fresh_db, frozen_now, world):
-    app = roster_app(fresh_db, world, frozen_now)
+async def test_adding_a_guest_with_the_keyboard(fresh_db, make_app, world):
+    app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await open_roster_screen(pilot)
         await pilot.press("g")
         await pilot.pause()
         await pilot.press("enter", "enter")  # no name: refused, the dialog stays
@@ -120,10 +126,10 @@ async def test_adding_a_guest_with_the_keyboard(fresh_db, frozen_now, world):
         assert citizen.provisional and citizen.created_site_id == "hornslet"
 
 
-async def test_cancel_with_a_reason_then_marks_are_refused(fresh_db, frozen_now, world):
-    app = roster_app(fresh_db, world, frozen_now)
+async def test_cancel_with_a_reason_then_marks_are_refused(fresh_db, make_app, world):
+    app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await open_roster_screen(pilot)
         await pilot.press("x")
         await pilot.pause()
         await pilot.press(*"Leder syg", "enter")
@@ -138,11 +144,11 @@ async def test_cancel_with_a_reason_then_marks_are_refused(fresh_db, frozen_now,
 
 
 async def test_close_then_refused_reopen_without_role_then_reopen_as_leader(
-    fresh_db, frozen_now, world
+    fresh_db, make_app, world
 ):
-    desk_app = roster_app(fresh_db, world, frozen_now, staff=DESK)
+    desk_app = make_app(DESK)
     async with desk_app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await open_roster_screen(pilot)
         await pilot.press("m", "l")
         await settle(pilot)
         await pilot.press("o")  # front desk may close but not reopen
@@ -153,9 +159,9 @@ async def test_close_then_refused_reopen_without_role_then_reopen_as_leader(
     assert len(current_marks(fresh_db, world.today_session)) == 1
     with read_session(fresh_db) as s:
         assert s.get(GroupSession, world.today_session).closed
-    leader_app = roster_app(fresh_db, world, frozen_now)
+    leader_app = make_app()
     async with leader_app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await open_roster_screen(pilot)
         await pilot.press("o")
         await pilot.pause()
         await pilot.press(*"Glemte Ida", "enter")
@@ -169,12 +175,13 @@ async def test_close_then_refused_reopen_without_role_then_reopen_as_leader(
     assert len(current_marks(fresh_db, world.today_session)) == 2
 
 
-async def test_sessions_screen_opens_the_roster_with_enter(fresh_db, frozen_now, world):
-    app = Host(
-        lambda: SessionsScreen(engine=fresh_db, staff=LEADER, clock=frozen_clock(frozen_now))
-    )
+async def test_sessions_screen_opens_the_roster_with_enter(fresh_db, make_app, world):
+    app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
         assert [s.id for s in app.screen.sessions] == [world.today_session]
         await pilot.press("enter")
         await settle(pilot)
