@@ -64,6 +64,20 @@ class KioskApp(App[None]):
             tooltip="attendance.sessions.open.tooltip",
             id="attendance.sessions",
         ),
+        Binding(
+            "f8",
+            "open('courses')",
+            "courses.open",
+            tooltip="courses.open.tooltip",
+            id="courses.open",
+        ),
+        Binding(
+            "f9",
+            "open('reports')",
+            "reports.open",
+            tooltip="reports.open.tooltip",
+            id="reports.open",
+        ),
     ]
 
     #: The UI language; screens watch it to redraw their texts.
