@@ -128,7 +128,7 @@ class RosterScreen(KioskScreen):
         self.entries[entry.citizen_id] = entry
         table: DataTable[Any] = self.query_one(DataTable)
         for key, value in zip(COLUMNS, roster_cells(entry), strict=True):
-            table.update_cell(entry.citizen_id, key, value)
+            table.update_cell(entry.citizen_id, key, value, update_width=True)
 
     def selected(self) -> RosterEntry | None:
         table: DataTable[Any] = self.query_one(DataTable)
@@ -183,6 +183,8 @@ class RosterScreen(KioskScreen):
 
     def action_add_guest(self) -> None:
         """Add a guest who is not enrolled (a provisional citizen)."""
+        if self.roster is not None and not self.refuse_if_locked():
+            return
         self.app.push_screen(GuestModal(self.ctx.clock), self.guest_entered)
 
     async def guest_entered(self, guest: GuestInput | None) -> None:
@@ -229,6 +231,16 @@ class RosterScreen(KioskScreen):
     async def action_held(self) -> None:
         """Record that the session took place."""
         await self.change_state(mark_held)
+
+    def refuse_if_locked(self) -> bool:
+        """False (after saying why) when the session is closed or cancelled."""
+        assert self.roster is not None
+        session = self.roster.session
+        if session.closed or session.status == "cancelled":
+            reason = "session_closed" if session.closed else "session_cancelled"
+            self.refused(AttendanceRefused(reason))
+            return False
+        return True
 
     def action_cancel_session(self) -> None:
         """Cancel the session, giving a reason."""

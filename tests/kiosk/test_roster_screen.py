@@ -154,6 +154,9 @@ async def test_close_then_refused_reopen_without_role_then_reopen_as_leader(
         await pilot.press("o")  # front desk may close but not reopen
         await pilot.pause()
         assert isinstance(desk_app.screen, RosterScreen)
+        await pilot.press("g")  # no guest dialog on a closed session
+        await pilot.pause()
+        assert isinstance(desk_app.screen, RosterScreen)
         await pilot.press("m")
         await settle(pilot)
     assert len(current_marks(fresh_db, world.today_session)) == 1
