@@ -99,7 +99,7 @@ class CoursesScreen(KioskScreen):
                 if c.week
                 else t("courses.not_started")
             )
-            alert = t(f"courses.alert.{c.alert.value}")
+            alert = "" if c.alert is CourseAlert.NONE else t(f"courses.alert.{c.alert.value}")
             table.add_row(
                 c.display_name,
                 str(c.birth_year or ""),

@@ -35,6 +35,7 @@ async def test_courses_screen_shows_weeks_warnings_and_arrivals(fresh_db, frozen
     seed_reference(fresh_db)
     today = local_today(frozen_now)
     course_id, citizen = seed_course(fresh_db, starts_on=today - timedelta(days=66), name="Ulla")
+    seed_course(fresh_db, starts_on=today - timedelta(days=15), name="Åge")
     appointment = seed_appointment(fresh_db, citizen_id=citizen, at=frozen_now, course_id=course_id)
     with write_session(fresh_db) as s:
         record(s, [CheckIn(id=new_id(), action="check_in", citizen_id=citizen,
@@ -47,8 +48,10 @@ async def test_courses_screen_shows_weeks_warnings_and_arrivals(fresh_db, frozen
         await settle(pilot)
         assert isinstance(app.screen, CoursesScreen)
         courses = cell_texts(app.screen.query_one("#courses"))
-        assert courses == [["Ulla", "1980", "19.09.2026", "uge 10 af 12", "1 af 1",
-                            "⚠ nærmer sig 12 uger"]]  # fmt: skip
+        assert courses == [
+            ["Ulla", "1980", "19.09.2026", "uge 10 af 12", "1 af 1", "⚠ nærmer sig 12 uger"],
+            ["Åge", "1980", "09.11.2026", "uge 3 af 12", "0 af 0", ""],
+        ]  # fmt: skip
         appointments = cell_texts(app.screen.query_one("#appointments"))
         assert appointments[0][1] == "Ulla" and appointments[0][4] == "kommet 09:30"
 
