@@ -14,6 +14,7 @@ from kiosk.i18n import current_language, t
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.roster_format import relabel
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.courses import (
@@ -50,15 +51,17 @@ class CoursesScreen(KioskScreen):
     def __init__(self, context: FeatureContext | None = None) -> None:
         super().__init__()
         self._feature = context
+        self.courses: list[CourseProgress] | None = None
+        self.appointments: list[AppointmentArrival] | None = None
 
     @property
     def ctx(self) -> FeatureContext:
         return self._feature or FeatureContext.of(self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(t("courses.title"), classes="pane-title")
+        yield Static(t("courses.title"), id="courses-title", classes="pane-title")
         yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
-        yield Static(t("courses.appointments"), classes="pane-title")
+        yield Static(t("courses.appointments"), id="appointments-title", classes="pane-title")
         yield DataTable(id="appointments", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -69,6 +72,7 @@ class CoursesScreen(KioskScreen):
         appointments: DataTable[Any] = self.query_one("#appointments", DataTable)
         for key in ("time", "name", "born", "offer", "arrival"):
             appointments.add_column(t(f"courses.col.{key}"), key=key)
+        self.watch(self.app, "language", self._language_changed, init=False)
         await self.action_refresh()
         courses.focus()
 
@@ -90,7 +94,18 @@ class CoursesScreen(KioskScreen):
             return
         self.fill_appointments(appointments)
 
+    def _language_changed(self, _language: str) -> None:
+        for table_id in ("courses", "appointments"):
+            relabel(self.query_one(f"#{table_id}", DataTable), "courses.col")
+        self.query_one("#courses-title", Static).update(t("courses.title"))
+        self.query_one("#appointments-title", Static).update(t("courses.appointments"))
+        if self.courses is not None:
+            self.fill_courses(self.courses)
+        if self.appointments is not None:
+            self.fill_appointments(self.appointments)
+
     def fill_courses(self, courses: list[CourseProgress]) -> None:
+        self.courses = courses
         table: DataTable[Any] = self.query_one("#courses", DataTable)
         table.clear()
         for c in courses:
@@ -113,6 +128,7 @@ class CoursesScreen(KioskScreen):
             table.add_row(t("courses.none"), "", "", "", "", "")
 
     def fill_appointments(self, appointments: list[AppointmentArrival]) -> None:
+        self.appointments = appointments
         table: DataTable[Any] = self.query_one("#appointments", DataTable)
         table.clear()
         english = current_language() == "en"

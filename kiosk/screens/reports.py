@@ -18,7 +18,7 @@ from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.roster_format import status_text
+from kiosk.screens.roster_format import relabel, status_text
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.site_report import SiteReport, site_report
@@ -130,7 +130,14 @@ class ReportsScreen(KioskScreen):
             "rate",
         ):
             sessions.add_column(t(f"reports.col.{key}"), key=key)
+        self.watch(self.app, "language", self._language_changed, init=False)
         await self.action_period("week")
+
+    def _language_changed(self, _language: str) -> None:
+        for table_id in ("report-groups", "report-sessions"):
+            relabel(self.query_one(f"#{table_id}", DataTable), "reports.col")
+        if self.report is not None:
+            self.draw(self.report)
 
     async def action_period(self, kind: str) -> None:
         """Show the report for today, this week or this month."""

@@ -19,7 +19,13 @@ from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.screens.attendance_modals import GuestInput, GuestModal, ReasonModal
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.roster_format import COLUMNS, roster_cells, roster_summary, status_text
+from kiosk.screens.roster_format import (
+    COLUMNS,
+    relabel,
+    roster_cells,
+    roster_summary,
+    status_text,
+)
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused, Roster, RosterEntry, open_roster
 from kiosk.services.attendance_marks import add_guest, mark_attendance, mark_unmarked_absent
@@ -78,6 +84,7 @@ class RosterScreen(KioskScreen):
         table: DataTable[Any] = self.query_one(DataTable)
         for key in COLUMNS:
             table.add_column(t(f"attendance.roster.col.{key}"), key=key)
+        self.watch(self.app, "language", self._language_changed, init=False)
         roster = await self.call_service(open_roster, session_id=self.session_id)
         if roster is None:
             return
@@ -87,6 +94,12 @@ class RosterScreen(KioskScreen):
             table.add_row(*roster_cells(entry), key=entry.citizen_id)
         self.show_session()
         table.focus()
+
+    def _language_changed(self, _language: str) -> None:
+        relabel(self.query_one(DataTable), "attendance.roster.col")
+        for entry in list(self.entries.values()):
+            self.update_entry(entry)
+        self.show_session()
 
     async def call_service(self, service: Callable[..., Any], **kwargs: Any) -> Any:
         """Run a service as the logged-in member, off the event loop; a refusal is shown and

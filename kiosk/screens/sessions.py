@@ -15,7 +15,7 @@ from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import long_date
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.roster import RosterScreen
-from kiosk.screens.roster_format import status_text
+from kiosk.screens.roster_format import relabel, status_text
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import SessionSummary, todays_sessions
 from models.timeutil import local_today
@@ -71,6 +71,7 @@ class SessionsScreen(KioskScreen):
         table: DataTable[Any] = self.query_one(DataTable)
         for key in COLUMNS:
             table.add_column(t(f"attendance.sessions.col.{key}"), key=key)
+        self.watch(self.app, "language", self._language_changed, init=False)
         await self.action_refresh()
 
     async def on_screen_resume(self) -> None:
@@ -83,6 +84,14 @@ class SessionsScreen(KioskScreen):
         self.sessions = await asyncio.to_thread(
             todays_sessions, self.ctx.engine, now=now, staff=self.ctx.staff
         )
+        self.draw()
+
+    def _language_changed(self, _language: str) -> None:
+        relabel(self.query_one(DataTable), "attendance.sessions.col")
+        self.draw()
+
+    def draw(self) -> None:
+        now = self.ctx.clock()
         title = f"{t('attendance.sessions.title')} · {long_date(local_today(now))}"
         self.query_one("#sessions-title", Static).update(title)
         table: DataTable[Any] = self.query_one(DataTable)

@@ -193,3 +193,18 @@ async def test_sessions_screen_opens_the_roster_with_enter(fresh_db, make_app, w
         await settle(pilot)
         assert isinstance(app.screen, SessionsScreen)
         assert app.screen.sessions[0].marked == 1
+
+
+async def test_the_roster_follows_a_language_switch(fresh_db, make_app, world):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_roster_screen(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels == ["Name", "Born", "Attendance", "Desk", "So far"]
+        assert str(table.get_row_at(0)[2]) == "Present"
+        assert "marked" in str(app.screen.query_one("#roster-summary").render())
