@@ -19,7 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from kiosk.services.search_text import danish_sort_key, edits1, fold, sound_key
+from kiosk.services.search_text import edits1, fold, sound_key
+from models.text import danish_sort_key
 
 EXACT, PREFIX, SOUND, SOUND_PREFIX = 0, 1, 2, 3
 #: Typos are only considered in query words at least this long (shorter ones are prefixes).

@@ -72,12 +72,3 @@ def edits1(word: str) -> set[str]:
     inserts = {left + c + right for left, right in splits for c in letters}
     return (deletes | swaps | replaces | inserts) - {word}
 
-
-_DANISH_ORDER = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
-
-
-def danish_sort_key(name: str) -> str:
-    """Sort key for names in Danish order: æ, ø, å after z, and aa sorted as å."""
-    lowered = name.lower().replace("aa", "å")
-    decomposed = unicodedata.normalize("NFKD", lowered.translate(_DANISH_ORDER))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
