@@ -5,9 +5,9 @@ per sound key, bisected prefix ranges, and a bounded ranked scan keep p99 well u
 at 100,000 citizens, where SQLite FTS5 prefix queries plus the Danish re-ranking cost more
 and cannot do sound keys or typo suggestions without a second pass.
 
-Ranking, best first: has something here today; match quality summed over query tokens
-(exact word < prefix < same sound < sound prefix); query words in the name's own order;
-Danish name order. Every query token must match a different word of the name.
+Ranking, best first: has something here today; query words typed in the name's own order
+(first name first); match quality summed over query words (exact word < prefix < same
+sound < sound prefix); Danish name order. Each query word must match a different word.
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+import numpy as np
+
 from kiosk.services.search_text import edits1, fold, sound_key
 from models.text import danish_sort_key
 
 EXACT, PREFIX, SOUND, SOUND_PREFIX = 0, 1, 2, 3
 #: Typos are only considered in query words at least this long (shorter ones are prefixes).
 TYPO_MIN_LENGTH = 4
-#: With several unselective query words, stop ranking after this many candidates (those
-#: with something today are always ranked in full).
+#: With several unselective query words (``"m h"``), rank at most this many candidates in
+#: name order (citizens with something today are always ranked in full).
 SCAN_LIMIT = 1500
 
 
@@ -177,60 +179,78 @@ class CitizenIndex:
         return found
 
     def _score(self, number: int, matches: list[dict[int, int]]) -> tuple[int, int] | None:
-        """(summed quality, words out of order) for one citizen, or None when it fails."""
+        """(out of order, summed quality) for one citizen, or None when it does not match.
+
+        In order means the first query word matched the first name word and later query
+        words later name words: how people type a name.
+        """
         words = self._words[number]
-        used: set[int] = set()
-        total = out_of_order = 0
-        for q, match in enumerate(matches):
+        used: list[int] = []
+        total = 0
+        for match in matches:
             best: tuple[int, int] | None = None
             for position, w in enumerate(words):
                 quality = match.get(w)
-                if quality is None or position in used:
-                    continue
-                candidate = (quality, 0 if position == q else 1)
-                if best is None or candidate < best:
-                    best = candidate
-                    best_position = position
+                if quality is not None and position not in used:
+                    if best is None or quality < best[0]:
+                        best = (quality, position)
             if best is None:
                 return None
-            used.add(best_position)
+            used.append(best[1])
             total += best[0]
-            out_of_order += best[1]
-        return total, out_of_order
+        in_order = used[0] == 0 and all(a < b for a, b in zip(used, used[1:], strict=False))
+        return (0 if in_order else 1), total
 
     def _driver_stream(self, match: dict[int, int]) -> Iterator[int]:
-        """Citizens matching one query word, best quality and first-word matches first."""
+        """Citizens matching one query word: first-word matches first, each by quality."""
         vocab = self._words_vocab
-        for quality in (EXACT, PREFIX, SOUND, SOUND_PREFIX):
-            words = [w for w, q in match.items() if q == quality]
-            yield from heapq.merge(*(vocab.first[w] for w in words))
-            yield from heapq.merge(*(vocab.other[w] for w in words))
+        for postings in (vocab.first, vocab.other):
+            for quality in (EXACT, PREFIX, SOUND, SOUND_PREFIX):
+                yield from heapq.merge(*(postings[w] for w, q in match.items() if q == quality))
+
+    def _mask(self, postings: list[array]) -> np.ndarray:
+        mask = np.zeros(len(self._ids), dtype=bool)
+        if postings:
+            mask[np.frombuffer(b"".join(postings), dtype=np.int32)] = True
+        return mask
+
+    def _candidates(self, matches: list[dict[int, int]]) -> list[int]:
+        """Citizens matching every query word: typed in name order first, then any order.
+
+        Each word's matches become a boolean mask over all citizens (numpy, so a one-letter
+        word costs as little as a full name); at most ``SCAN_LIMIT`` are ranked, in name order.
+        """
+        vocab = self._words_vocab
+        alive = np.frombuffer(bytes(self._alive), dtype=bool)
+        in_order = self._mask([vocab.first[w] for w in matches[0]]) & alive
+        any_order = alive.copy()
+        for n, match in enumerate(matches):
+            if n:
+                in_order &= self._mask([vocab.other[w] for w in match])
+            any_order &= self._mask([*(vocab.first[w] for w in match),
+                                     *(vocab.other[w] for w in match)])  # fmt: skip
+        first = np.flatnonzero(in_order)[:SCAN_LIMIT]
+        rest = np.flatnonzero(any_order & ~in_order)[: max(0, SCAN_LIMIT - len(first))]
+        return [*first.tolist(), *rest.tolist()]
 
     def _rank(self, matches: list[dict[int, int]], limit: int) -> list[Hit]:
-        vocab = self._words_vocab
-
-        def size(match: dict[int, int]) -> int:
-            return sum(len(vocab.first[w]) + len(vocab.other[w]) for w in match)
-
-        driver = min(matches, key=size)
         scored: dict[int, tuple[int, int, int, int]] = {}
         for number in self._today:
             score = self._score(number, matches)
             if score is not None:
-                scored[number] = (0, score[0], score[1], number)
+                scored[number] = (0, *score, number)
         single = len(matches) == 1
+        candidates = self._driver_stream(matches[0]) if single else self._candidates(matches)
         found = 0
-        for scanned, number in enumerate(self._driver_stream(driver)):
+        for number in candidates:
             if number in scored or not self._alive[number]:
                 continue
-            if (single and found >= limit) or (
-                not single and scanned >= SCAN_LIMIT and (found or scanned >= 8 * SCAN_LIMIT)
-            ):
-                break
             score = self._score(number, matches)
             if score is not None:
-                scored[number] = (1, score[0], score[1], number)
+                scored[number] = (1, *score, number)
                 found += 1
+                if single and found >= limit:
+                    break  # the single-word stream comes best first
         best = heapq.nsmallest(limit, scored.values())
         return [self._hit(rank[3]) for rank in best]
 

@@ -71,4 +71,3 @@ def edits1(word: str) -> set[str]:
     replaces = {left + c + right[1:] for left, right in splits if right for c in letters}
     inserts = {left + c + right for left, right in splits for c in letters}
     return (deletes | swaps | replaces | inserts) - {word}
-

@@ -141,4 +141,3 @@ def test_folding_and_sound_keys():
     assert sound_key("christensen") == sound_key("kristensen")
     assert sound_key("pedersen") == sound_key("petersen")
     assert sound_key("jonas") != sound_key("jens")
-
