@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
 from kiosk.services.staff import StaffMember
-from kiosk.services.today import OfferChoice, TodayItem, load_today, walk_in_offers
+from kiosk.services.plan import OfferChoice, TodayItem, load_today, walk_in_offers
 from models import CheckIn, Citizen, Offer
 from models.db import write_session
 from models.events import CheckInAction, CheckInMethod

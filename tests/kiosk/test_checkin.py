@@ -9,7 +9,7 @@ from kiosk.services import checkin as checkin_module
 from kiosk.services.checkin import CheckInRefused, check_in, check_in_by_card
 from kiosk.services.corrections import check_out, todays_check_ins, undo_check_in
 from kiosk.services.staff import StaffMember
-from kiosk.services.today import OfferChoice
+from kiosk.services.plan import OfferChoice
 from models import AuditEntry, CheckIn, Outbox
 from models.db import read_session
 from tests.kiosk.frontdesk_data import seed_frontdesk
