@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from kiosk.services.plan import TodayService
+from kiosk.services.today import TodayService
 from models.config import Settings
 
 
