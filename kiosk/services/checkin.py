@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
-from kiosk.services.staff import StaffMember
 from kiosk.services.plan import OfferChoice, TodayItem, load_today, walk_in_offers
+from kiosk.services.staff import StaffMember
 from models import CheckIn, Citizen, Offer
 from models.db import write_session
 from models.events import CheckInAction, CheckInMethod
@@ -140,6 +140,9 @@ def check_in(
         if target is None:
             decided = _decide(session, citizen, mine, standing, staff, site_id, now)
             if isinstance(decided, Outcome):
+                # Staff now see what the citizen has today (or that they are checked in).
+                audit(session, action="view", staff_id=staff.id if staff else None,
+                      citizen_id=citizen.id, detail=decided.status, now=now)  # fmt: skip
                 return decided
             target = decided
         first = _first_name(citizen.display_name)

@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from kiosk.services.audit import audit
+from kiosk.services.plan import TodayItem, load_today
 from kiosk.services.search import CitizenIndex
 from kiosk.services.staff import StaffMember
-from kiosk.services.plan import TodayItem, load_today
 from models import Citizen
 from models.db import read_session, write_session
 from models.timeutil import local_today

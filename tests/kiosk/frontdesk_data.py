@@ -28,11 +28,11 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 TODAY = date(2026, 11, 24)
 
 CITIZENS = {
-    "c-soeren": ("Søren Pedersen", 1960, "SP1234"),
+    "c-soeren": ("Søren Pedersen", 1960, "SP1234AB"),
     "c-soren": ("Soren Petersen", 1985, None),
-    "c-mette-k": ("Mette Kristensen", 1970, "MK7777"),
+    "c-mette-k": ("Mette Kristensen", 1970, "MK7777CD"),
     "c-mette-c": ("Mette Christensen", 1990, None),
-    "c-jens": ("Jens Nielsen", 1950, "JN0001"),
+    "c-jens": ("Jens Nielsen", 1950, "JN0001EF"),
     "c-jens2": ("Jens Nielsen", 1982, None),
     "c-aase": ("Aase Møller", 1944, None),
     "c-bjoern": ("Bjørn Aagaard", 1971, None),

@@ -8,8 +8,8 @@ from sqlmodel import func, select
 from kiosk.services import checkin as checkin_module
 from kiosk.services.checkin import CheckInRefused, check_in, check_in_by_card
 from kiosk.services.corrections import check_out, todays_check_ins, undo_check_in
-from kiosk.services.staff import StaffMember
 from kiosk.services.plan import OfferChoice
+from kiosk.services.staff import StaffMember
 from models import AuditEntry, CheckIn, Outbox
 from models.db import read_session
 from tests.kiosk.frontdesk_data import seed_frontdesk
@@ -85,21 +85,21 @@ def test_unknown_citizen_is_refused(kiosk, frozen_now):
 
 
 def test_card_scan_checks_in_and_a_second_scan_is_a_duplicate(kiosk, frozen_now):
-    first = check_in_by_card(kiosk, token=" sp1234\n", staff=None, now=frozen_now)
+    first = check_in_by_card(kiosk, token=" sp1234ab\n", staff=None, now=frozen_now)
     assert first.status == "checked_in" and first.first_name == "Søren"
     [event] = rows(kiosk, CheckIn)
     assert (event.method, event.staff_id) == ("card_locked", None)
-    second = check_in_by_card(kiosk, token="SP1234", staff=None, now=frozen_now)
+    second = check_in_by_card(kiosk, token="SP1234AB", staff=None, now=frozen_now)
     assert second.status == "duplicate"
 
 
 def test_locked_scan_with_two_things_takes_the_nearest_in_time(kiosk, frozen_now):
-    outcome = check_in_by_card(kiosk, token="MK7777", staff=None, now=frozen_now)
+    outcome = check_in_by_card(kiosk, token="MK7777CD", staff=None, now=frozen_now)
     assert outcome.status == "checked_in" and outcome.record.label == "Forstå din ADHD"
 
 
 def test_locked_scan_with_nothing_today_checks_nobody_in(kiosk, frozen_now):
-    outcome = check_in_by_card(kiosk, token="JN0001", staff=None, now=frozen_now)
+    outcome = check_in_by_card(kiosk, token="JN0001EF", staff=None, now=frozen_now)
     assert outcome.status == "no_plan" and rows(kiosk, CheckIn) == []
 
 
