@@ -31,6 +31,7 @@ ALERT_STYLE = {CourseAlert.OVERDUE: "bold red", CourseAlert.NEARING_END: "yellow
 class CoursesScreen(KioskScreen):
     """Courses on top, today's appointments below; Tab moves between them."""
 
+    NEEDS_LOGIN = True  # names and rosters: the app asks for a staff login first
     CSS_PATH = "courses.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

@@ -48,6 +48,7 @@ def period(kind: str, today: date) -> tuple[date, date]:
 class ReportsScreen(KioskScreen):
     """Choose a period (d/u/m), read the figures, export them (e)."""
 
+    NEEDS_LOGIN = True  # names and rosters: the app asks for a staff login first
     CSS_PATH = "reports.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

@@ -45,6 +45,7 @@ def _binding(key: str, action: str, label: str, *, show: bool = True) -> Binding
 class RosterScreen(KioskScreen):
     """Take attendance for one session, one key per participant; the cursor moves on."""
 
+    NEEDS_LOGIN = True  # names and rosters: the app asks for a staff login first
     CSS_PATH = "roster.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("m", "mark_present", "attendance.mark.present"),

@@ -26,6 +26,7 @@ COLUMNS = ("time", "group", "place", "status", "count")
 class SessionsScreen(KioskScreen):
     """Pick a session (Enter) to take attendance."""
 
+    NEEDS_LOGIN = True  # names and rosters: the app asks for a staff login first
     CSS_PATH = "sessions.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 
 def logged_in(app: App[object]) -> StaffMember | None:
-    """The staff member logged in at the kiosk (``app.staff``), or None when nobody is."""
-    staff = getattr(app, "staff", None)
+    """The staff member logged in at the kiosk (``app.guard.staff``), or None when locked."""
+    guard = getattr(app, "guard", None)
+    staff = getattr(guard, "staff", None)
     return staff if isinstance(staff, StaffMember) else None
 
 

@@ -120,3 +120,17 @@ def seed_appointment(
                                   cancelled=cancelled)  # fmt: skip
         s.add(appointment)
     return appointment.id
+
+
+def seed_login(engine: Engine, member: StaffMember, pin: str, site_id: str = "hornslet") -> None:
+    """Give ``member`` a real PIN and their roles at ``site_id`` so the login dialog works."""
+    from argon2 import PasswordHasher
+
+    from models import StaffSiteRole
+
+    with write_session(engine) as s:
+        staff = s.get(Staff, member.id)
+        assert staff is not None
+        staff.pin_hash = PasswordHasher(time_cost=1, memory_cost=8192).hash(pin)
+        for role in member.roles:
+            s.add(StaffSiteRole(staff_id=member.id, site_id=site_id, role=role))

@@ -73,7 +73,7 @@ async def test_report_screen_shows_rates_and_exports_csv(fresh_db, frozen_now, t
     app = kiosk_app(fresh_db, frozen_now, LEADER, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("f6")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         groups = cell_texts(app.screen.query_one("#report-groups"))
@@ -97,7 +97,7 @@ async def test_front_desk_is_refused_the_report(fresh_db, frozen_now, tmp_path):
     app = kiosk_app(fresh_db, frozen_now, DESK, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("f6")
         await settle(pilot)
         assert app.screen.report is None
         await pilot.press("e")
@@ -105,7 +105,7 @@ async def test_front_desk_is_refused_the_report(fresh_db, frozen_now, tmp_path):
     assert not (tmp_path / "exports").exists()
 
 
-async def test_nobody_logged_in_sees_no_courses(fresh_db, frozen_now, tmp_path):
+async def test_nobody_logged_in_is_asked_to_log_in_before_courses(fresh_db, frozen_now, tmp_path):
     seed_reference(fresh_db)
     seed_course(fresh_db, starts_on=local_today(frozen_now))
     app = kiosk_app(fresh_db, frozen_now, None, tmp_path)
@@ -113,4 +113,5 @@ async def test_nobody_logged_in_sees_no_courses(fresh_db, frozen_now, tmp_path):
         await settle(pilot)
         await pilot.press("f8")
         await settle(pilot)
-        assert app.screen.query_one("#courses").row_count == 0
+        assert type(app.screen).__name__ == "LoginScreen"
+        assert not app.query(CoursesScreen)

@@ -14,14 +14,15 @@ from models import AttendanceMark, Citizen, GroupSession, SessionStateChange
 from models.config import Settings
 from models.db import read_session
 from models.timeutil import frozen_clock
-from tests.kiosk.attendance_world import DESK, LEADER, seed_group, seed_reference
+from tests.kiosk.attendance_world import DESK, LEADER, seed_group, seed_login, seed_reference
 
 
 def kiosk_app(engine, now, staff, tmp_path) -> KioskApp:
     """The real kiosk app on ``engine`` with ``staff`` logged in and a frozen clock."""
     services = KioskServices.build(Settings(home=tmp_path), engine)
     app = KioskApp(services, clock=frozen_clock(now))
-    app.staff = staff  # stands in for the front desk's login
+    if staff is not None:
+        app.guard.logged_in(staff)  # as the login dialog does
     return app
 
 
@@ -208,3 +209,30 @@ async def test_the_roster_follows_a_language_switch(fresh_db, make_app, world):
         assert labels == ["Name", "Born", "Attendance", "Desk", "So far"]
         assert str(table.get_row_at(0)[2]) == "Present"
         assert "marked" in str(app.screen.query_one("#roster-summary").render())
+
+
+async def test_a_leader_logs_in_marks_adds_a_guest_and_closes_by_keyboard(
+    fresh_db, frozen_now, tmp_path, world
+):
+    seed_login(fresh_db, LEADER, "4321")
+    app = kiosk_app(fresh_db, frozen_now, None, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")  # nobody logged in: the login dialog comes first
+        await settle(pilot)
+        await pilot.press("g", "l", "enter", "4", "3", "2", "1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"mmfamsmt")
+        await settle(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press(*"Lone Gæst", "enter", "enter", "l")
+        await settle(pilot)
+    marks = current_marks(fresh_db, world.today_session)
+    assert len(marks) == 9 and sorted(marks.values()).count("present") == 5
+    with read_session(fresh_db) as s:
+        gs = s.get(GroupSession, world.today_session)
+    assert (gs.status, gs.closed) == ("held", True)
