@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
 from kiosk.i18n import t
@@ -148,7 +149,7 @@ class RosterScreen(KioskScreen):
         table: DataTable[Any] = self.query_one(DataTable)
         if not self.entries or table.cursor_row < 0:
             return None
-        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        row_key, _ = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0))
         return self.entries.get(str(row_key.value))
 
     async def mark(self, mark: str) -> None:
