@@ -69,3 +69,14 @@ async def test_the_status_screen_says_when_a_kiosk_is_not_enrolled(tmp_path, dem
         await pilot.pause()
         assert "ikke tilmeldt" in str(app.screen.query_one("#sync-server", Static).render())
         assert "aldrig" in str(app.screen.query_one("#sync-last-ok", Static).render())
+
+
+def test_sync_screen_snapshot(snap_compare, make_app) -> None:
+    async def open_sync(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_sync)
