@@ -46,6 +46,7 @@ class AsyncFaultyTransport(httpx.AsyncBaseTransport):
             raise _timeout(request)
         if fault is Fault.TRUNCATED:
             await response.aread()
+            response.request = request  # an ASGI answer does not carry its request
             return _truncate(response)
         return response
 

@@ -124,7 +124,7 @@ async def test_a_server_crash_before_commit_rolls_the_whole_batch_back(world: Wo
         assert set(session.exec(select(CheckIn.id)).all()) == ids
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 18])
 async def test_sessions_converge_through_a_thirty_percent_fault_rate(world: World, seed: int):
     from sync.testing.async_faults import AsyncFaultyTransport
     from sync.testing.faults import FaultPlan
@@ -147,4 +147,4 @@ async def test_sessions_converge_through_a_thirty_percent_fault_rate(world: Worl
         assert set(session.exec(select(CheckIn.id)).all()) == ids
     with read_session(kiosk.engine) as session:
         assert session.exec(select(func.count()).select_from(Outbox)).one() == 0
-    assert sum(plan.injected.values()) > 0
+    assert sum(plan.injected.values()) > 0  # these seeds do inject (the draw is seeded)
