@@ -251,3 +251,21 @@ def test_an_unsent_old_event_is_never_purged(fresh_db, frozen_now):
     assert purge_confirmed_events(fresh_db, now=frozen_now, keep_days=30) == 0
     with read_session(fresh_db) as session:
         assert session.get(CheckIn, event.id) is not None
+
+
+async def test_a_guest_added_at_the_kiosk_needs_no_integrity_repair(world: World):
+    from datetime import timedelta
+
+    kiosk = world.kiosk("hornslet")
+    await sync(kiosk, FROZEN_NOW)
+    guest = Citizen(
+        id=new_id(),
+        display_name="Gæst",
+        provisional=True,
+        created_site_id="hornslet",
+        updated_at=FROZEN_NOW - timedelta(minutes=3),
+    )
+    with write_session(kiosk.engine) as session:
+        record(session, [guest], now=FROZEN_NOW, kind="citizen")
+    report = await sync(kiosk, FROZEN_NOW)
+    assert report.resynced_tables == []
