@@ -111,12 +111,12 @@ class KioskApp(App[None]):
 
     def action_toggle_language(self) -> None:
         """Switch between Danish and English."""
-        index = LANGUAGES.index(self.language)  # type: ignore[arg-type]
+        index = LANGUAGES.index(self.language)
         self.language = LANGUAGES[(index + 1) % len(LANGUAGES)]
 
     def action_command_palette(self) -> None:
         """Search every command (the footer's and the current screen's)."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             placeholder = t("app.palette.placeholder")
             self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 

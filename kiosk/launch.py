@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.engine import Engine
 
 from kiosk.cli import UserError
 from kiosk.i18n import set_language, t
+from kiosk.schema_check import is_current
 from kiosk.services.container import KioskServices
 from models.config import Settings
 from models.db import make_engine
-from models.migrate import current_revision, head_revision, upgrade
 from models.timeutil import Clock, utcnow
 from sync.outbox import NotInitialised
 
@@ -18,7 +20,9 @@ def open_kiosk_db(settings: Settings) -> Engine:
     """The kiosk's engine, its schema brought to the newest revision (no-op when current)."""
     settings.ensure_home()
     engine = make_engine(settings.kiosk_database_url())
-    if current_revision(engine) != head_revision(engine, "kiosk"):
+    if not is_current(engine, "kiosk"):
+        from models.migrate import upgrade  # Alembic is slow to import; rarely needed
+
         upgrade(engine, "kiosk")
     return engine
 
@@ -36,11 +40,23 @@ def build_services(settings: Settings) -> KioskServices:
     return services
 
 
+def log_to_file(settings: Settings) -> None:
+    """Send log records to ``<home>/kiosk.log`` while the app owns the terminal (a record
+    written to the terminal would garble the screen)."""
+    handler = logging.FileHandler(settings.home / "kiosk.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+
+
 def launch(settings: Settings, *, clock: Clock = utcnow) -> int:
     """Run the kiosk app in this terminal until it quits."""
     services = build_services(settings)
     from kiosk.app import KioskApp  # Textual loads only once the database is known good
 
+    log_to_file(settings)
     try:
         KioskApp(services, clock=clock, language=settings.language).run()
     finally:

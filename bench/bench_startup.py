@@ -1,0 +1,109 @@
+"""startup: process start until the home screen reacts to a key, measured from outside (pty)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from kiosk.demo import prepare_demo
+from models.config import Settings
+
+#: xterm's F12 (the language key) and Ctrl+Q (quit).
+F12, CTRL_Q = b"\x1b[24~", b"\x11"
+READY = " · uge ".encode()  # the Danish date line: the home screen is drawn
+REACTED = " · week ".encode()  # the same line in English: the key was handled
+COLUMNS, LINES = 120, 36
+TIMEOUT_S = 30.0
+
+
+def kiosk_command(home: Path) -> list[str]:
+    """`mestring kiosk --home HOME`, as the installed console script when there is one."""
+    script = Path(sys.executable).with_name("mestring")
+    if script.exists():
+        return [str(script), "kiosk", "--home", str(home)]
+    found = shutil.which("mestring")
+    return [found, "kiosk", "--home", str(home)] if found else [sys.executable, "-m", "kiosk"]
+
+
+def _read_until(fd: int, marker: bytes, seen: bytearray, deadline: float) -> None:
+    while marker not in seen:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise TimeoutError(f"no {marker!r} on screen within {TIMEOUT_S:.0f} s")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                chunk = b""
+            if not chunk:
+                raise RuntimeError(f"kiosk exited early: {bytes(seen[-400:])!r}")
+            seen += chunk
+
+
+def one_start(command: list[str]) -> tuple[float, float]:
+    """Seconds from spawning the kiosk until F12 (sent once the home screen is drawn) shows,
+    and the CPU seconds the kiosk process used in all (until it quit)."""
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "", "LINES": ""}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True
+    )
+    os.close(follower)
+    seen = bytearray()
+    try:
+        deadline = started + TIMEOUT_S
+        _read_until(leader, READY, seen, deadline)
+        os.write(leader, F12)
+        del seen[:]
+        _read_until(leader, REACTED, seen, deadline)
+        elapsed = time.perf_counter() - started
+        os.write(leader, CTRL_Q)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        return elapsed, usage.ru_utime + usage.ru_stime
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(leader)
+
+
+def run(quick: bool) -> dict[str, Any]:
+    runs = 5 if quick else 15
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        prepare_demo(Settings(home=home))  # Hornslet's demo data for today
+        command = kiosk_command(home)
+        one_start(command)  # warm-up: OS file cache, .pyc files
+        load_before = os.getloadavg()[0]
+        results = [one_start(command) for _ in range(runs)]
+    samples = [wall for wall, _ in results]
+    return {
+        "metrics": {
+            "startup_s": round(median(samples), 3),
+            "startup_min_s": round(min(samples), 3),
+            "startup_max_s": round(max(samples), 3),
+            # CPU the kiosk process used: tells a busy machine from a slow start.
+            "startup_cpu_s": round(median(cpu for _, cpu in results), 3),
+        },
+        "sizes": {
+            "runs": runs,
+            "site": "hornslet",
+            "terminal": f"{COLUMNS}x{LINES}",
+            "load_average_1min": round(load_before, 2),
+        },
+    }
