@@ -26,6 +26,9 @@ from kiosk.screens.home import HomeScreen
 from kiosk.services.container import KioskServices
 from models.timeutil import Clock, utcnow
 
+#: Seconds after start-up before the search index is built in the background.
+INDEX_WARMUP_DELAY_S = 2.0
+
 
 class KioskApp(App[None]):
     """The front-desk kiosk of one site."""
@@ -87,6 +90,12 @@ class KioskApp(App[None]):
         self.title = t("app.title")
         self.push_screen(HomeScreen())
         self.set_interval(1.0, self.guard.check_idle)
+        # Build the citizen search index once home is up, so the first F2 finds it ready.
+        self.set_timer(INDEX_WARMUP_DELAY_S, self._warm_search_index)
+
+    def _warm_search_index(self) -> None:
+        frontdesk, now = self.services.frontdesk, self.clock()
+        self.run_worker(lambda: frontdesk.ensure_index(now), thread=True, group="search-index")
 
     async def on_event(self, event: events.Event) -> None:
         # Every key passes the card wedge first: a scan works on any screen, locked or not.
