@@ -107,7 +107,7 @@ class QueueScreen(KioskScreen):
     def load(self) -> None:
         """Read today's tickets again (waiting times move on)."""
         now = self.kiosk.clock()
-        self.run_in_thread(lambda: self.kiosk.services.frontdesk.queue(now), self.draw)
+        self.run_in_thread(lambda: self.kiosk.services.frontdesk.queue_today(now), self.draw)
 
     def draw(self, tickets: list[Ticket]) -> None:
         self.tickets = tickets

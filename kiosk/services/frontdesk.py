@@ -119,7 +119,7 @@ class FrontDesk:
             self.engine, offer_id=offer_id, topic_ids=topic_ids, age_band=age_band, now=now
         )
 
-    def queue(self, now: datetime) -> list[queue.Ticket]:
+    def queue_today(self, now: datetime) -> list[queue.Ticket]:
         return queue.queue_today(self.engine, now=now)
 
     def add_ticket(self, staff: StaffMember, name: str | None, now: datetime) -> queue.Ticket:

@@ -56,8 +56,8 @@ class _Vocab:
     """Sorted distinct keys with the postings (citizen numbers) of each."""
 
     keys: list[str] = field(default_factory=list)
-    first: list[array] = field(default_factory=list)  # citizens whose first word it is
-    other: list[array] = field(default_factory=list)  # citizens with it as a later word
+    first: list[array[int]] = field(default_factory=list)  # citizens whose first word it is
+    other: list[array[int]] = field(default_factory=list)  # citizens with it as a later word
     number: dict[str, int] = field(default_factory=dict)
 
     def prefix_range(self, prefix: str) -> range:
@@ -110,9 +110,9 @@ class CitizenIndex:
         self._words.append(word_numbers)
         self._alive.append(1)
         self._number[citizen_id] = number
-        for w in set(word_numbers):
-            postings = vocab.first[w] if word_numbers[0] == w else vocab.other[w]
-            postings.append(number)
+        for word_number in set(word_numbers):
+            first = word_numbers[0] == word_number
+            (vocab.first if first else vocab.other)[word_number].append(number)
 
     def _add_word(self, word: str) -> None:
         """A word first seen after the build: appended, its key list kept sorted."""
@@ -208,7 +208,7 @@ class CitizenIndex:
             for quality in (EXACT, PREFIX, SOUND, SOUND_PREFIX):
                 yield from heapq.merge(*(postings[w] for w, q in match.items() if q == quality))
 
-    def _mask(self, postings: list[array]) -> np.ndarray:
+    def _mask(self, postings: list[array[int]]) -> np.ndarray:
         mask = np.zeros(len(self._ids), dtype=bool)
         if postings:
             mask[np.frombuffer(b"".join(postings), dtype=np.int32)] = True
