@@ -29,7 +29,7 @@ EXACT, PREFIX, SOUND, SOUND_PREFIX = 0, 1, 2, 3
 TYPO_MIN_LENGTH = 4
 #: With several unselective query words (``"m h"``), rank at most this many candidates in
 #: name order (citizens with something today are always ranked in full).
-SCAN_LIMIT = 1500
+SCAN_LIMIT = 500
 
 
 @dataclass(frozen=True, slots=True)
