@@ -179,3 +179,16 @@ async def test_auto_lock_after_idle_seconds(kiosk, tmp_path, clock):
         await settle(app, pilot)
         assert isinstance(app.screen, LockScreen)
         assert [e.detail for e in events(kiosk, AuditEntry) if e.action == "lock"] == ["idle"]
+
+
+async def test_screen_forgets_the_citizen_a_moment_after_a_check_in(kiosk, tmp_path, clock):
+    app = make_app(kiosk, tmp_path, clock, clear_after_checkin_seconds=0.05)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2")
+        await log_in(app, pilot)
+        await pilot.press(*"soren ped", "enter")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#search").value == ""
+        assert "Søren" not in screen_text(app)
+        assert app.screen.last is not None  # Ctrl+Z still undoes it
