@@ -70,6 +70,12 @@ class KioskApp(App[None]):
         Binding("f4", "open('queue')", "queue.open", tooltip="queue.open.tooltip",
                 id="queue.open"),
         Binding("f9", "lock", "lock.lock", tooltip="lock.lock.tooltip", id="lock.lock"),
+        Binding("f6", "open('reports')", "reports.open", tooltip="reports.open.tooltip",
+                id="reports.open"),
+        Binding("f7", "open('sessions')", "attendance.sessions.open",
+                tooltip="attendance.sessions.open.tooltip", id="attendance.sessions"),
+        Binding("f8", "open('courses')", "courses.open", tooltip="courses.open.tooltip",
+                id="courses.open"),
     ]  # fmt: skip
 
     #: The UI language; screens watch it to redraw their texts.
