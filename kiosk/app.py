@@ -147,7 +147,8 @@ class KioskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
         # Under the lock screen only scans and the login form work.
-        if action in ("open", "lock", "quit") and type(self.screen).__name__ == "LockScreen":
+        locked_out = ("open", "lock", "quit", "sync_now")
+        if action in locked_out and type(self.screen).__name__ == "LockScreen":
             return False  # nobody quits or opens a feature past the lock
         return True
 
