@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
 from models.config import Settings
 from models.db import make_engine
 from models.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from sync.admin.report_model import ReportQuery
 
 
 def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
@@ -36,7 +40,26 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add the top-level `report` and `audit` commands."""
-    del sub  # added as they are built
+    parser = sub.add_parser(
+        "report",
+        help="visits, unique citizens, anonymous contacts, attendance, courses, queue",
+        description="Reports on central across sites. Dates as dd.mm.yyyy or yyyy-mm-dd "
+        "(default: the last four weeks). --halfyear writes the committee workbook (XLSX).",
+    )
+    parser.add_argument("--site", default="all", help="a site id such as hornslet, or all")
+    parser.add_argument("--from", dest="start", metavar="D", help="first day (inclusive)")
+    parser.add_argument("--to", dest="end", metavar="D", help="last day (inclusive)")
+    parser.add_argument("--format", choices=("table", "csv", "xlsx"), default=None)
+    parser.add_argument("--out", type=Path, metavar="F", help="write to this file")
+    parser.add_argument(
+        "--halfyear",
+        nargs="?",
+        const="last",
+        metavar="YYYYH1|YYYYH2",
+        help="the committee's half-year workbook (default: the last completed half year)",
+    )
+    _add_db(parser)
+    parser.set_defaults(handler=_report)
 
 
 def register_central(central_sub: Any) -> None:
@@ -88,4 +111,72 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  line {change.line}: {change.key} {what}")
         if len(result.changes) > 200:
             print(f"  … and {len(result.changes) - 200} more")
+    return 0
+
+
+def _day(value: str) -> date:
+    from kiosk.cli import UserError
+
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise UserError(f"'{value}' is not a date (dd.mm.yyyy)")
+
+
+def _report_query(args: argparse.Namespace, engine: Engine, now: datetime) -> ReportQuery:
+    from sqlmodel import select
+
+    from kiosk.cli import UserError
+    from models import Site
+    from models.db import read_session
+    from sync.admin.report_build import default_period, half_year
+    from sync.admin.report_model import ReportQuery
+
+    site = None if args.site.lower() == "all" else args.site.lower()
+    if site is not None:
+        with read_session(engine) as session:
+            known = set(session.exec(select(Site.id)).all())
+        if site not in known:
+            raise UserError(f"unknown site '{args.site}' (known: {', '.join(sorted(known))}, all)")
+    if args.halfyear:
+        try:
+            start, end, _ = half_year(None if args.halfyear == "last" else args.halfyear, now)
+        except ValueError as err:
+            raise UserError(str(err)) from None
+    else:
+        start, end = default_period(now)
+    start = _day(args.start) if args.start else start
+    end = _day(args.end) if args.end else end
+    if end < start:
+        raise UserError("--to is before --from")
+    return ReportQuery(site=site, start=start, end=end, committee=bool(args.halfyear))
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.cli import UserError
+    from sync.admin.reports import Format, export_report
+
+    fmt: Format = args.format or ("xlsx" if args.halfyear else "table")
+    out = args.out
+    if fmt == "xlsx" and out is None:
+        if not args.halfyear:
+            raise UserError("--format xlsx needs --out FILE.xlsx")
+        out = Path(f"udvalgsrapport-{args.halfyear if args.halfyear != 'last' else 'seneste'}.xlsx")
+    if args.halfyear and fmt != "xlsx":
+        raise UserError("the half-year committee report is an XLSX workbook (--format xlsx)")
+    now = utcnow()
+    engine = _engine(args, settings)
+    try:
+        query = _report_query(args, engine, now)
+        text = export_report(engine, query, now=now, fmt=fmt, out=out)
+    except OSError as err:
+        raise UserError(f"cannot write {out}: {err.strerror}") from None
+    finally:
+        engine.dispose()
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        print(f"report written to {out}")
     return 0

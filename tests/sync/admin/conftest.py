@@ -9,49 +9,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from models import ChangeFeed, Offer, Site, Topic
+from models import ChangeFeed
 from models.db import read_session, write_session
+from models.demo_catalogue import offers, sites, topics
 from sync.changes import publish
-
-SITES = [
-    Site(id="ronde", name="Rønde", place="Byens Hus", is_base=True),
-    Site(id="hornslet", name="Hornslet", place="Alpedalen"),
-    Site(id="ebeltoft", name="Ebeltoft", place="Strandgårdshøj"),
-    Site(id="kolind", name="Kolind", place="Kafé Kolind"),
-]
-OFFERS = [
-    ("aaben-raadgivning", "Åben rådgivning", "Open counselling", "walkin", "anonymous"),
-    ("samvaer", "Åbent samværstilbud", "Open drop-in", "walkin", "anonymous"),
-    (
-        "mestringsforloeb",
-        "Individuelt mestringsforløb",
-        "Individual course",
-        "appointment",
-        "identified",
-    ),
-    ("gruppeforloeb", "Gruppeforløb", "Group course", "group", "identified"),
-    ("fritidsguide", "Fritidsguide", "Leisure guide", "appointment", "identified"),
-]
-TOPICS = [
-    ("oekonomi", "økonomi", "money"),
-    ("bolig", "bolig", "housing"),
-    ("ensomhed", "ensomhed", "loneliness"),
-    ("andet", "andet", "other"),
-]
 
 
 def seed_catalogue(engine: Engine, now) -> None:
+    """The four sites, the SPEC's offers and topics, published as central would."""
     with write_session(engine) as session:
-        rows = [Site(**s.model_dump()) for s in SITES]
-        rows += [
-            Offer(id=i, name_da=da, name_en=en, kind=k, identity=ident, sort_order=n)
-            for n, (i, da, en, k, ident) in enumerate(OFFERS)
-        ]
-        rows += [
-            Topic(id=i, name_da=da, name_en=en, sort_order=n)
-            for n, (i, da, en) in enumerate(TOPICS)
-        ]
-        publish(session, rows, now=now)
+        publish(session, [*sites(), *offers(), *topics()], now=now)
 
 
 @pytest.fixture
