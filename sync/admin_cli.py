@@ -79,6 +79,31 @@ def register_central(central_sub: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="write nothing; show what changes")
     _add_db(parser)
     parser.set_defaults(handler=_import)
+    _register_provisional(central_sub)
+
+
+def _register_provisional(central_sub: Any) -> None:
+    parser = central_sub.add_parser(
+        "provisional", help="guests added at kiosks: list, merge or confirm"
+    )
+    sub = parser.add_subparsers(dest="provisional_command", metavar="COMMAND", required=True)
+    listing = sub.add_parser("list", help="provisional citizens waiting for a decision")
+    _add_db(listing)
+    listing.set_defaults(handler=_provisional_list)
+    merge = sub.add_parser(
+        "merge",
+        help="merge a guest into a known citizen (events re-pointed, kiosks updated)",
+        description="PROVISIONAL_ID and INTO_ID may be citizen ids or case-system references.",
+    )
+    merge.add_argument("provisional_id", metavar="PROVISIONAL_ID")
+    merge.add_argument("into_id", metavar="INTO_ID")
+    _add_db(merge)
+    merge.set_defaults(handler=_provisional_merge)
+    confirm = sub.add_parser("confirm", help="make a guest a normal citizen")
+    confirm.add_argument("citizen_id", metavar="ID")
+    confirm.add_argument("--reference", help="the case system's reference for the citizen")
+    _add_db(confirm)
+    confirm.set_defaults(handler=_provisional_confirm)
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -179,4 +204,64 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(text)
     else:
         print(f"report written to {out}")
+    return 0
+
+
+def _provisional_list(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.admin.provisional import list_provisional
+
+    engine = _engine(args, settings)
+    try:
+        guests = list_provisional(engine, now=utcnow())
+    finally:
+        engine.dispose()
+    if not guests:
+        print("no provisional citizens")
+        return 0
+    print(f"{'id':<36}  {'navn':<30}  {'født':>4}  {'sted':<10}  hændelser")
+    for g in guests:
+        born = str(g.birth_year or "")
+        print(
+            f"{g.id:<36}  {g.display_name[:30]:<30}  {born:>4}  "
+            f"{g.created_site_id or '':<10}  {g.events:>9}"
+        )
+    return 0
+
+
+def _provisional_merge(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.cli import UserError
+    from sync.admin.provisional import ProvisionalRefused, merge_provisional
+
+    engine = _engine(args, settings)
+    try:
+        result = merge_provisional(engine, args.provisional_id, args.into_id, now=utcnow())
+    except ProvisionalRefused as err:
+        raise UserError(str(err)) from None
+    finally:
+        engine.dispose()
+    moved = ", ".join(f"{k}: {v}" for k, v in result.repointed.items())
+    print(
+        f"merged {result.provisional_id} into {result.into_id} ({moved}); "
+        f"kiosks at {', '.join(result.sites) or 'no site'} get the change on their next sync"
+    )
+    return 0
+
+
+def _provisional_confirm(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.cli import UserError
+    from sync.admin.provisional import ProvisionalRefused, confirm_provisional
+
+    engine = _engine(args, settings)
+    try:
+        sites = confirm_provisional(engine, args.citizen_id, now=utcnow(), reference=args.reference)
+    except ProvisionalRefused as err:
+        raise UserError(str(err)) from None
+    finally:
+        engine.dispose()
+    where = (
+        ", ".join(sites)
+        if sites
+        else "no site yet (no enrolment, course, appointment or recent visit)"
+    )
+    print(f"confirmed {args.citizen_id}; in scope at {where}")
     return 0
