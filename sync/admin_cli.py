@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from models.config import Settings
 from models.db import make_engine
-from models.timeutil import utcnow
+from models.timeutil import LOCAL_TZ, utcnow
 
 if TYPE_CHECKING:
     from sync.admin.report_model import ReportQuery
@@ -80,6 +80,15 @@ def register_central(central_sub: Any) -> None:
     _add_db(parser)
     parser.set_defaults(handler=_import)
     _register_provisional(central_sub)
+    purge = central_sub.add_parser(
+        "purge",
+        help="delete data past its retention period (audit log, events by policy)",
+        description="Audit entries older than MESTRING_AUDIT_RETENTION_DAYS; central events "
+        "only when MESTRING_CENTRAL_EVENT_RETENTION_DAYS is set (default: kept).",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count only; delete nothing")
+    _add_db(purge)
+    purge.set_defaults(handler=_purge)
 
 
 def _register_provisional(central_sub: Any) -> None:
@@ -264,4 +273,21 @@ def _provisional_confirm(args: argparse.Namespace, settings: Settings) -> int:
         else "no site yet (no enrolment, course, appointment or recent visit)"
     )
     print(f"confirmed {args.citizen_id}; in scope at {where}")
+    return 0
+
+
+def _purge(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.retention import purge_central
+
+    engine = _engine(args, settings)
+    try:
+        result = purge_central(engine, settings, utcnow(), dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    verb = "would delete" if result.dry_run else "deleted"
+    for table, count in result.deleted.items():
+        cutoff = result.cutoffs[table].astimezone(LOCAL_TZ).strftime("%d.%m.%Y")
+        print(f"{table}: {verb} {count} (older than {cutoff})")
+    if settings.central_event_retention_days <= 0:
+        print("events: kept (no central retention policy set)")
     return 0
