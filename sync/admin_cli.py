@@ -60,6 +60,20 @@ def register(sub: Any) -> None:
     )
     _add_db(parser)
     parser.set_defaults(handler=_report)
+    audit = sub.add_parser("audit", help="the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
+    export = audit_sub.add_parser(
+        "export",
+        help="a citizen's audit log: dates, actions, sites",
+        description="The log of every look-up and change about one citizen (their right of "
+        "access). Staff identities only with --with-staff. The export is itself audited.",
+    )
+    export.add_argument("--citizen", required=True, metavar="ID", help="citizen id or reference")
+    export.add_argument("--with-staff", action="store_true", help="include staff identities")
+    export.add_argument("--format", choices=("csv", "table"), default="table")
+    export.add_argument("--out", type=Path, metavar="F", help="write to this file")
+    _add_db(export)
+    export.set_defaults(handler=_audit_export)
 
 
 def register_central(central_sub: Any) -> None:
@@ -290,4 +304,31 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{table}: {verb} {count} (older than {cutoff})")
     if settings.central_event_retention_days <= 0:
         print("events: kept (no central retention policy set)")
+    return 0
+
+
+def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
+    from kiosk.cli import UserError
+    from sync.admin.audit_export import export_citizen_log, render_log_csv, render_log_table
+    from sync.admin.provisional import ProvisionalRefused
+
+    engine = _engine(args, settings)
+    try:
+        citizen_id, lines = export_citizen_log(
+            engine, args.citizen, now=utcnow(), with_staff=args.with_staff
+        )
+    except ProvisionalRefused as err:
+        raise UserError(str(err)) from None
+    finally:
+        engine.dispose()
+    render = render_log_csv if args.format == "csv" else render_log_table
+    text = render(lines, with_staff=args.with_staff)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    except OSError as err:
+        raise UserError(f"cannot write {args.out}: {err.strerror}") from None
+    print(f"{len(lines)} entries for {citizen_id} written to {args.out}")
     return 0
