@@ -22,7 +22,7 @@ from sync.admin.csvfile import ImportRefused, LineError
 from sync.admin.importer import LineChange, Planned
 from sync.admin.kinds import CLEAR, KindSpec
 from sync.changes import DELETE, UPSERT, publish
-from sync.changes_bulk import append_bulk, scope_sites
+from sync.changes_bulk import append_bulk, publish_bulk, scope_sites
 
 _CHUNK = 900
 Writer = Callable[[Session, KindSpec, list[Planned], datetime], list[LineChange]]
@@ -223,14 +223,15 @@ def _apply_staff(
 def write_reference(
     session: Session, spec: KindSpec, planned: list[Planned], now: datetime
 ) -> list[LineChange]:
-    """Groups, sessions, enrolments, courses, appointments: upsert by reference."""
+    """Groups, sessions, enrolments, courses, appointments: upsert by reference, in bulk."""
     existing = _by_key(session, spec.model, "reference", [p.key for p in planned])
     changes: list[LineChange] = []
+    touched: list[SQLModel] = []
+    moved: list[tuple[SQLModel, str]] = []
     for item in planned:
         row: SQLModel | None = existing.get(item.key)
         if row is None:
-            row = spec.model(id=new_id(), reference=item.key, **item.values)
-            publish(session, [row], now=now)
+            touched.append(spec.model(id=new_id(), reference=item.key, **item.values))
             changes.append(LineChange(item.line, item.key, "new"))
             continue
         diff = tuple(f for f, v in item.values.items() if getattr(row, f) != v)
@@ -239,11 +240,11 @@ def write_reference(
         old_site = str(getattr(row, "site_id", ""))
         for name in diff:
             setattr(row, name, item.values[name])
-        publish(session, [row], now=now)
-        if old_site and old_site != getattr(row, "site_id", old_site):
-            # The row moved: the old site gets a tombstone, then may evict the citizen.
-            publish(session, [row], now=now, op=DELETE, sites={old_site})
+        if old_site != getattr(row, "site_id", ""):
+            moved.append((row, old_site))  # the old site gets a tombstone
+        touched.append(row)
         changes.append(LineChange(item.line, item.key, "changed", diff))
+    publish_bulk(session, touched, now=now, moved=moved)
     return changes
 
 
