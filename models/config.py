@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     #: Central events (visits, marks, contacts, queue): the municipality's policy; 0 = keep.
     central_event_retention_days: int = 0
     max_clock_skew_seconds: int = 300
+    sync_retries: int = 6  # attempts per request before a sync session gives up
+    sync_retry_base_seconds: float = 0.25  # backoff base; waits are U(0, base·2^n), capped
 
     def central_db_url(self) -> str:
         return self.db_url or f"sqlite:///{self.home / 'central.db'}"

@@ -38,6 +38,8 @@ from models import (
 #: How long a visit (or a past appointment) keeps a citizen in a site's scope.
 VISIT_SCOPE_DAYS = 30
 UPSERT, DELETE, EVICT = "upsert", "delete", "evict"
+#: Site rows that belong to one citizen: replicated only where the citizen is in scope.
+CITIZEN_ROWS = (Enrolment, Course, Appointment)
 
 
 def next_feed_seqs(session: Session, count: int) -> range:
@@ -76,12 +78,29 @@ def sites_for_row(session: Session, row: SQLModel) -> set[str]:
         roles = session.exec(select(StaffSiteRole.site_id).where(StaffSiteRole.staff_id == row.id))
         return set(roles.all())
     if isinstance(row, Citizen):
-        scopes = session.exec(select(SiteScope.site_id).where(SiteScope.citizen_id == row.id))
-        return set(scopes.all())
+        return scoped_sites(session, row.id)
     site_id = getattr(row, "site_id", None)
     if site_id is None:
         raise ValueError(f"no site rule for {type(row).__name__}")
+    if isinstance(row, CITIZEN_ROWS):
+        # A site holds a citizen's rows only while it holds the citizen.
+        return {str(site_id)} & scoped_sites(session, row.citizen_id)
     return {str(site_id)}
+
+
+def scoped_sites(session: Session, citizen_id: str) -> set[str]:
+    """The sites whose scope holds ``citizen_id``."""
+    scopes = session.exec(select(SiteScope.site_id).where(SiteScope.citizen_id == citizen_id))
+    return set(scopes.all())
+
+
+def citizen_site_rows(session: Session, citizen_id: str, site_id: str) -> list[SQLModel]:
+    """A citizen's enrolments, courses and appointments at one site (backfilled on entry)."""
+    rows: list[SQLModel] = []
+    for model in CITIZEN_ROWS:
+        query = select(model).where(model.citizen_id == citizen_id, model.site_id == site_id)
+        rows.extend(session.exec(query).all())
+    return rows
 
 
 def append(
@@ -121,10 +140,12 @@ def publish(
             session.add(row)
         citizen_id = getattr(row, "citizen_id", None)
         refers_to_citizen = citizen_id is not None and not isinstance(row, CheckIn)
+        backfilled: set[str] = set()
         if refers_to_citizen and op == UPSERT:
             session.flush()
-            refresh_scope(session, str(citizen_id), now=now)
+            backfilled, _left = refresh_scope(session, str(citizen_id), now=now)
         targets = sites if sites is not None else sites_for_row(session, row)
+        targets = targets - backfilled  # entering the scope already sent this row there
         table = str(row.__tablename__)
         append(session, [(site, table, row_key(row), op) for site in sorted(targets)], now=now)
         if refers_to_citizen and op != UPSERT:
@@ -163,8 +184,9 @@ def wanted_sites(session: Session, citizen_id: str, *, now: datetime) -> set[str
 def refresh_scope(session: Session, citizen_id: str, *, now: datetime) -> tuple[set[str], set[str]]:
     """Bring ``SiteScope`` for one citizen up to date; returns (entered, left) site ids.
 
-    Entering a site publishes the citizen row there (the site's other rows for the citizen
-    are published by their own writes); leaving publishes an ``evict``.
+    Entering a site publishes the citizen row there, then backfills the citizen's
+    enrolments, courses and appointments at that site; leaving publishes an ``evict``
+    (the kiosk deletes the citizen with those rows).
     """
     current = {
         s.site_id: s
@@ -177,7 +199,11 @@ def refresh_scope(session: Session, citizen_id: str, *, now: datetime) -> tuple[
     for site in sorted(left):
         session.delete(current[site])
     session.flush()
-    entries = [(site, "citizen", citizen_id, UPSERT) for site in sorted(entered)]
+    entries: list[tuple[str, str, str, str]] = []
+    for site in sorted(entered):
+        entries.append((site, "citizen", citizen_id, UPSERT))
+        for row in citizen_site_rows(session, citizen_id, site):
+            entries.append((site, str(row.__tablename__), row_key(row), UPSERT))
     entries += [(site, "citizen", citizen_id, EVICT) for site in sorted(left)]
     append(session, entries, now=now)
     return entered, left

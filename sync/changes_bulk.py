@@ -15,7 +15,15 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from models import Appointment, ChangeFeed, CheckIn, Citizen, Course, Enrolment, SiteScope
-from sync.changes import DELETE, EVICT, UPSERT, VISIT_SCOPE_DAYS, next_feed_seqs, row_key
+from sync.changes import (
+    CITIZEN_ROWS,
+    DELETE,
+    EVICT,
+    UPSERT,
+    VISIT_SCOPE_DAYS,
+    next_feed_seqs,
+    row_key,
+)
 
 _CHUNK = 900  # stays below every SQLite build's bound-parameter limit
 
@@ -121,6 +129,23 @@ def refresh_scopes_bulk(
     return entered, left
 
 
+def _backfill(
+    session: Session, entered: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], list[SQLModel]]:
+    """The enrolments, courses and appointments each (citizen, site) entering brings along."""
+    wanted = set(entered)
+    citizens = sorted({c for c, _ in entered})
+    found: dict[tuple[str, str], list[SQLModel]] = {pair: [] for pair in entered}
+    for model in CITIZEN_ROWS:
+        for start in range(0, len(citizens), _CHUNK):
+            query = select(model).where(col(model.citizen_id).in_(citizens[start : start + _CHUNK]))
+            for row in session.exec(query).all():
+                pair = (str(getattr(row, "citizen_id", "")), str(getattr(row, "site_id", "")))
+                if pair in wanted:
+                    found[pair].append(row)
+    return found
+
+
 def publish_bulk(
     session: Session,
     rows: Sequence[SQLModel],
@@ -131,18 +156,33 @@ def publish_bulk(
     """``publish`` for many site-bound rows at once (imports of groups, sessions,
     enrolments, courses, appointments); returns the number of feed entries.
 
-    Same ordering guarantees as ``publish``: a citizen entering a site is published there
-    before the rows that refer to them; a row that ``moved`` away from a site gets its
-    tombstone there before the citizen's evict.
+    Same rules as ``publish``: a citizen entering a site is published there first, with
+    the rows they bring (backfill); a citizen's rows reach only sites whose scope holds
+    them; a row that ``moved`` away from a site gets its tombstone there before the
+    citizen's evict.
     """
     session.add_all(rows)
     session.flush()
     citizens = sorted({str(c) for r in rows if (c := getattr(r, "citizen_id", None))})
+    before = scope_sites(session, citizens)
     entered, left = refresh_scopes_bulk(session, citizens, now=now)
-    entries = [(site, "citizen", citizen, UPSERT) for citizen, site in entered]
-    entries += [
-        (str(getattr(r, "site_id", "")), str(r.__tablename__), row_key(r), UPSERT) for r in rows
-    ]
+    scoped = {c: (before.get(c, set()) | {s for e, s in entered if e == c}) for c in citizens}
+    for citizen, site in left:
+        scoped[citizen].discard(site)
+    entries: list[tuple[str, str, str, str]] = []
+    sent: set[tuple[str, str, str]] = set()
+    for (citizen, site), brought in _backfill(session, entered).items():
+        entries.append((site, "citizen", citizen, UPSERT))
+        for row in brought:
+            entries.append((site, str(row.__tablename__), row_key(row), UPSERT))
+            sent.add((site, str(row.__tablename__), row_key(row)))
+    for row in rows:
+        site, table, key = str(getattr(row, "site_id", "")), str(row.__tablename__), row_key(row)
+        citizen = str(getattr(row, "citizen_id", ""))
+        if isinstance(row, CITIZEN_ROWS) and site not in scoped[citizen]:
+            continue  # the site does not hold this citizen
+        if (site, table, key) not in sent:
+            entries.append((site, table, key, UPSERT))
     entries += [(old, str(r.__tablename__), row_key(r), DELETE) for r, old in moved]
     entries += [(site, "citizen", citizen, EVICT) for citizen, site in left]
     return append_bulk(session, entries, now=now)

@@ -1,17 +1,262 @@
-"""Sync and central-server subcommands of `mestring` (central …, sync, report, audit)."""
+"""Sync and central-server subcommands of `mestring`: central …, sync, kiosk enroll."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import importlib.util
+import sys
+import tomllib
+from pathlib import Path
 from typing import Any
+
+from models.config import Settings
+from models.db import make_engine, read_session, write_session
+from models.migrate import upgrade
+from models.timeutil import utcnow
+from sync.credential import Credential, CredentialMissing
+from sync.local import local_status
+from sync.outbox import init_state
+
+CODE_HELP = "one-time enrolment code from `mestring central device add`"
+
+
+def _user_error(message: str) -> Exception:
+    from kiosk.cli import UserError
+
+    return UserError(message)
+
+
+def with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
+    """Apply ``--config FILE`` (TOML with Settings keys) and ``--db URL``."""
+    values: dict[str, Any] = {}
+    config = getattr(args, "config", None)
+    if config:
+        try:
+            values.update(tomllib.loads(Path(config).read_text()))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise _user_error(f"cannot read config {config}: {err}") from err
+    if getattr(args, "db", None):
+        values["db_url"] = args.db
+    return settings.model_copy(update=values) if values else settings
+
+
+def central_engine(settings: Settings) -> Any:
+    settings.ensure_home()
+    engine = make_engine(settings.central_db_url())
+    upgrade(engine, "central")
+    return engine
+
+
+def cmd_central_init(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.catalogue import seed_catalogue
+    from sync.server.feed import ensure_epoch
+
+    settings = with_overrides(settings, args)
+    engine = central_engine(settings)
+    added = seed_catalogue(engine, now=utcnow())
+    epoch = ensure_epoch(engine)
+    print(f"central database ready ({added} catalogue rows added; epoch {epoch})")
+    return 0
+
+
+def cmd_central_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from sync.server import create_app
+    from sync.server.feed import prune_feed
+
+    settings = with_overrides(settings, args)
+    engine = central_engine(settings)
+    dropped = prune_feed(engine, now=utcnow(), keep_days=settings.max_offline_days)
+    app = create_app(settings, engine=engine)
+    print(f"central server on http://{args.host}:{args.port} (pruned {dropped} feed entries)")
+    sys.stdout.flush()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_device_add(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.server.auth import CODE_VALID, EnrolmentError, create_enrolment_code
+
+    engine = central_engine(with_overrides(settings, args))
+    try:
+        code = create_enrolment_code(engine, site_id=args.site, now=utcnow())
+    except EnrolmentError as err:
+        raise _user_error(str(err)) from err
+    hours = int(CODE_VALID.total_seconds() // 3600)
+    print(f"{code}\n(one-time code for site {args.site}; valid {hours} h, usable once)")
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.server.auth import EnrolmentError, revoke_device
+
+    engine = central_engine(with_overrides(settings, args))
+    try:
+        device = revoke_device(engine, args.device_id, now=utcnow())
+    except EnrolmentError as err:
+        raise _user_error(str(err)) from err
+    print(f"device {device.id} ({device.site_id}) revoked")
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.server.auth import list_devices
+
+    engine = central_engine(with_overrides(settings, args))
+    for device in list_devices(engine):
+        state = "revoked" if device.revoked_at else "active"
+        seen = device.last_seen_at.isoformat(timespec="seconds") if device.last_seen_at else "-"
+        print(f"{device.id}  {device.site_id:<9} {state:<8} seq {device.last_seq:<8} {seen}")
+    return 0
+
+
+def cmd_rotate_epoch(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.server.feed import rotate_epoch
+
+    epoch = rotate_epoch(central_engine(with_overrides(settings, args)))
+    print(f"new epoch {epoch}: every kiosk resyncs from a snapshot on its next sync")
+    return 0
+
+
+def kiosk_engine(settings: Settings) -> Any:
+    settings.ensure_home()
+    engine = make_engine(settings.kiosk_database_url())
+    upgrade(engine, "kiosk")
+    return engine
+
+
+def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.transport import SyncClient, SyncError
+
+    settings = with_overrides(settings, args)
+    engine = kiosk_engine(settings)
+    status = local_status(engine)
+    if status.waiting:
+        raise _user_error(
+            f"this kiosk has {status.waiting} unsynced items; run `mestring sync` before enrolling"
+        )
+
+    async def trade() -> Any:
+        client = SyncClient(args.server)
+        try:
+            return await client.enrol(args.code, args.name or "")
+        finally:
+            await client.aclose()
+
+    try:
+        enrolled = asyncio.run(trade())
+    except SyncError as err:
+        raise _user_error(f"enrolment failed: {err}") from err
+    Credential(args.server, enrolled.device_id, enrolled.site_id, enrolled.token).save(
+        settings.credential_path
+    )
+    with write_session(engine) as session:
+        state = init_state(
+            session, device_id=enrolled.device_id, site_id=enrolled.site_id, server_url=args.server
+        )
+        state.next_seq, state.cursor, state.epoch = 1, 0, ""
+    print(f"enrolled as device {enrolled.device_id} for site {enrolled.site_id}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.client import Progress, run_sync_session
+    from sync.transport import RetryPolicy, SyncClient, SyncError
+
+    settings = with_overrides(settings, args)
+    retry = RetryPolicy(attempts=settings.sync_retries, base_s=settings.sync_retry_base_seconds)
+    try:
+        credential = Credential.load(settings.credential_path)
+    except CredentialMissing as err:
+        raise _user_error(f"{err}; enrol first with `mestring kiosk enroll`") from err
+    engine = kiosk_engine(settings)
+
+    def show(progress: Progress) -> None:
+        print(f"  {progress.phase}: {progress.done} {progress.message}".rstrip(), file=sys.stderr)
+
+    async def session() -> Any:
+        url = settings.server_url or credential.server_url
+        client = SyncClient(url, credential.token, retry=retry)
+        try:
+            return await run_sync_session(
+                engine,
+                client,
+                progress=show,
+                lock_path=settings.home / "sync.lock",
+                max_clock_skew_s=settings.max_clock_skew_seconds,
+            )
+        finally:
+            await client.aclose()
+
+    try:
+        report = asyncio.run(session())
+    except SyncError as err:
+        print(f"mestring sync: {err}", file=sys.stderr)
+        return 1
+    extra = " (resynced from a snapshot)" if report.full_resync else ""
+    print(
+        f"synced: {report.pushed} sent, {report.rejected} rejected, "
+        f"{report.pulled} changes received{extra}"
+    )
+    return 0
+
+
+def register_kiosk_enroll(kiosk_sub: Any) -> None:
+    """Add `enroll` under the kiosk parser's subcommands (called by the kiosk's CLI)."""
+    enroll = kiosk_sub.add_parser(
+        "enroll", help="trade a one-time code for this kiosk's credential"
+    )
+    enroll.add_argument("--server", required=True, help="central server URL")
+    enroll.add_argument("--code", required=True, help=CODE_HELP)
+    enroll.add_argument("--name", default="", help="a name for this kiosk (shown to admins)")
+    enroll.set_defaults(handler=cmd_enroll)
+
+
+def _register_central(sub: Any) -> None:
+    central = sub.add_parser("central", help="the central server in Rønde")
+    central_sub = central.add_subparsers(dest="central_command", metavar="COMMAND")
+    serve = central_sub.add_parser("serve", help="run the central HTTP API")
+    serve.add_argument("--db", help="database URL (default: SQLite in MESTRING_HOME)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.set_defaults(handler=cmd_central_serve)
+    init = central_sub.add_parser("init", help="create the schema and default catalogue")
+    init.add_argument("--db", help="database URL")
+    init.set_defaults(handler=cmd_central_init)
+    rotate = central_sub.add_parser("rotate-epoch", help="after a restore: make kiosks resync")
+    rotate.add_argument("--db", help="database URL")
+    rotate.set_defaults(handler=cmd_rotate_epoch)
+    device = central_sub.add_parser("device", help="enrol, list and revoke kiosks")
+    device_sub = device.add_subparsers(dest="device_command", metavar="COMMAND")
+    add = device_sub.add_parser("add", help="print a one-time enrolment code for a site")
+    add.add_argument("--site", required=True)
+    add.add_argument("--db", help="database URL")
+    add.set_defaults(handler=cmd_device_add)
+    revoke = device_sub.add_parser("revoke", help="revoke a device's credential")
+    revoke.add_argument("device_id")
+    revoke.add_argument("--db", help="database URL")
+    revoke.set_defaults(handler=cmd_device_revoke)
+    listing = device_sub.add_parser("list", help="list enrolled devices")
+    listing.add_argument("--db", help="database URL")
+    listing.set_defaults(handler=cmd_device_list)
+    if importlib.util.find_spec("sync.admin_cli") is not None:
+        from sync import admin_cli
+
+        admin_cli.register_central(central_sub)
 
 
 def register(sub: Any) -> None:
     """Add the sync and central subcommands to the `mestring` parser."""
+    _register_central(sub)
+    sync = sub.add_parser("sync", help="one sync session with central (exit 0 when fully synced)")
+    sync.add_argument("--config", help="TOML file with settings (server_url, home, …)")
+    sync.set_defaults(handler=cmd_sync)
+    if "kiosk" not in sub.choices:
+        # The kiosk UI's own parser adds `enroll` via register_kiosk_enroll when it exists.
+        kiosk = sub.add_parser("kiosk", help="kiosk setup")
+        register_kiosk_enroll(kiosk.add_subparsers(dest="kiosk_command", metavar="COMMAND"))
     from sync import admin_cli
 
-    admin_cli.register(sub)
-    # Minimal `central` group so the administration commands work before the sync branch
-    # lands; the sync branch's group (serve, init, device …) replaces it at merge.
-    central = sub.add_parser("central", help="central server administration")
-    central_sub = central.add_subparsers(dest="central_command", metavar="COMMAND")
-    admin_cli.register_central(central_sub)
+    admin_cli.register(sub)  # top-level `report` and `audit`

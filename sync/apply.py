@@ -1,0 +1,231 @@
+"""Kiosk side of pull: apply a page with its cursor and clock in one transaction, and swap a
+snapshot in atomically; rows with unacknowledged local changes are never overwritten."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, select, tuple_, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models import Outbox
+from sync.hlc import Stamp
+from sync.outbox import clock_for, load_state
+from sync.protocol import Change, PullPage
+from sync.rows import REFERENCE, WireRow, decoder, key_of, key_values, pk_columns
+
+#: Rows a citizen's eviction takes with it.
+CITIZEN_OWNED = ("enrolment", "course", "appointment")
+
+
+@dataclass
+class ApplyStats:
+    upserted: int = 0
+    deleted: int = 0
+    evicted: int = 0
+    kept_pending: int = 0
+
+
+@contextmanager
+def replica_session(engine: Engine) -> Iterator[Session]:
+    """A kiosk write transaction (BEGIN IMMEDIATE) with foreign keys off.
+
+    The kiosk is a partial replica: a group's leader or a page's later rows may not be
+    here yet. Central enforces referential integrity; the kiosk only mirrors it.
+    """
+    with engine.connect() as conn:
+        raw: Any = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            bound = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with Session(bind=bound, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What unacknowledged outbox entries touch: rows, and citizens they refer to."""
+
+    rows: frozenset[tuple[str, str]]
+    citizens: frozenset[str]
+
+
+def pending_refs(session: Session) -> Pending:
+    rows: set[tuple[str, str]] = set()
+    citizens: set[str] = set()
+    for kind, row_id, payload in session.execute(
+        select(Outbox.kind, Outbox.row_id, Outbox.payload)  # type: ignore[call-overload]
+    ):
+        rows.add((kind, row_id))
+        data = json.loads(payload)
+        if kind == "citizen":
+            citizens.add(row_id)
+        if data.get("citizen_id"):
+            citizens.add(str(data["citizen_id"]))
+        if kind == "session_state_change" and data.get("session_id"):
+            rows.add(("group_session", str(data["session_id"])))
+    return Pending(frozenset(rows), frozenset(citizens))
+
+
+def _clear_unique_conflicts(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Free unique values (card token, reference, initials) held by other local rows; their
+    own feed entries bring the current values."""
+    keys = pk_columns(table)
+    if len(keys) != 1:
+        return
+    pk = keys[0]
+    ids = [r[pk.name] for r in rows]
+    for column in table.columns:
+        if not column.unique or column.primary_key:
+            continue
+        values = [r[column.name] for r in rows if r[column.name] is not None]
+        if not values:
+            continue
+        clash = (column.in_(values)) & (pk.not_in(ids))
+        if column.nullable:
+            session.execute(update(table).where(clash).values({column.name: None}))
+        else:
+            session.execute(delete(table).where(clash))
+
+
+def upsert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert or replace ``rows`` (already decoded) in ``table``."""
+    if not rows:
+        return
+    _clear_unique_conflicts(session, table, rows)
+    statement = sqlite_insert(table)
+    keys = [c.name for c in pk_columns(table)]
+    others = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    if others:
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=others)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    for start in range(0, len(rows), 500):
+        session.execute(statement, rows[start : start + 500])
+
+
+def delete_rows(session: Session, table: Table, keys: Iterable[str]) -> int:
+    columns = pk_columns(table)
+    values = [tuple(key_values(table, k)[c.name] for c in columns) for k in keys]
+    if not values:
+        return 0
+    result = session.execute(delete(table).where(tuple_(*columns).in_(values)))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def evict_citizen(session: Session, citizen_id: str) -> None:
+    """Delete a citizen who left this site's scope, with their site rows."""
+    for name in CITIZEN_OWNED:
+        table = REFERENCE[name]
+        session.execute(delete(table).where(table.c.citizen_id == citizen_id))
+    citizens = REFERENCE["citizen"]
+    session.execute(delete(citizens).where(citizens.c.id == citizen_id))
+
+
+class _PageWriter:
+    """Buffers upserts per table so a page is written with few statements, in feed order."""
+
+    def __init__(self, session: Session, pending: Pending) -> None:
+        self.session, self.pending = session, pending
+        self.buffer: dict[str, dict[str, dict[str, Any]]] = {}
+        self.stats = ApplyStats()
+
+    def flush(self) -> None:
+        for name, rows in self.buffer.items():
+            upsert_rows(self.session, REFERENCE[name], list(rows.values()))
+        self.buffer.clear()
+
+    def apply(self, change: Change) -> None:
+        table = REFERENCE.get(change.table)
+        if table is None:
+            raise ValueError(f"the server sent an unknown table {change.table!r}")
+        if (change.table, change.row_id) in self.pending.rows:
+            self.stats.kept_pending += 1
+            return
+        if change.op == "upsert" and change.row is not None:
+            row = decoder(table)(change.row)
+            self.buffer.setdefault(change.table, {})[key_of(table, row)] = row
+            self.stats.upserted += 1
+            return
+        self.flush()
+        if change.op == "evict":
+            if change.row_id in self.pending.citizens:
+                self.stats.kept_pending += 1  # the integrity check evicts it later
+                return
+            evict_citizen(self.session, change.row_id)
+            self.stats.evicted += 1
+        else:
+            self.stats.deleted += delete_rows(self.session, table, [change.row_id])
+
+
+def observe_server_clock(session: Session, server_hlc: str, now_ms: int) -> None:
+    """Move the kiosk's clock past the server's so kiosk requests order after central's."""
+    if not server_hlc:
+        return
+    state = load_state(session)
+    clock = clock_for(state, datetime.fromtimestamp(now_ms / 1000, UTC))
+    clock.observe(Stamp.parse(server_hlc))
+    state.hlc = max(state.hlc, clock.last.pack())
+    session.add(state)
+
+
+def apply_page(engine: Engine, page: PullPage, *, now_ms: int) -> ApplyStats:
+    """Apply one pull page, its cursor and the clock in ONE kiosk transaction."""
+    with replica_session(engine) as session:
+        writer = _PageWriter(session, pending_refs(session))
+        for change in page.changes:
+            writer.apply(change)
+        writer.flush()
+        state = load_state(session)
+        state.cursor = page.cursor
+        state.epoch = page.epoch
+        session.add(state)
+        observe_server_clock(session, page.server_hlc, now_ms)
+        return writer.stats
+
+
+def swap_in_tables(
+    engine: Engine,
+    snapshot: dict[str, list[WireRow]],
+    *,
+    cursor: int | None = None,
+    epoch: str | None = None,
+) -> ApplyStats:
+    """Replace the given tables with the server's rows in ONE transaction, keeping rows that
+    have unacknowledged local changes. With ``cursor``/``epoch`` this is a full resync."""
+    stats = ApplyStats()
+    with replica_session(engine) as session:
+        pending = pending_refs(session)
+        for name, wire_rows in snapshot.items():
+            table = REFERENCE[name]
+            decode = decoder(table)
+            incoming = {key_of(table, r): decode(r) for r in wire_rows}
+            local = {key_of(table, r) for r in session.execute(select(table)).mappings()}
+            protected = {k for k in local | incoming.keys() if (name, k) in pending.rows}
+            if name == "citizen":
+                protected |= {k for k in local if k in pending.citizens}
+            stale = local - incoming.keys() - protected
+            stats.deleted += delete_rows(session, table, stale)
+            keep = [row for key, row in incoming.items() if key not in protected]
+            upsert_rows(session, table, keep)
+            stats.upserted += len(keep)
+            stats.kept_pending += len(protected)
+        if cursor is not None and epoch is not None:
+            state = load_state(session)
+            state.cursor, state.epoch = cursor, epoch
+            session.add(state)
+    return stats

@@ -1,0 +1,221 @@
+"""One sync session for a kiosk: push until the outbox is empty, pull until up to date,
+verify with the integrity summary; resync from a snapshot on 410 or a mismatch."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from models.db import read_session
+from models.ids import now_ms
+from models.timeutil import Clock, utcnow
+from sync.apply import apply_page, swap_in_tables
+from sync.local import acknowledge, local_summary, next_batch, record_outcome
+from sync.outbox import load_state
+from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE
+from sync.requeue import requeue_from
+from sync.rows import REFERENCE, WireRow
+from sync.transport import (
+    ClockSkew,
+    PayloadTooLarge,
+    ResyncRequired,
+    SeqGap,
+    SyncClient,
+    SyncError,
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str  # push | pull | resync | verify | done
+    done: int
+    message: str = ""
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    full_resync: bool = False
+    resynced_tables: list[str] = field(default_factory=list)
+    clock_offset_ms: int = 0
+
+
+@contextmanager
+def session_lock(path: Path | None) -> Iterator[None]:
+    """One sync session per device at a time (an advisory file lock next to the data)."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise SyncError("another sync session is already running on this kiosk") from err
+        yield
+    finally:
+        os.close(handle)
+
+
+class _Session:
+    def __init__(
+        self, engine: Engine, client: SyncClient, now: Clock, progress: ProgressFn | None
+    ) -> None:
+        self.engine, self.client, self.now = engine, client, now
+        self.progress = progress or (lambda _p: None)
+        self.report = SyncReport()
+
+    def cursor_and_epoch(self) -> tuple[int, str]:
+        with read_session(self.engine) as session:
+            state = load_state(session)
+            return state.cursor, state.epoch
+
+    async def push_all(self) -> None:
+        limit = MAX_PUSH_MUTATIONS
+        while True:
+            batch = await asyncio.to_thread(next_batch, self.engine, limit)
+            if batch is None:
+                return
+            try:
+                result = await self.client.push(batch)
+            except PayloadTooLarge:
+                if limit == 1:
+                    raise
+                limit = max(1, limit // 2)
+                continue
+            except SeqGap as gap:
+                # Central lost entries we no longer hold (restored from backup): queue our
+                # local copies again; central de-duplicates them by id.
+                await asyncio.to_thread(requeue_from, self.engine, gap.expected_seq, now=self.now())
+                continue
+            await asyncio.to_thread(
+                acknowledge, self.engine, result.acked_through, result.rejections, now=self.now()
+            )
+            self.report.pushed += len(batch.mutations)
+            self.report.rejected += sum(1 for r in result.rejections if r.seq >= batch.first_seq)
+            self.progress(Progress("push", self.report.pushed))
+
+    async def pull_all(self) -> None:
+        for _attempt in range(3):
+            try:
+                await self._pull_pages()
+                return
+            except ResyncRequired:
+                await self.push_all()
+                await self.full_resync()
+        raise SyncError("the server keeps asking for a resync; try again later")
+
+    async def _pull_pages(self) -> None:
+        while True:
+            cursor, epoch = self.cursor_and_epoch()
+            page = await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
+            await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
+            self.report.pulled += len(page.changes)
+            self.progress(Progress("pull", self.report.pulled))
+            if not page.more:
+                return
+
+    async def download(self, tables: list[str]) -> tuple[dict[str, list[WireRow]], int, str]:
+        """Every row of ``tables`` the site holds; the cursor is the oldest page's."""
+        snapshot: dict[str, list[WireRow]] = {}
+        cursor, epoch = -1, ""
+        for name in tables:
+            rows: list[WireRow] = []
+            after: str | None = None
+            while True:
+                page = await self.client.snapshot(name, after=after, limit=SNAPSHOT_PAGE_SIZE)
+                if cursor < 0:
+                    cursor, epoch = page.cursor, page.epoch
+                if page.epoch != epoch:
+                    raise ResyncRequired("the server's epoch changed during the snapshot")
+                rows.extend(page.rows)
+                after = page.next_after
+                if after is None:
+                    break
+            snapshot[name] = rows
+            self.progress(Progress("resync", sum(len(r) for r in snapshot.values()), name))
+        return snapshot, max(cursor, 0), epoch
+
+    async def full_resync(self) -> None:
+        snapshot, cursor, epoch = await self.download(list(REFERENCE))
+        await asyncio.to_thread(swap_in_tables, self.engine, snapshot, cursor=cursor, epoch=epoch)
+        self.report.full_resync = True
+
+    async def verify(self) -> list[str]:
+        """Compare per-table count + hash; resync mismatching tables. Returns what still differs."""
+        mismatched: list[str] = []
+        for _attempt in range(3):
+            server = await self.client.integrity()
+            cursor, epoch = self.cursor_and_epoch()
+            if server.epoch != epoch or server.cursor > cursor:
+                await self.pull_all()
+                continue
+            local = await asyncio.to_thread(local_summary, self.engine)
+            mismatched = [t for t, s in server.tables.items() if local.get(t) != s]
+            self.progress(Progress("verify", len(mismatched)))
+            if not mismatched:
+                return []
+            snapshot, _cursor, _epoch = await self.download(mismatched)
+            await asyncio.to_thread(swap_in_tables, self.engine, snapshot)
+            self.report.resynced_tables.extend(mismatched)
+        return mismatched
+
+
+async def run_sync_session(
+    engine: Engine,
+    client: SyncClient,
+    *,
+    now: Clock = utcnow,
+    progress: ProgressFn | None = None,
+    lock_path: Path | None = None,
+    max_clock_skew_s: int = 300,
+) -> SyncReport:
+    """Push, pull, verify; raises ``SyncError`` (with an operator message) unless fully synced.
+
+    The outcome (last good sync or last error) is recorded in the kiosk database.
+    """
+    session = _Session(engine, client, now, progress)
+    try:
+        with session_lock(lock_path):
+            for _round in range(3):
+                await session.push_all()
+                await session.pull_all()
+                still_different = await session.verify()
+                if await asyncio.to_thread(next_batch, engine, 1) is None:
+                    break
+            else:
+                raise SyncError("new local changes kept arriving; sync again")
+            if still_different:
+                raise SyncError(f"integrity check still differs for {', '.join(still_different)}")
+            _check_clock(client, max_clock_skew_s)
+    except SyncError as err:
+        await asyncio.to_thread(record_outcome, engine, ok=False, error=str(err), now=now())
+        raise
+    session.report.clock_offset_ms = client.clock_offset_ms or 0
+    await asyncio.to_thread(record_outcome, engine, ok=True, error="", now=now())
+    session.progress(Progress("done", session.report.pushed))
+    return session.report
+
+
+def _check_clock(client: SyncClient, max_skew_s: int) -> None:
+    offset = client.clock_offset_ms
+    if offset is not None and abs(offset) > max_skew_s * 1000:
+        direction = "behind" if offset > 0 else "ahead of"
+        minutes = abs(offset) // 60_000
+        raise ClockSkew(
+            f"the kiosk clock is {minutes} min {direction} the server; data was synced, "
+            "but correct the kiosk's time"
+        )

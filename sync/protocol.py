@@ -1,0 +1,125 @@
+"""Wire DTOs of the sync protocol (pydantic), shared by the central server and the client."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: Most mutations one push may carry; the client sends at most this many.
+MAX_PUSH_MUTATIONS = 500
+#: Largest request body the server reads (bytes); bigger requests get 413.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+#: Changes per pull page.
+PULL_PAGE_SIZE = 1000
+#: Rows per snapshot page.
+SNAPSHOT_PAGE_SIZE = 2000
+#: Header carrying the server's wall clock (unix ms) on every response.
+SERVER_TIME_HEADER = "X-Mestring-Server-Time"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Mutation(Strict):
+    """One outbox entry: the device sequence number, its kind and the row as written."""
+
+    seq: int = Field(ge=1)
+    kind: str = Field(min_length=1, max_length=40)
+    row: dict[str, Any]
+
+
+class PushBatch(Strict):
+    """Consecutive outbox entries starting at ``first_seq``."""
+
+    first_seq: int = Field(ge=1)
+    mutations: list[Mutation] = Field(min_length=1, max_length=MAX_PUSH_MUTATIONS)
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> PushBatch:
+        for offset, mutation in enumerate(self.mutations):
+            if mutation.seq != self.first_seq + offset:
+                raise ValueError("mutation seqs must be consecutive from first_seq")
+        return self
+
+
+class RejectionInfo(Strict):
+    seq: int
+    kind: str
+    row_id: str
+    reason: str
+
+
+class PushResult(Strict):
+    """Everything up to ``acked_through`` is durably applied or rejected."""
+
+    acked_through: int
+    rejections: list[RejectionInfo] = Field(default_factory=list)
+    server_hlc: str = ""
+
+
+class GapDetail(Strict):
+    """Body of a 409: the device must push from ``expected_seq``."""
+
+    error: Literal["gap"] = "gap"
+    expected_seq: int
+    message: str
+
+
+class Change(Strict):
+    """One feed entry with the current row (``None`` for delete and evict)."""
+
+    seq: int
+    table: str
+    op: Literal["upsert", "delete", "evict"]
+    row_id: str
+    row: dict[str, Any] | None = None
+
+
+class PullPage(Strict):
+    changes: list[Change]
+    cursor: int
+    epoch: str
+    more: bool
+    server_hlc: str = ""
+
+
+class SnapshotPage(Strict):
+    """Current rows of one table for the caller's site, keyset-paged by primary key."""
+
+    table: str
+    rows: list[dict[str, Any]]
+    cursor: int  # feed position the snapshot is at least as new as
+    epoch: str
+    next_after: str | None = None  # pass as ``after`` for the next page; None = done
+
+
+class EnrolRequest(Strict):
+    code: str = Field(min_length=4, max_length=40)
+    name: str = Field(default="", max_length=80)
+
+
+class EnrolResponse(Strict):
+    device_id: str
+    site_id: str
+    token: str
+    epoch: str
+
+
+class TableSummary(Strict):
+    count: int
+    hash: str
+
+
+class IntegritySummary(Strict):
+    """Per-table count + hash of the rows a site holds, and the feed position it is at."""
+
+    cursor: int
+    epoch: str
+    tables: dict[str, TableSummary]
+
+
+class ErrorBody(Strict):
+    error: str
+    message: str

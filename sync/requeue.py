@@ -1,0 +1,65 @@
+"""Recovery when central has lost outbox entries the kiosk already deleted (a server restored
+from backup answers 409 with an older expected seq): queue the kiosk's own rows again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, col, select
+
+from models import EVENT_TABLES, Citizen, Outbox
+from models.db import write_session
+from sync.outbox import load_state, row_payload
+
+
+def requeue_from(engine: Engine, expected_seq: int, *, now: datetime) -> int:
+    """Renumber the outbox from ``expected_seq``: first every row this device made that it
+    still holds (central skips ids it already has), then the pending entries in order.
+    Returns how many rows were queued again."""
+    with write_session(engine) as session:
+        state = load_state(session)
+        pending = list(session.exec(select(Outbox).order_by(col(Outbox.seq))).all())
+        queued = {(o.kind, o.row_id) for o in pending}
+        again: list[tuple[str, SQLModel]] = []
+        guests = select(Citizen).where(
+            col(Citizen.provisional).is_(True), Citizen.created_site_id == state.site_id
+        )
+        again += [("citizen", c) for c in session.exec(guests).all()]
+        events: list[tuple[str, SQLModel]] = []
+        for model in EVENT_TABLES:
+            mine = select(model).where(model.device_id == state.device_id)  # type: ignore[attr-defined]
+            events += [(str(model.__tablename__), r) for r in session.exec(mine).all()]
+        events.sort(key=lambda item: str(getattr(item[1], "hlc", "")))
+        again += events
+        again = [(k, r) for k, r in again if (k, str(getattr(r, "id", ""))) not in queued]
+        for entry in pending:
+            session.delete(entry)
+        session.flush()
+        seq = expected_seq
+        for kind, row in again:
+            session.add(
+                Outbox(
+                    seq=seq,
+                    kind=kind,
+                    row_id=str(getattr(row, "id", "")),
+                    payload=row_payload(row),
+                    created_at=now,
+                )
+            )
+            seq += 1
+        for entry in pending:
+            session.add(
+                Outbox(
+                    seq=seq,
+                    kind=entry.kind,
+                    row_id=entry.row_id,
+                    payload=entry.payload,
+                    created_at=entry.created_at,
+                    attempts=entry.attempts,
+                )
+            )
+            seq += 1
+        state.next_seq = seq
+        session.add(state)
+        return len(again)

@@ -1,0 +1,94 @@
+"""Server-decided requests: group session state (last writer wins on HLC) and provisional
+citizens added at a kiosk. Central's answer reaches the kiosks through the change feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models import Citizen, GroupSession
+from models.db import write_session
+from models.events import SessionRequest
+from sync.changes import publish, refresh_scope
+from sync.hlc import HybridClock, Stamp
+
+
+class RequestRefused(Exception):
+    """A kiosk request central will never accept (recorded as a rejection)."""
+
+
+def decide_session_state(
+    session: Session, session_id: str, state: str, *, hlc: str, reason: str, now: datetime
+) -> bool:
+    """Apply a state request if its stamp is newer than the session's; publish the result.
+
+    Returns False when a newer decision already stands (the request is kept as an event).
+    """
+    group_session = session.get(GroupSession, session_id)
+    if group_session is None:
+        raise RequestRefused("unknown group session")
+    if hlc <= group_session.state_hlc:
+        return False
+    if state in (SessionRequest.HELD, SessionRequest.CANCELLED):
+        group_session.status = state
+        group_session.status_reason = reason
+    elif state == SessionRequest.CLOSED:
+        group_session.closed = True
+    elif state == SessionRequest.REOPENED:
+        group_session.closed = False
+    else:
+        raise RequestRefused(f"unknown session state {state!r}")
+    group_session.state_hlc = hlc
+    publish(session, [group_session], now=now)
+    return True
+
+
+def set_session_state_centrally(
+    engine: Engine,
+    session_id: str,
+    state: str,
+    *,
+    clock: HybridClock,
+    now: datetime,
+    reason: str = "",
+) -> bool:
+    """Central's own decision (e.g. the administrator cancels a session)."""
+    with write_session(engine) as session:
+        current = session.get(GroupSession, session_id)
+        if current is None:
+            raise RequestRefused("unknown group session")
+        if current.state_hlc:
+            clock.observe(Stamp.parse(current.state_hlc))
+        return decide_session_state(
+            session, session_id, state, hlc=clock.now().pack(), reason=reason, now=now
+        )
+
+
+def accept_provisional_citizen(
+    session: Session, proposed: Citizen, *, site_id: str, now: datetime
+) -> None:
+    """Insert or update a kiosk-created provisional citizen and scope them to their site."""
+    if not proposed.provisional:
+        raise RequestRefused("a kiosk may only add provisional citizens")
+    if proposed.created_site_id != site_id:
+        raise RequestRefused("the citizen belongs to another site")
+    existing = session.get(Citizen, proposed.id)
+    if existing is None:
+        proposed.updated_at = now
+        session.add(proposed)
+    elif existing.provisional and existing.merged_into is None:
+        if existing.created_site_id != site_id:
+            raise RequestRefused("the citizen belongs to another site")
+        existing.display_name = proposed.display_name
+        existing.birth_year = proposed.birth_year
+        existing.card_token = proposed.card_token
+        existing.updated_at = now
+        session.add(existing)
+    else:
+        raise RequestRefused("this citizen is managed centrally; the kiosk's change was refused")
+    session.flush()
+    entered, _left = refresh_scope(session, proposed.id, now=now)
+    if site_id not in entered:
+        publish(session, [existing or proposed], now=now)

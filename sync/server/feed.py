@@ -1,0 +1,205 @@
+"""Pull side of central: the site's change feed with current rows, snapshots of the rows a
+site holds, integrity summaries, the server epoch and tombstone garbage collection."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, func, select, tuple_
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from models import ChangeFeed, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
+from models.db import read_session, write_session
+from models.ids import new_id
+from sync.protocol import (
+    Change,
+    IntegritySummary,
+    PullPage,
+    SnapshotPage,
+    TableSummary,
+)
+from sync.rows import REFERENCE, encode, key_of, key_values, pk_columns, table_digest
+from sync.server.auth import DeviceIdentity
+
+EPOCH_KEY, FLOOR_KEY = "epoch", "feed_floor"
+SITE_WIDE = {"site", "offer", "topic"}
+CITIZEN_OWNED = {"enrolment", "course", "appointment"}
+
+
+class ResyncRequired(Exception):
+    """The device's cursor cannot be continued (too old, or another epoch): 410."""
+
+
+def meta_value(session: Session, key: str, default: str = "") -> str:
+    row = session.get(ServerMeta, key)
+    return row.value if row else default
+
+
+def ensure_epoch(engine: Engine) -> str:
+    """The server's epoch, created on first use."""
+    with write_session(engine) as session:
+        row = session.get(ServerMeta, EPOCH_KEY)
+        if row is None:
+            row = ServerMeta(key=EPOCH_KEY, value=new_id())
+            session.add(row)
+        return row.value
+
+
+def rotate_epoch(engine: Engine) -> str:
+    """Start a new epoch (after restoring a backup): every kiosk resyncs from a snapshot."""
+    with write_session(engine) as session:
+        row = session.get(ServerMeta, EPOCH_KEY) or ServerMeta(key=EPOCH_KEY, value="")
+        row.value = new_id()
+        session.add(row)
+        return row.value
+
+
+def site_rows(table_name: str, site_id: str) -> Select[Any]:
+    """The rows of ``table_name`` that a site's kiosks hold (what the feed replicates)."""
+    table = REFERENCE[table_name]
+    query = select(table)
+    scope = select(SiteScope.citizen_id).where(SiteScope.site_id == site_id)  # type: ignore[arg-type]
+    if table_name in SITE_WIDE:
+        return query
+    if table_name == "staff":
+        roles = select(StaffSiteRole.staff_id).where(StaffSiteRole.site_id == site_id)  # type: ignore[arg-type]
+        return query.where(table.c.id.in_(roles))
+    if table_name == "citizen":
+        return query.where(table.c.id.in_(scope))
+    query = query.where(table.c.site_id == site_id)
+    if table_name in CITIZEN_OWNED:
+        query = query.where(table.c.citizen_id.in_(scope))
+    return query
+
+
+def _check_cursor(session: Session, cursor: int, epoch: str) -> str:
+    server_epoch = meta_value(session, EPOCH_KEY)
+    if epoch and epoch != server_epoch:
+        raise ResyncRequired("the server was restored or reset (new epoch)")
+    floor = int(meta_value(session, FLOOR_KEY, "0"))
+    if 0 < cursor < floor:
+        raise ResyncRequired("the device was offline longer than tombstones are kept")
+    counter = session.get(FeedCounter, 1)
+    if cursor > (counter.value if counter else 0):
+        raise ResyncRequired("the device is ahead of the server's feed")
+    return server_epoch
+
+
+def _current_rows(
+    session: Session, entries: list[ChangeFeed]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.op == "upsert":
+            wanted.setdefault(entry.table_name, set()).add(entry.row_id)
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for table_name, keys in wanted.items():
+        table = REFERENCE[table_name]
+        columns = pk_columns(table)
+        values = [tuple(key_values(table, k)[c.name] for c in columns) for k in keys]
+        query = select(table).where(tuple_(*columns).in_(values))
+        for row in session.execute(query).mappings():
+            found[(table_name, key_of(table, row))] = encode(table, row)
+    return found
+
+
+def pull_page(
+    engine: Engine, identity: DeviceIdentity, *, cursor: int, epoch: str, limit: int
+) -> PullPage:
+    """The site's changes after ``cursor``, each with the row as it is now."""
+    with read_session(engine) as session:
+        server_epoch = _check_cursor(session, cursor, epoch)
+        entries = list(
+            session.execute(
+                select(ChangeFeed)
+                .where(ChangeFeed.site_id == identity.site_id, ChangeFeed.seq > cursor)  # type: ignore[arg-type,operator]
+                .order_by(ChangeFeed.seq)  # type: ignore[arg-type]
+                .limit(limit + 1)
+            ).scalars()
+        )
+        more = len(entries) > limit
+        entries = entries[:limit]
+        rows = _current_rows(session, entries)
+    changes = []
+    for entry in entries:
+        row = rows.get((entry.table_name, entry.row_id)) if entry.op == "upsert" else None
+        # A row gone without its tombstone yet (deleted in a later change) is sent as deleted.
+        op = entry.op if entry.op != "upsert" or row is not None else "delete"
+        changes.append(
+            Change(seq=entry.seq, table=entry.table_name, op=op, row_id=entry.row_id, row=row)  # type: ignore[arg-type]
+        )
+    last = entries[-1].seq if entries else cursor
+    return PullPage(changes=changes, cursor=last, epoch=server_epoch, more=more)
+
+
+def feed_head(session: Session, site_id: str) -> int:
+    query = select(func.max(ChangeFeed.seq)).where(ChangeFeed.site_id == site_id)  # type: ignore[arg-type]
+    return int(session.execute(query).scalar() or 0)
+
+
+def snapshot_page(
+    engine: Engine, identity: DeviceIdentity, *, table_name: str, after: str | None, limit: int
+) -> SnapshotPage:
+    """One keyset page of the rows the site holds in ``table_name``."""
+    table = REFERENCE[table_name]
+    columns = pk_columns(table)
+    with read_session(engine) as session:
+        # Read the feed position first: every change after it will be pulled again.
+        counter = session.get(FeedCounter, 1)
+        cursor = counter.value if counter else 0
+        epoch = meta_value(session, EPOCH_KEY)
+        query = site_rows(table_name, identity.site_id).order_by(*columns).limit(limit + 1)
+        if after is not None:
+            start = key_values(table, after)
+            query = query.where(tuple_(*columns) > tuple(start[c.name] for c in columns))
+        rows = [encode(table, r) for r in session.execute(query).mappings()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_after = key_of(table, rows[-1]) if more and rows else None
+    return SnapshotPage(
+        table=table_name, rows=rows, cursor=cursor, epoch=epoch, next_after=next_after
+    )
+
+
+def integrity_summary(engine: Engine, identity: DeviceIdentity) -> IntegritySummary:
+    """Count + hash per reference table of the rows the site holds now."""
+    tables: dict[str, TableSummary] = {}
+    with read_session(engine) as session:
+        cursor = feed_head(session, identity.site_id)
+        epoch = meta_value(session, EPOCH_KEY)
+        for name, table in REFERENCE.items():
+            rows = session.execute(site_rows(name, identity.site_id)).mappings()
+            count, digest = table_digest(encode(table, r) for r in rows)
+            tables[name] = TableSummary(count=count, hash=digest)
+    return IntegritySummary(cursor=cursor, epoch=epoch, tables=tables)
+
+
+def prune_feed(engine: Engine, *, now: datetime, keep_days: int) -> int:
+    """Drop superseded feed entries and tombstones older than ``keep_days``.
+
+    Cursors older than the newest dropped tombstone get 410 and resync from a snapshot.
+    Returns how many entries were dropped.
+    """
+    horizon = now - timedelta(days=keep_days)
+    feed = ChangeFeed.__table__  # type: ignore[attr-defined]
+    later = aliased(ChangeFeed)
+    with write_session(engine) as session:
+        old = feed.c.changed_at < horizon
+        tombstone = feed.c.op.in_(["delete", "evict"])
+        floor_query = select(func.max(feed.c.seq)).where(old, tombstone)
+        newest_tombstone = int(session.execute(floor_query).scalar() or 0)
+        superseded = exists().where(
+            later.site_id == feed.c.site_id,  # type: ignore[arg-type]
+            later.table_name == feed.c.table_name,  # type: ignore[arg-type]
+            later.row_id == feed.c.row_id,  # type: ignore[arg-type]
+            later.seq > feed.c.seq,  # type: ignore[arg-type]
+        )
+        result = session.execute(delete(feed).where(old, tombstone | superseded))
+        floor = max(int(meta_value(session, FLOOR_KEY, "0")), newest_tombstone)
+        row = session.get(ServerMeta, FLOOR_KEY) or ServerMeta(key=FLOOR_KEY, value="0")
+        row.value = str(floor)
+        session.add(row)
+        return int(result.rowcount)  # type: ignore[attr-defined]
