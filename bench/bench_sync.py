@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.sync_setup import central_at, central_server, enrolled_kiosk, seed_citizens
 from models import CheckIn, GroupSession
 from models.db import write_session
 from models.ids import new_id
@@ -18,7 +19,6 @@ from models.timeutil import utcnow
 from sync.changes import publish
 from sync.client import run_sync_session
 from sync.outbox import record
-from bench.sync_setup import central_at, central_server, enrolled_kiosk, seed_citizens
 
 BOOTSTRAP_ROWS = 100_000
 NIGHTLY_EVENTS = 5_000

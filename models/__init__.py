@@ -62,7 +62,7 @@ CENTRAL_ONLY_TABLES: tuple[type, ...] = (
 
 def table_names(tables: tuple[type, ...]) -> set[str]:
     """Names of the SQL tables behind the given model classes."""
-    return {str(t.__tablename__) for t in tables}
+    return {str(t.__tablename__) for t in tables}  # type: ignore[attr-defined]
 
 
 KIOSK_TABLE_NAMES = table_names(REFERENCE_TABLES + EVENT_TABLES + KIOSK_ONLY_TABLES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -83,7 +84,7 @@ def seed_catalogue(engine: Engine, *, now: datetime) -> int:
     with write_session(engine) as session:
         missing = []
         for row in catalogue_rows():
-            key = row.__mapper__.primary_key_from_instance(row)
+            key = inspect(type(row)).primary_key_from_instance(row)
             if session.get(type(row), key[0] if len(key) == 1 else tuple(key)) is None:
                 missing.append(row)
         # Parents before children (no ORM relationships order them), and sites first so

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 from sqlmodel import Session, SQLModel, col, select
 
 from models import (
@@ -51,8 +51,8 @@ def next_feed_seqs(session: Session, count: int) -> range:
     result = session.execute(
         update(FeedCounter)
         .where(col(FeedCounter.id) == 1)
-        .values(value=FeedCounter.value + count)  # type: ignore[operator]
-        .returning(FeedCounter.value)  # type: ignore[arg-type]
+        .values(value=col(FeedCounter.value) + count)
+        .returning(col(FeedCounter.value))
     )
     end = int(result.scalar_one())
     return range(end - count + 1, end + 1)
@@ -60,7 +60,7 @@ def next_feed_seqs(session: Session, count: int) -> range:
 
 def row_key(row: SQLModel) -> str:
     """The feed's id for a row: its primary key, composite keys joined with '|'."""
-    mapper = row.__mapper__
+    mapper = inspect(type(row))
     return "|".join(str(getattr(row, c.key)) for c in mapper.primary_key)
 
 

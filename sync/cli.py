@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from models.config import Settings
-from models.db import make_engine, read_session, write_session
+from models.db import make_engine, write_session
 from models.migrate import upgrade
 from models.timeutil import utcnow
 from sync.credential import Credential, CredentialMissing

@@ -51,7 +51,7 @@ def acknowledge(
 ) -> int:
     """Delete acknowledged outbox entries and keep the rejections, in one transaction."""
     with write_session(engine) as session:
-        known = set(session.exec(select(LocalRejection.seq)).all())  # type: ignore[call-overload]
+        known = set(session.execute(select(col(LocalRejection.seq))).scalars())
         for rejection in rejections:
             if rejection.seq in known:
                 continue

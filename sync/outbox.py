@@ -76,7 +76,7 @@ def record(
             Outbox(
                 seq=seq,
                 kind=kind or str(row.__tablename__),
-                row_id=str(row.id),
+                row_id=str(row.id),  # type: ignore[attr-defined]
                 payload=row_payload(row),
                 created_at=now,
             )

@@ -4,6 +4,7 @@ from backup answers 409 with an older expected seq): queue the kiosk's own rows 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, col, select
@@ -28,8 +29,9 @@ def requeue_from(engine: Engine, expected_seq: int, *, now: datetime) -> int:
         again += [("citizen", c) for c in session.exec(guests).all()]
         events: list[tuple[str, SQLModel]] = []
         for model in EVENT_TABLES:
-            mine = select(model).where(model.device_id == state.device_id)  # type: ignore[attr-defined]
-            events += [(str(model.__tablename__), r) for r in session.exec(mine).all()]
+            table = model.__table__  # type: ignore[attr-defined]
+            mine: Any = select(model).where(table.c.device_id == state.device_id)
+            events += [(table.name, r) for r in session.exec(mine).all()]
         events.sort(key=lambda item: str(getattr(item[1], "hlc", "")))
         again += events
         again = [(k, r) for k, r in again if (k, str(getattr(r, "id", ""))) not in queued]

@@ -32,11 +32,16 @@ EVENTS: dict[str, Table] = {
 KEY_SEPARATOR = "|"
 
 
+def table_name(model: type) -> str:
+    """The SQL table name of a SQLModel table class."""
+    return str(model.__tablename__)  # type: ignore[attr-defined]
+
+
 def pk_columns(table: Table) -> list[Column[Any]]:
     return list(table.primary_key.columns)
 
 
-def key_of(table: Table, row: Mapping[str, Any]) -> str:
+def key_of(table: Table, row: Mapping[Any, Any]) -> str:
     """The change feed's id for ``row``: its primary key, composite keys joined with '|'."""
     return KEY_SEPARATOR.join(str(row[c.name]) for c in pk_columns(table))
 
@@ -56,7 +61,7 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
-def encode(table: Table, row: Mapping[str, Any]) -> WireRow:
+def encode(table: Table, row: Mapping[Any, Any]) -> WireRow:
     """A row read from ``table`` as a JSON-safe dict of its columns."""
     return {c.name: _encode_value(row[c.name]) for c in table.columns}
 

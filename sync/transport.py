@@ -70,7 +70,7 @@ class RetryPolicy:
     rand: Callable[[], float] = field(default=random.random)
 
     def delay(self, attempt: int) -> float:
-        return self.rand() * min(self.cap_s, self.base_s * (2**attempt))
+        return float(self.rand() * min(self.cap_s, self.base_s * (2**attempt)))
 
 
 def _message(response: httpx.Response) -> str:

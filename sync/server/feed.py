@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, delete, exists, func, select, tuple_
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models import ChangeFeed, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
 from models.db import read_session, write_session
@@ -61,11 +61,11 @@ def site_rows(table_name: str, site_id: str) -> Select[Any]:
     """The rows of ``table_name`` that a site's kiosks hold (what the feed replicates)."""
     table = REFERENCE[table_name]
     query = select(table)
-    scope = select(SiteScope.citizen_id).where(SiteScope.site_id == site_id)  # type: ignore[arg-type]
+    scope = select(col(SiteScope.citizen_id)).where(col(SiteScope.site_id) == site_id)
     if table_name in SITE_WIDE:
         return query
     if table_name == "staff":
-        roles = select(StaffSiteRole.staff_id).where(StaffSiteRole.site_id == site_id)  # type: ignore[arg-type]
+        roles = select(col(StaffSiteRole.staff_id)).where(col(StaffSiteRole.site_id) == site_id)
         return query.where(table.c.id.in_(roles))
     if table_name == "citizen":
         return query.where(table.c.id.in_(scope))
@@ -115,8 +115,8 @@ def pull_page(
         entries = list(
             session.execute(
                 select(ChangeFeed)
-                .where(ChangeFeed.site_id == identity.site_id, ChangeFeed.seq > cursor)  # type: ignore[arg-type,operator]
-                .order_by(ChangeFeed.seq)  # type: ignore[arg-type]
+                .where(col(ChangeFeed.site_id) == identity.site_id, col(ChangeFeed.seq) > cursor)
+                .order_by(col(ChangeFeed.seq))
                 .limit(limit + 1)
             ).scalars()
         )
@@ -136,7 +136,7 @@ def pull_page(
 
 
 def feed_head(session: Session, site_id: str) -> int:
-    query = select(func.max(ChangeFeed.seq)).where(ChangeFeed.site_id == site_id)  # type: ignore[arg-type]
+    query = select(func.max(col(ChangeFeed.seq))).where(col(ChangeFeed.site_id) == site_id)
     return int(session.execute(query).scalar() or 0)
 
 
@@ -192,10 +192,10 @@ def prune_feed(engine: Engine, *, now: datetime, keep_days: int) -> int:
         floor_query = select(func.max(feed.c.seq)).where(old, tombstone)
         newest_tombstone = int(session.execute(floor_query).scalar() or 0)
         superseded = exists().where(
-            later.site_id == feed.c.site_id,  # type: ignore[arg-type]
-            later.table_name == feed.c.table_name,  # type: ignore[arg-type]
-            later.row_id == feed.c.row_id,  # type: ignore[arg-type]
-            later.seq > feed.c.seq,  # type: ignore[arg-type]
+            later.site_id == feed.c.site_id,
+            later.table_name == feed.c.table_name,
+            later.row_id == feed.c.row_id,
+            later.seq > feed.c.seq,
         )
         result = session.execute(delete(feed).where(old, tombstone | superseded))
         floor = max(int(meta_value(session, FLOOR_KEY, "0")), newest_tombstone)

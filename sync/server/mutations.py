@@ -29,10 +29,11 @@ from models.events import CheckInAction, CheckInMethod, Mark, QueueAction, Sessi
 from sync.changes import refresh_scope
 from sync.hlc import HybridClock, Stamp
 from sync.protocol import Mutation
+from sync.rows import table_name
 from sync.server.auth import DeviceIdentity
 from sync.server.decisions import RequestRefused, accept_provisional_citizen, decide_session_state
 
-EVENT_MODELS: dict[str, type[SQLModel]] = {str(m.__tablename__): m for m in EVENT_TABLES}
+EVENT_MODELS: dict[str, type[SQLModel]] = {table_name(m): m for m in EVENT_TABLES}
 ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
     "check_in": {"action": CheckInAction, "method": CheckInMethod},
     "attendance_mark": {"mark": Mark},

@@ -9,10 +9,10 @@ from models import CheckIn, Citizen, GroupSession, Outbox, Rejection, SyncState
 from models.db import read_session, write_session
 from models.events import SessionStateChange
 from models.ids import new_id
+from sync.hlc import HybridClock
 from sync.outbox import record
 from sync.protocol import Mutation, PushBatch
 from sync.server.decisions import set_session_state_centrally
-from sync.hlc import HybridClock
 from sync.transport import SeqGap
 from tests.conftest import FROZEN_NOW
 from tests.sync.world import World, check_in, sync
