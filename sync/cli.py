@@ -200,6 +200,12 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         f"synced: {report.pushed} sent, {report.rejected} rejected, "
         f"{report.pulled} changes received{extra}"
     )
+    from sync.retention import purge_kiosk
+
+    # Central has confirmed what was pushed: drop local events past their retention window.
+    purged = purge_kiosk(engine, settings, utcnow())
+    if purged.total:
+        print(f"purged {purged.total} confirmed events older than their retention window")
     return 0
 
 

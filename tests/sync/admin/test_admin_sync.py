@@ -56,3 +56,26 @@ async def test_a_merge_reaches_the_kiosk_on_its_next_sync(tmp_path):
     with read_session(central) as session:
         assert session.exec(select(CheckIn.citizen_id)).all() == [known]
     central.dispose()
+
+
+async def test_after_a_real_sync_only_confirmed_old_events_are_purged(tmp_path):
+    from datetime import timedelta
+
+    from models.config import Settings
+    from sync.retention import purge_kiosk
+
+    central = migrated_central(f"sqlite:///{tmp_path / 'central.db'}", FROZEN_NOW)
+    world = World(central, tmp_path, FROZEN_NOW)
+    kiosk = world.kiosk("hornslet")
+    citizen_id, _ = world.add_group_with_citizen("hornslet")
+    old = FROZEN_NOW - timedelta(days=45)
+    confirmed = check_in(kiosk, citizen_id, old)
+    await sync(kiosk, FROZEN_NOW)
+    waiting = check_in(kiosk, citizen_id, old, offer_id="aaben-raadgivning")  # not yet pushed
+    result = purge_kiosk(kiosk.engine, Settings(event_retention_days=30), FROZEN_NOW)
+    assert result.deleted["check_in"] == 1
+    with read_session(kiosk.engine) as session:
+        assert session.exec(select(CheckIn.id)).all() == [waiting]
+    with read_session(central) as session:
+        assert session.exec(select(CheckIn.id)).all() == [confirmed]  # central keeps its copy
+    central.dispose()
