@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,9 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
 from models import ChangeFeed
-from models.db import read_session, write_session
+from models.db import make_engine, read_session, write_session
 from models.demo_catalogue import offers, sites, topics
+from models.migrate import upgrade
 from sync.changes import publish
+from tests.conftest import postgres_url
+from tests.sync.world import postgres_database
 
 
 def seed_catalogue(engine: Engine, now) -> None:
@@ -21,11 +24,30 @@ def seed_catalogue(engine: Engine, now) -> None:
         publish(session, [*sites(), *offers(), *topics()], now=now)
 
 
-@pytest.fixture
-def central(central_db: Engine, frozen_now) -> Engine:
-    """Central at head with the four sites, the offers and the topics."""
-    seed_catalogue(central_db, frozen_now)
-    return central_db
+@pytest.fixture(params=["sqlite", "postgres"])
+def central(request: pytest.FixtureRequest, tmp_path: Path, frozen_now) -> Iterator[Engine]:
+    """Central at head with the four sites, the offers and the topics, on each engine."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'central.db'}")
+        upgrade(engine, "central")
+        seed_catalogue(engine, frozen_now)
+        yield engine
+        engine.dispose()
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL not available: set MESTRING_TEST_PG_URL (CI sets it)")
+    with postgres_database(base) as url:
+        engine = make_engine(url)
+        upgrade(engine, "central")
+        seed_catalogue(engine, frozen_now)
+        yield engine
+        engine.dispose()
+
+
+def db_url(engine: Engine) -> str:
+    """The engine's URL for ``--db``, password included."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture

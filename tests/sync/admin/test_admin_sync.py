@@ -12,6 +12,7 @@ from sync.admin.importer import import_csv
 from sync.admin.provisional import merge_provisional
 from sync.outbox import record
 from tests.conftest import FROZEN_NOW
+from tests.sync.admin.conftest import db_url
 from tests.sync.world import World, check_in, migrated_central, sync
 
 
@@ -28,7 +29,7 @@ async def test_a_synced_check_in_shows_in_the_site_report(tmp_path, capsys):
     await sync(kiosk, FROZEN_NOW)
     check_in(kiosk, citizen_id, FROZEN_NOW)  # made offline, only local until the next sync
     assert (await sync(kiosk, FROZEN_NOW)).pushed == 1
-    assert main(["report", "--site", "hornslet", "--db", str(central.url)]) == 0
+    assert main(["report", "--site", "hornslet", "--db", db_url(central)]) == 0
     out = capsys.readouterr().out
     assert "24.11.2026  Hornslet  Gruppeforløb      1" in out
     central.dispose()

@@ -8,6 +8,7 @@ from kiosk.cli import main
 from models import AuditEntry, Citizen, Staff
 from models.db import read_session, write_session
 from sync.admin.audit_export import export_citizen_log
+from tests.sync.admin.conftest import db_url
 from tests.sync.admin.report_fixture import at, event
 
 
@@ -53,7 +54,7 @@ def test_the_export_is_itself_audited_and_shows_in_the_next_export(central, froz
 def test_the_cli_writes_csv_without_staff_unless_asked(central, tmp_path, capsys):
     _seed(central)
     out = tmp_path / "log.csv"
-    url = str(central.url)
+    url = db_url(central)
     assert main(["audit", "export", "--citizen", "c1", "--format", "csv", "--out", str(out),
                  "--db", url]) == 0  # fmt: skip
     text = out.read_bytes().decode("utf-8-sig")

@@ -13,7 +13,7 @@ from models import AuditEntry, ChangeFeed, Citizen, Enrolment, GroupSession, Sta
 from models.db import read_session
 from sync.admin.csvfile import ImportRefused
 from sync.admin.importer import import_csv
-from tests.sync.admin.conftest import feed_length
+from tests.sync.admin.conftest import db_url, feed_length
 
 CITIZENS = (
     "reference;display_name;birth_year;card_token\n"
@@ -237,7 +237,7 @@ def test_an_import_is_audited(central, frozen_now):
 
 def test_the_cli_refuses_a_bad_file_with_exit_2_naming_the_line(central, write_csv, capsys):
     path = write_csv("borgere.csv", CITIZENS.replace("R-2;Jens Jensen;", "R-2;;"))
-    url = str(central.url)
+    url = db_url(central)
     assert main(["central", "import", "citizens", str(path), "--db", url]) == 2
     err = capsys.readouterr().err
     assert "bad line 3" in err and "line 3: display_name is missing" in err
@@ -246,7 +246,7 @@ def test_the_cli_refuses_a_bad_file_with_exit_2_naming_the_line(central, write_c
 
 def test_the_cli_dry_run_lists_changes_and_imports_nothing(central, write_csv, capsys):
     path = write_csv("borgere.csv", CITIZENS)
-    url = str(central.url)
+    url = db_url(central)
     assert main(["central", "import", "citizens", str(path), "--dry-run", "--db", url]) == 0
     out = capsys.readouterr().out
     assert "would import citizens: 3 new" in out and "line 2: R-1 new" in out

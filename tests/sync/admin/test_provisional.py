@@ -27,6 +27,7 @@ from sync.admin.provisional import (
     resolve_citizen_id,
 )
 from sync.changes import publish, refresh_scope
+from tests.sync.admin.conftest import db_url
 from tests.sync.admin.report_fixture import at, checkin, event
 
 
@@ -120,7 +121,7 @@ def test_confirm_makes_a_guest_a_normal_citizen(guest_and_known, frozen_now):
 
 
 def test_the_cli_merges_and_lists(guest_and_known, capsys):
-    url = str(guest_and_known.url)
+    url = db_url(guest_and_known)
     assert main(["central", "provisional", "list", "--db", url]) == 0
     assert "Gæst Jensen" in capsys.readouterr().out
     assert main(["central", "provisional", "merge", "p1", "BOS-1", "--db", url]) == 0

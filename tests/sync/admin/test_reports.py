@@ -14,6 +14,7 @@ from models.db import read_session
 from sync.admin.report_build import half_year
 from sync.admin.report_model import ReportQuery
 from sync.admin.reports import export_report, make_report
+from tests.sync.admin.conftest import db_url
 from tests.sync.admin.report_fixture import seed_report_fixture
 
 PERIOD = {"start": date(2026, 11, 16), "end": date(2026, 11, 24)}
@@ -126,7 +127,7 @@ def test_the_cli_writes_an_xlsx_workbook_with_a_chart_per_section(central, tmp_p
     seed_report_fixture(central)
     out = tmp_path / "r.xlsx"
     argv = ["report", "--site", "all", "--format", "xlsx", "--out", str(out),
-            "--from", "16.11.2026", "--to", "24.11.2026", "--db", str(central.url)]  # fmt: skip
+            "--from", "16.11.2026", "--to", "24.11.2026", "--db", db_url(central)]  # fmt: skip
     assert main(argv) == 0
     workbook = load_workbook(out)
     assert workbook.sheetnames == [
@@ -141,7 +142,7 @@ def test_the_cli_writes_an_xlsx_workbook_with_a_chart_per_section(central, tmp_p
 def test_the_cli_table_shows_a_sites_visits(central, capsys):
     seed_report_fixture(central)
     argv = ["report", "--site", "hornslet", "--from", "2026-11-16", "--to", "2026-11-24",
-            "--db", str(central.url)]  # fmt: skip
+            "--db", db_url(central)]  # fmt: skip
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "Besøg pr. dag" in out and "Hornslet" in out and "Ebeltoft" not in out
@@ -149,5 +150,5 @@ def test_the_cli_table_shows_a_sites_visits(central, capsys):
 
 
 def test_the_cli_refuses_an_unknown_site(central, capsys):
-    assert main(["report", "--site", "aarhus", "--db", str(central.url)]) == 2
+    assert main(["report", "--site", "aarhus", "--db", db_url(central)]) == 2
     assert "unknown site 'aarhus'" in capsys.readouterr().err
