@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/mestring demo
+	$(VENV)/bin/mestring demo --home demo-home
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadgroup

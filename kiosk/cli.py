@@ -38,11 +38,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_config(path: str) -> dict[str, object]:
+    """Settings from a TOML file (keys are ``Settings`` field names); unknown keys are errors."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            values = tomllib.load(handle)
+    except OSError as err:
+        raise UserError(f"cannot read config file {path}: {err.strerror}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise UserError(f"config file {path} is not valid TOML: {err}") from err
+    unknown = sorted(set(values) - set(Settings.model_fields))
+    if unknown:
+        raise UserError(f"config file {path}: unknown setting(s): {', '.join(unknown)}")
+    return values
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
-    overrides = {}
+    """Settings from the environment, then the config file, then the command line."""
+    overrides: dict[str, object] = {}
+    if getattr(args, "config", None):
+        overrides.update(load_config(args.config))
     if getattr(args, "home", None):
         overrides["home"] = args.home
-    return Settings(**overrides)
+    elif getattr(args, "default_home", None):
+        overrides["home"] = args.default_home  # e.g. the demo never uses the real home
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise UserError(f"invalid settings: {err}") from err
 
 
 def main(argv: Sequence[str] | None = None) -> int:

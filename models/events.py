@@ -50,10 +50,12 @@ class EventBase(SQLModel):
     """Columns every event has."""
 
     id: str = Field(primary_key=True, max_length=36)
-    site_id: str = Field(index=True, max_length=32)
-    device_id: str = Field(max_length=36)
-    hlc: str = Field(max_length=80)
-    created_at: datetime  # the device's raw wall clock, kept even when central clamps the HLC
+    # site, device, stamp and time are filled in by ``sync.outbox.record`` on the kiosk.
+    site_id: str = Field(default="", index=True, max_length=32)
+    device_id: str = Field(default="", max_length=36)
+    hlc: str = Field(default="", max_length=80)
+    # The device's raw wall clock, kept even when central clamps the HLC.
+    created_at: datetime = Field(default=None, nullable=False)
     received_at: datetime | None = None  # set by central when the event arrives
 
 

@@ -47,3 +47,25 @@ def central_db(tmp_path: Path) -> Iterator[Engine]:
 def postgres_url() -> str | None:
     """The PostgreSQL test server CI starts (``MESTRING_TEST_PG_URL``), if any."""
     return os.environ.get("MESTRING_TEST_PG_URL") or None
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """An engine on a fresh, private schema of the PostgreSQL test server (skipped without one)."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip("no PostgreSQL test server (MESTRING_TEST_PG_URL unset; CI sets it)")
+    from sqlalchemy import text
+
+    from models.ids import new_id
+
+    schema = "t_" + new_id().replace("-", "")[-16:]
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

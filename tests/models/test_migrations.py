@@ -99,3 +99,13 @@ def test_downgrade_to_first_revision_and_back(tmp_path: Path, kind: str) -> None
     assert current_revision(engine) == first
     upgrade(engine, kind)
     assert current_revision(engine) == head_revision(engine, kind)
+
+
+@pytest.mark.postgres
+def test_central_schema_migrates_on_postgres_and_back(pg_engine) -> None:
+    upgrade(pg_engine, "central")
+    present = set(inspect(pg_engine).get_table_names()) - {"alembic_version"}
+    assert present == models.CENTRAL_TABLE_NAMES
+    downgrade(pg_engine, "central", revisions(pg_engine, "central")[0])
+    upgrade(pg_engine, "central")
+    assert current_revision(pg_engine) == head_revision(pg_engine, "central")

@@ -115,3 +115,28 @@ def test_a_citizen_is_never_published_to_a_site_outside_their_scope(central_db, 
         publish(session, [citizen], now=frozen_now)
     sites = {f[1] for f in _feed(central_db) if f[2] == "citizen"}
     assert sites == {"hornslet"}
+
+
+def test_feed_on_postgres_is_gap_free_across_transactions(pg_engine, frozen_now):
+    from models.migrate import upgrade
+
+    upgrade(pg_engine, "central")
+    with write_session(pg_engine) as session:
+        _seed(session, frozen_now)
+    with write_session(pg_engine) as session:
+        publish(
+            session,
+            [
+                Enrolment(
+                    id="e1",
+                    group_id="g1",
+                    citizen_id="c1",
+                    site_id="hornslet",
+                    starts_on=date(2026, 9, 1),
+                )
+            ],
+            now=frozen_now,
+        )
+    feed = _feed(pg_engine)
+    assert [f[0] for f in feed] == list(range(1, len(feed) + 1))
+    assert feed[-1][2:] == ("enrolment", "e1", UPSERT)

@@ -1,0 +1,48 @@
+"""Start the kiosk: migrate the local database, build the services, run the app."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from kiosk.cli import UserError
+from kiosk.i18n import set_language, t
+from kiosk.services.container import KioskServices
+from models.config import Settings
+from models.db import make_engine
+from models.migrate import current_revision, head_revision, upgrade
+from models.timeutil import Clock, utcnow
+from sync.outbox import NotInitialised
+
+
+def open_kiosk_db(settings: Settings) -> Engine:
+    """The kiosk's engine, its schema brought to the newest revision (no-op when current)."""
+    settings.ensure_home()
+    engine = make_engine(settings.kiosk_database_url())
+    if current_revision(engine) != head_revision(engine, "kiosk"):
+        upgrade(engine, "kiosk")
+    return engine
+
+
+def build_services(settings: Settings) -> KioskServices:
+    """Services for a kiosk that has an identity; a clear error if it has none yet."""
+    set_language(settings.language)
+    engine = open_kiosk_db(settings)
+    services = KioskServices.build(settings, engine)
+    try:
+        services.today.site_id()
+    except NotInitialised as err:
+        engine.dispose()
+        raise UserError(t("app.error.no_identity")) from err
+    return services
+
+
+def launch(settings: Settings, *, clock: Clock = utcnow) -> int:
+    """Run the kiosk app in this terminal until it quits."""
+    services = build_services(settings)
+    from kiosk.app import KioskApp  # Textual loads only once the database is known good
+
+    try:
+        KioskApp(services, clock=clock, language=settings.language).run()
+    finally:
+        services.engine.dispose()
+    return 0

@@ -1,0 +1,171 @@
+"""Home: site, Danish date and week, live clock, today's sessions and appointments, sync badge.
+
+Nothing personal is shown here: no citizen names (they need a staff login) and sensitive
+group titles only by their neutral code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from kiosk.i18n import current_language, t
+from kiosk.i18n.formats import clock, date_time, long_date
+from kiosk.screens.base import KioskScreen
+from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
+from models.timeutil import local_today
+
+#: How often the programme is re-read (new check-ins, a sync that brought changes).
+RELOAD_SECONDS = 30.0
+
+
+class HomeScreen(KioskScreen):
+    """The screen a kiosk shows when nobody is doing anything in particular."""
+
+    CSS_PATH = "home.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "refresh", "home.refresh", tooltip="home.refresh.tooltip", id="home.refresh"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The programme was read (in a worker thread)."""
+
+        view: HomeView
+
+    @dataclass
+    class LoadFailed(Message):
+        error: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: HomeView | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Static(id="site")
+            yield Static(id="date")
+            yield Static(id="clock")
+        yield Static(id="sync")
+        with Vertical(id="today"):
+            with Vertical(id="sessions-pane"):
+                yield Static(id="sessions-title", classes="pane-title")
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="appointments-pane"):
+                yield Static(id="appointments-title", classes="pane-title")
+                yield DataTable(id="appointments", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "language", self._language_changed, init=False)
+        self.set_interval(1.0, self._tick)
+        self.set_interval(RELOAD_SECONDS, self.load)
+        self._draw()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.view is not None:
+            self.load()  # another screen may have checked someone in
+
+    def action_refresh(self) -> None:
+        """Read today's programme again."""
+        self.load()
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def load(self) -> None:
+        """Read the programme off the UI thread and post it back."""
+        try:
+            view = self.kiosk.services.today.home(self.kiosk.clock())
+        except Exception as err:  # shown on screen; the kiosk keeps running
+            self.post_message(self.LoadFailed(str(err)))
+            return
+        self.post_message(self.Loaded(view))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.view = message.view
+        self._draw()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#sync", Static).update(t("app.error.load_failed", error=message.error))
+
+    def _language_changed(self, _language: str) -> None:
+        self._draw()
+
+    def _tick(self) -> None:
+        now = self.kiosk.clock()
+        self.query_one("#clock", Static).update(clock(now))
+        if self.view is not None and local_today(now) != self.view.day:
+            self.load()  # midnight: a new day's programme
+
+    def _draw(self) -> None:
+        now = self.kiosk.clock()
+        self.query_one("#clock", Static).update(clock(now))
+        self.query_one("#date", Static).update(long_date(local_today(now)))
+        self.query_one("#sessions-title", Static).update(t("home.sessions"))
+        self.query_one("#appointments-title", Static).update(t("home.appointments"))
+        view = self.view
+        if view is None:
+            self.query_one("#site", Static).update(t("home.loading"))
+            return
+        place = f" ({view.site_place})" if view.site_place else ""
+        self.query_one("#site", Static).update(t("home.heading", site=view.site_name + place))
+        self._draw_sync(view.sync)
+        self._fill_sessions(view.sessions)
+        self._fill_appointments(view.appointments)
+
+    def _draw_sync(self, badge: SyncBadge) -> None:
+        if badge.last_sync_ok_at is None:
+            parts = [t("home.sync.never")]
+        else:
+            parts = [t("home.sync.last", when=date_time(badge.last_sync_ok_at))]
+        parts.append(t("home.sync.waiting", count=badge.waiting))
+        if badge.last_error:
+            parts.append(t("home.sync.error", error=badge.last_error))
+        widget = self.query_one("#sync", Static)
+        widget.update(("⚠ " if badge.stale else "✓ ") + " · ".join(parts))
+        widget.set_class(badge.stale, "-warning")
+
+    def _fill_sessions(self, sessions: list[SessionToday]) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.clear(columns=True)
+        keys = ("time", "group", "place", "enrolled", "arrived", "status")
+        table.add_columns(*(t(f"home.col.{key}") for key in keys))
+        for s in sessions:
+            status = t("home.status.closed") if s.closed else t(f"home.status.{s.status}")
+            table.add_row(
+                f"{clock(s.starts_at)}–{clock(s.ends_at)}",
+                s.public_title,
+                s.location,
+                str(s.enrolled),
+                str(s.arrived),
+                status,
+                key=s.id,
+            )
+        if not sessions:
+            table.add_row(t("home.no_sessions"), "", "", "", "", "")
+
+    def _fill_appointments(self, appointments: list[AppointmentToday]) -> None:
+        table = self.query_one("#appointments", DataTable)
+        table.clear(columns=True)
+        keys = ("time", "offer", "staff", "arrived")
+        table.add_columns(*(t(f"home.col.{key}") for key in keys))
+        english = current_language() == "en"
+        for a in appointments:
+            table.add_row(
+                clock(a.starts_at),
+                a.offer_name_en if english else a.offer_name_da,
+                a.staff_initials,
+                t("home.arrived.yes") if a.arrived else t("home.arrived.no"),
+                key=a.id,
+            )
+        if not appointments:
+            table.add_row(t("home.no_appointments"), "", "", "")

@@ -1,0 +1,26 @@
+"""The services a running kiosk app uses, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from kiosk.services.today import TodayService
+from models.config import Settings
+
+
+@dataclass
+class KioskServices:
+    """Handed to the app; screens reach their use cases through it (``app.services``).
+
+    Each feature adds its service as a field here and builds it in ``build``.
+    """
+
+    settings: Settings
+    engine: Engine
+    today: TodayService
+
+    @classmethod
+    def build(cls, settings: Settings, engine: Engine) -> KioskServices:
+        return cls(settings=settings, engine=engine, today=TodayService(engine))

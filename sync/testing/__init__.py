@@ -1,0 +1,1 @@
+"""Reliability-testing tools (kill loops, fault injection) for tests and `mestring bench`."""
