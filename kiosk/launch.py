@@ -6,10 +6,10 @@ from sqlalchemy.engine import Engine
 
 from kiosk.cli import UserError
 from kiosk.i18n import set_language, t
+from kiosk.schema_check import is_current
 from kiosk.services.container import KioskServices
 from models.config import Settings
 from models.db import make_engine
-from models.migrate import current_revision, head_revision, upgrade
 from models.timeutil import Clock, utcnow
 from sync.outbox import NotInitialised
 
@@ -18,7 +18,9 @@ def open_kiosk_db(settings: Settings) -> Engine:
     """The kiosk's engine, its schema brought to the newest revision (no-op when current)."""
     settings.ensure_home()
     engine = make_engine(settings.kiosk_database_url())
-    if current_revision(engine) != head_revision(engine, "kiosk"):
+    if not is_current(engine, "kiosk"):
+        from models.migrate import upgrade  # Alembic is slow to import; rarely needed
+
         upgrade(engine, "kiosk")
     return engine
 

@@ -259,10 +259,16 @@ def register(sub: Any) -> None:
     sync = sub.add_parser("sync", help="one sync session with central (exit 0 when fully synced)")
     sync.add_argument("--config", help="TOML file with settings (server_url, home, …)")
     sync.set_defaults(handler=cmd_sync)
-    if "kiosk" not in sub.choices:
-        # The kiosk UI's own parser adds `enroll` via register_kiosk_enroll when it exists.
-        kiosk = sub.add_parser("kiosk", help="kiosk setup")
-        register_kiosk_enroll(kiosk.add_subparsers(dest="kiosk_command", metavar="COMMAND"))
+    kiosk = sub.choices.get("kiosk") or sub.add_parser("kiosk", help="kiosk setup")
+    register_kiosk_enroll(_subcommands_of(kiosk))
     from sync import admin_cli
 
     admin_cli.register(sub)  # top-level `report` and `audit`
+
+
+def _subcommands_of(parser: argparse.ArgumentParser) -> Any:
+    """The parser's sub-command group (the kiosk's CLI creates it), made if missing."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest="kiosk_command", metavar="COMMAND")

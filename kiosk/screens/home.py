@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -135,37 +136,55 @@ class HomeScreen(KioskScreen):
         widget.set_class(badge.stale, "-warning")
 
     def _fill_sessions(self, sessions: list[SessionToday]) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.clear(columns=True)
         keys = ("time", "group", "place", "enrolled", "arrived", "status")
-        table.add_columns(*(t(f"home.col.{key}") for key in keys))
-        for s in sessions:
-            status = t("home.status.closed") if s.closed else t(f"home.status.{s.status}")
-            table.add_row(
-                f"{clock(s.starts_at)}–{clock(s.ends_at)}",
-                s.public_title,
-                s.location,
-                str(s.enrolled),
-                str(s.arrived),
-                status,
-                key=s.id,
+        rows = [
+            (
+                s.id,
+                [
+                    f"{clock(s.starts_at)}–{clock(s.ends_at)}",
+                    s.public_title,
+                    s.location,
+                    str(s.enrolled),
+                    str(s.arrived),
+                    t("home.status.closed") if s.closed else t(f"home.status.{s.status}"),
+                ],
             )
-        if not sessions:
-            table.add_row(t("home.no_sessions"), "", "", "", "", "")
+            for s in sessions
+        ]
+        fill_table(self.query_one("#sessions", DataTable), keys, rows, t("home.no_sessions"))
 
     def _fill_appointments(self, appointments: list[AppointmentToday]) -> None:
-        table = self.query_one("#appointments", DataTable)
-        table.clear(columns=True)
         keys = ("time", "offer", "staff", "arrived")
-        table.add_columns(*(t(f"home.col.{key}") for key in keys))
         english = current_language() == "en"
-        for a in appointments:
-            table.add_row(
-                clock(a.starts_at),
-                a.offer_name_en if english else a.offer_name_da,
-                a.staff_initials,
-                t("home.arrived.yes") if a.arrived else t("home.arrived.no"),
-                key=a.id,
+        rows = [
+            (
+                a.id,
+                [
+                    clock(a.starts_at),
+                    a.offer_name_en if english else a.offer_name_da,
+                    a.staff_initials,
+                    t("home.arrived.yes") if a.arrived else t("home.arrived.no"),
+                ],
             )
-        if not appointments:
-            table.add_row(t("home.no_appointments"), "", "", "")
+            for a in appointments
+        ]
+        table = self.query_one("#appointments", DataTable)
+        fill_table(table, keys, rows, t("home.no_appointments"))
+
+
+def fill_table(
+    table: DataTable[str], keys: tuple[str, ...], rows: list[tuple[str, list[str]]], empty: str
+) -> None:
+    """Replace a table's columns and rows; widths are set from the content up front, since
+    auto-width columns can miss rows added in the same frame as a rebuild."""
+    labels = [t(f"home.col.{key}") for key in keys]
+    cells = [cells for _, cells in rows] or [[empty] + [""] * (len(keys) - 1)]
+    widths = [max(cell_len(c) for c in column) for column in zip(labels, *cells, strict=True)]
+    table.clear(columns=True)
+    for label, width in zip(labels, widths, strict=True):
+        table.add_column(label, width=width)
+    if rows:
+        for key, row in rows:
+            table.add_row(*row, key=key)
+    else:
+        table.add_row(*cells[0])
