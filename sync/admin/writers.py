@@ -13,11 +13,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import insert, update
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
 from models import Citizen, Staff, StaffSiteRole
 from models.ids import new_id
+from sync.admin.bulk_sql import driver_value, insert_many, new_ids
 from sync.admin.csvfile import ImportRefused, LineError
 from sync.admin.importer import LineChange, Planned
 from sync.admin.kinds import CLEAR, KindSpec
@@ -77,15 +79,14 @@ def write_citizens(
     fields = ("display_name", "birth_year", "card_token")
     existing: dict[str, tuple[Any, ...]] = {}
     keys = [p.key for p in planned]
+    table = Citizen.__table__  # type: ignore[attr-defined]
+    columns = [table.c[n] for n in ("reference", "id", *fields)]
     for start in range(0, len(keys), _CHUNK):
-        query = select(Citizen).where(col(Citizen.reference).in_(keys[start : start + _CHUNK]))
-        for row in session.exec(query).all():
-            existing[str(row.reference)] = (
-                row.id,
-                row.display_name,
-                row.birth_year,
-                row.card_token,
-            )
+        query = sa_select(*columns).where(table.c.reference.in_(keys[start : start + _CHUNK]))
+        for ref, *rest in session.connection().execute(query):
+            existing[str(ref)] = tuple(rest)
+    fresh_ids = iter(new_ids(sum(1 for p in planned if p.key not in existing)))
+    stamp = driver_value(session.connection(), table, "updated_at", now)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     changes: list[LineChange] = []
@@ -93,15 +94,22 @@ def write_citizens(
         old = existing.get(item.key)
         values = _citizen_values(item.values, old[3] if old else None)
         if old is None:
-            inserts.append({"id": new_id(), "reference": item.key, "updated_at": now, **values})
+            inserts.append(
+                {
+                    "id": next(fresh_ids),
+                    "reference": item.key,
+                    "provisional": False,
+                    "updated_at": stamp,
+                    **values,
+                }
+            )
             changes.append(LineChange(item.line, item.key, "new"))
             continue
         diff = tuple(f for f, v in zip(fields, old[1:], strict=True) if values[f] != v)
         if diff:
             updates.append({"id": old[0], "updated_at": now, **values})
             changes.append(LineChange(item.line, item.key, "changed", diff))
-    if inserts:
-        session.connection().execute(insert(Citizen), inserts)
+    insert_many(session.connection(), table, inserts)
     if updates:
         # Clear changed tokens first so a token moving between rows never clashes mid-way.
         session.connection().execute(

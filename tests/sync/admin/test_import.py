@@ -253,3 +253,22 @@ def test_the_cli_dry_run_lists_changes_and_imports_nothing(central, write_csv, c
     assert _citizens(central) == []
     assert main(["central", "import", "citizens", str(path), "--db", url]) == 0
     assert len(_citizens(central)) == 3
+
+
+def test_bulk_imported_rows_are_stored_exactly_as_the_orm_stores_them(central, frozen_now):
+    from sqlalchemy import text
+
+    from models.db import write_session
+
+    import_csv(central, "citizens", CITIZENS.encode(), now=frozen_now)
+    with write_session(central) as session:
+        session.add(Citizen(id="orm", display_name="Via ORM", updated_at=frozen_now))
+    with read_session(central) as session:
+        stored = session.execute(
+            text("SELECT id, updated_at, provisional FROM citizen ORDER BY id")
+        ).all()
+        later = session.exec(select(Citizen).where(Citizen.updated_at >= frozen_now)).all()
+    by_id = {row[0]: row[1:] for row in stored}
+    assert len({type(v) for v, _ in by_id.values()}) == 1
+    assert len({v for v, _ in by_id.values()}) == 1  # the same instant, the same stored form
+    assert len(later) == 4 and all(not c.provisional for c in later)
