@@ -39,18 +39,20 @@ def driver_value(connection: Connection, table: Table, column: str, value: Any) 
     return processor(value) if processor else value
 
 
-def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (same keys, driver-ready values) with one driver executemany."""
+def insert_many(
+    connection: Connection, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``names``, driver-ready values) with one
+    driver executemany."""
     if not rows:
         return
     placeholder = _PLACEHOLDER.get(connection.dialect.paramstyle)
     if placeholder is None:  # an unusual driver: let SQLAlchemy do it
-        connection.execute(insert(table), list(rows))
+        connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
         return
-    names = list(rows[0])
     quote = connection.dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join([placeholder] * len(names))})"
     )
-    connection.exec_driver_sql(sql, [tuple(row[n] for n in names) for row in rows])
+    connection.exec_driver_sql(sql, list(rows))

@@ -87,29 +87,33 @@ def write_citizens(
             existing[str(ref)] = tuple(rest)
     fresh_ids = iter(new_ids(sum(1 for p in planned if p.key not in existing)))
     stamp = driver_value(session.connection(), table, "updated_at", now)
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
     updates: list[dict[str, Any]] = []
     changes: list[LineChange] = []
     for item in planned:
         old = existing.get(item.key)
-        values = _citizen_values(item.values, old[3] if old else None)
         if old is None:
+            token = item.values["card_token"]
             inserts.append(
-                {
-                    "id": next(fresh_ids),
-                    "reference": item.key,
-                    "provisional": False,
-                    "updated_at": stamp,
-                    **values,
-                }
+                (
+                    next(fresh_ids),
+                    item.key,
+                    False,
+                    stamp,
+                    item.values["display_name"],
+                    item.values["birth_year"],
+                    None if token == CLEAR else token,
+                )
             )
             changes.append(LineChange(item.line, item.key, "new"))
             continue
+        values = _citizen_values(item.values, old[3])
         diff = tuple(f for f, v in zip(fields, old[1:], strict=True) if values[f] != v)
         if diff:
             updates.append({"id": old[0], "updated_at": now, **values})
             changes.append(LineChange(item.line, item.key, "changed", diff))
-    insert_many(session.connection(), table, inserts)
+    names = ("id", "reference", "provisional", "updated_at", *fields)
+    insert_many(session.connection(), table, names, inserts)
     if updates:
         # Clear changed tokens first so a token moving between rows never clashes mid-way.
         session.connection().execute(
