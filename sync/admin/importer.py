@@ -20,7 +20,8 @@ from sync.admin.csvfile import (
     decode,
     read_rows,
 )
-from sync.admin.kinds import KEY_PARSERS, KINDS, KindSpec, Lookups
+from sync.admin.kinds import KEY_PARSERS, KINDS, KindSpec
+from sync.admin.lookups import Lookups
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,22 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import SQLModel
 
-from models import (
-    Appointment,
-    Citizen,
-    Course,
-    Enrolment,
-    Group,
-    GroupSession,
-    Offer,
-    Site,
-    Staff,
-)
+from models import Appointment, Citizen, Course, Enrolment, Group, GroupSession, Staff
 from models.people import Role
 from sync.admin.csvfile import (
     FieldError,
@@ -32,82 +21,12 @@ from sync.admin.csvfile import (
     parse_time,
     require,
 )
+from sync.admin.lookups import Lookups, citizen, group, offer, site, staff_id
 
 _CARD = re.compile(r"^[0-9A-Z]{4,64}$")
 _INITIALS = re.compile(r"^[A-ZÆØÅ0-9]{1,8}$")
 _PIN = re.compile(r"^\d{4,8}$")
 CLEAR = "-"  # in an optional column: remove the stored value
-
-
-class Lookups:
-    """What lines may refer to, loaded once per import (case-system references → ids)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @cached_property
-    def sites(self) -> set[str]:
-        return set(self.session.exec(select(Site.id)).all())
-
-    @cached_property
-    def offers(self) -> set[str]:
-        return set(self.session.exec(select(Offer.id)).all())
-
-    @cached_property
-    def staff(self) -> dict[str, str]:
-        return dict(self.session.exec(select(Staff.initials, Staff.id)).all())
-
-    @cached_property
-    def citizens(self) -> dict[str, str]:
-        query = select(Citizen.reference, Citizen.id).where(col(Citizen.reference).is_not(None))
-        return {r: i for r, i in self.session.exec(query).all() if r}
-
-    @cached_property
-    def groups(self) -> dict[str, tuple[str, str]]:
-        query = select(Group.reference, Group.id, Group.site_id)
-        return {r: (i, s) for r, i, s in self.session.exec(query).all() if r}
-
-    @cached_property
-    def courses(self) -> dict[str, tuple[str, str]]:
-        query = select(Course.reference, Course.id, Course.citizen_id)
-        return {r: (i, c) for r, i, c in self.session.exec(query).all() if r}
-
-
-def _site(lookups: Lookups, value: str) -> str:
-    site = value.strip().lower()
-    if site not in lookups.sites:
-        known = ", ".join(sorted(lookups.sites))
-        raise FieldError(f"site '{value}' is not known (known: {known})")
-    return site
-
-
-def _offer(lookups: Lookups, value: str) -> str:
-    if value not in lookups.offers:
-        raise FieldError(f"offer '{value}' is not in the catalogue")
-    return value
-
-
-def _staff(lookups: Lookups, value: str) -> str | None:
-    if not value:
-        return None
-    staff_id = lookups.staff.get(value.upper())
-    if staff_id is None:
-        raise FieldError(f"staff member '{value}' is not known (import staff first)")
-    return staff_id
-
-
-def _citizen(lookups: Lookups, value: str) -> str:
-    citizen_id = lookups.citizens.get(require(value, name="citizen_reference", max_length=40))
-    if citizen_id is None:
-        raise FieldError(f"citizen '{value}' is not known (import citizens first)")
-    return citizen_id
-
-
-def _group(lookups: Lookups, value: str) -> tuple[str, str]:
-    found = lookups.groups.get(require(value, name="group_reference", max_length=40))
-    if found is None:
-        raise FieldError(f"group '{value}' is not known (import groups first)")
-    return found
 
 
 def _span(starts: Any, ends: Any, what: str) -> None:
@@ -131,11 +50,11 @@ def parse_citizen(_lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
 def parse_staff(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
     roles: set[tuple[str, str]] = set()
     for item in filter(None, (r.strip() for r in row["roles"].split(","))):
-        site, _, role = item.partition(":")
+        site_name, _, role = item.partition(":")
         if role.strip() not in {r.value for r in Role}:
             allowed = ", ".join(r.value for r in Role)
             raise FieldError(f"role '{item}' is not site:role (roles: {allowed})")
-        roles.add((_site(lookups, site), role.strip()))
+        roles.add((site(lookups, site_name), role.strip()))
     if not roles:
         raise FieldError("roles is missing (e.g. hornslet:front_desk)")
     if row["pin"] and not _PIN.match(row["pin"]):
@@ -153,19 +72,19 @@ def parse_group(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
     ends_on = parse_optional_date(row["ends_on"])
     _span(starts_on, ends_on, "the group")
     return {
-        "site_id": _site(lookups, row["site"]),
-        "offer_id": _offer(lookups, row["offer"]),
+        "site_id": site(lookups, row["site"]),
+        "offer_id": offer(lookups, row["offer"]),
         "title": require(row["title"], name="title", max_length=120),
         "code": require(row["code"], name="code", max_length=16),
         "sensitive": parse_bool(row["sensitive"]),
         "starts_on": starts_on,
         "ends_on": ends_on,
-        "leader_staff_id": _staff(lookups, row["leader_initials"]),
+        "leader_staff_id": staff_id(lookups, row["leader_initials"]),
     }
 
 
 def parse_session(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
-    group_id, site_id = _group(lookups, row["group_reference"])
+    group_id, site_id = group(lookups, row["group_reference"])
     day = parse_date(row["date"])
     starts_at = local_instant(day, parse_time(row["starts"]))
     ends_at = local_instant(day, parse_time(row["ends"]))
@@ -184,13 +103,13 @@ def parse_session(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
 
 
 def parse_enrolment(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
-    group_id, site_id = _group(lookups, row["group_reference"])
+    group_id, site_id = group(lookups, row["group_reference"])
     starts_on = parse_date(row["starts_on"])
     ends_on = parse_optional_date(row["ends_on"])
     _span(starts_on, ends_on, "the enrolment")
     return {
         "group_id": group_id,
-        "citizen_id": _citizen(lookups, row["citizen_reference"]),
+        "citizen_id": citizen(lookups, row["citizen_reference"]),
         "site_id": site_id,
         "starts_on": starts_on,
         "ends_on": ends_on,
@@ -203,13 +122,13 @@ def parse_course(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
     _span(starts_on, ends_on, "the course")
     weeks = row["planned_weeks"]
     return {
-        "citizen_id": _citizen(lookups, row["citizen_reference"]),
-        "site_id": _site(lookups, row["site"]),
-        "offer_id": _offer(lookups, row["offer"]),
+        "citizen_id": citizen(lookups, row["citizen_reference"]),
+        "site_id": site(lookups, row["site"]),
+        "offer_id": offer(lookups, row["offer"]),
         "starts_on": starts_on,
         "planned_weeks": parse_int(weeks, name="planned_weeks", low=1, high=104) if weeks else 12,
         "ends_on": ends_on,
-        "counsellor_staff_id": _staff(lookups, row["counsellor_initials"]),
+        "counsellor_staff_id": staff_id(lookups, row["counsellor_initials"]),
     }
 
 
@@ -219,7 +138,7 @@ def parse_appointment(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
     ends_at = local_instant(day, parse_time(row["ends"]))
     if ends_at <= starts_at:
         raise FieldError("the appointment ends before it starts")
-    citizen_id = _citizen(lookups, row["citizen_reference"])
+    citizen_id = citizen(lookups, row["citizen_reference"])
     course_id = None
     if row["course_reference"]:
         course = lookups.courses.get(row["course_reference"])
@@ -230,9 +149,9 @@ def parse_appointment(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
         course_id = course[0]
     return {
         "citizen_id": citizen_id,
-        "site_id": _site(lookups, row["site"]),
-        "offer_id": _offer(lookups, row["offer"]),
-        "staff_id": _staff(lookups, row["staff_initials"]),
+        "site_id": site(lookups, row["site"]),
+        "offer_id": offer(lookups, row["offer"]),
+        "staff_id": staff_id(lookups, row["staff_initials"]),
         "course_id": course_id,
         "starts_at": starts_at,
         "ends_at": ends_at,

@@ -11,8 +11,8 @@ from sqlmodel import select
 from kiosk.cli import main
 from models import AuditEntry
 from models.db import read_session
-from sync.admin.report_build import half_year
 from sync.admin.report_model import ReportQuery
+from sync.admin.report_period import half_year
 from sync.admin.reports import export_report, make_report
 from tests.sync.admin.conftest import db_url
 from tests.sync.admin.report_fixture import seed_report_fixture
