@@ -69,6 +69,10 @@ def read_rows(text: str, columns: tuple[str, ...]) -> CsvRows:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise ImportRefused([LineError(1, "the file is empty (expected a header row)")]) from None
+    # Spreadsheet exports often end every line with a stray ';': ignore empty trailing columns.
+    trailing = len(header) - len("\x00".join(header).rstrip("\x00").split("\x00"))
+    if header and trailing:
+        header = header[: len(header) - trailing]
     missing = [c for c in columns if c not in header]
     extra = [h for h in header if h not in columns]
     if missing or extra or len(header) != len(columns):
@@ -86,6 +90,8 @@ def read_rows(text: str, columns: tuple[str, ...]) -> CsvRows:
         line = reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue  # blank lines (often a trailing one) carry nothing
+        if len(fields) > len(header) and not any(f.strip() for f in fields[len(header) :]):
+            fields = fields[: len(header)]
         if len(fields) != len(header):
             errors.append(LineError(line, f"expected {len(header)} fields, found {len(fields)}"))
             continue

@@ -272,3 +272,11 @@ def test_bulk_imported_rows_are_stored_exactly_as_the_orm_stores_them(central, f
     assert len({type(v) for v, _ in by_id.values()}) == 1
     assert len({v for v, _ in by_id.values()}) == 1  # the same instant, the same stored form
     assert len(later) == 4 and all(not c.provisional for c in later)
+
+
+def test_windows_line_endings_and_trailing_separators_are_accepted(central, frozen_now):
+    text = CITIZENS.replace("card_token\n", "card_token;\n").replace("\n", "\r\n")
+    text = text.replace("A1B2C3\r\n", "A1B2C3;\r\n")
+    result = import_csv(central, "citizens", text.encode(), now=frozen_now)
+    assert result.created == 3
+    assert _citizens(central)[0] == ("R-1", "Åse Ømark", 1980, "A1B2C3")

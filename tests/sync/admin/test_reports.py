@@ -152,3 +152,14 @@ def test_the_cli_table_shows_a_sites_visits(central, capsys):
 def test_the_cli_refuses_an_unknown_site(central, capsys):
     assert main(["report", "--site", "aarhus", "--db", db_url(central)]) == 2
     assert "unknown site 'aarhus'" in capsys.readouterr().err
+
+
+def test_the_committee_workbook_has_a_chart_on_every_section_sheet(central, tmp_path):
+    seed_report_fixture(central)
+    out = tmp_path / "udvalg.xlsx"
+    assert main(["report", "--halfyear", "2026H2", "--out", str(out), "--db", db_url(central)]) == 0
+    workbook = load_workbook(out)
+    sections = workbook.sheetnames[1:]
+    assert "Forløb" not in sections and "Besøg pr. dag" not in sections
+    assert all(len(workbook[name]._charts) == 1 for name in sections)
+    assert "01.07.2026–31.12.2026" in workbook["Rapport"]["A1"].value
