@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from statistics import mean, median
@@ -67,9 +67,13 @@ def _count_section(
 
 def visit_sections(visits: list[data.Visit], names: Names, query: ReportQuery) -> list[Section]:
     """Visits per week, per day (short periods), per offer, and unique citizens."""
-    weekly: Counter[tuple[Cell, ...]] = Counter(
-        (iso_week(day), names.site(site), names.offer(offer)) for site, offer, _, day in visits
-    )
+    by_day: Counter[tuple[str, str, date]] = Counter((s, o, d) for s, o, _, d in visits)
+    weeks = {day: iso_week(day) for day in {d for _, _, d in by_day}}
+    weekly: Counter[tuple[Cell, ...]] = Counter()
+    daily: Counter[tuple[Cell, ...]] = Counter()
+    for (site, offer, day), count in by_day.items():
+        weekly[(weeks[day], names.site(site), names.offer(offer))] += count
+        daily[(day, names.site(site), names.offer(offer))] += count
     sections = [
         _count_section(
             "visits_week",
@@ -80,9 +84,6 @@ def visit_sections(visits: list[data.Visit], names: Names, query: ReportQuery) -
         ),
     ]
     if (query.end - query.start).days < DAILY_MAX_DAYS and not query.committee:
-        daily: Counter[tuple[Cell, ...]] = Counter(
-            (day, names.site(site), names.offer(offer)) for site, offer, _, day in visits
-        )
         sections.append(
             _count_section(
                 "visits_day",
@@ -92,13 +93,16 @@ def visit_sections(visits: list[data.Visit], names: Names, query: ReportQuery) -
                 Chart(category=0, value=3, series=2),
             )
         )
-    per_offer: dict[tuple[str, str], set[str]] = {}
-    counts: Counter[tuple[str, str]] = Counter()
+    citizens: dict[tuple[str, str], set[str]] = defaultdict(set)
     for site, offer, citizen, _ in visits:
-        key = (names.site(site), names.offer(offer))
-        per_offer.setdefault(key, set()).add(citizen)
-        counts[key] += 1
-    rows = _sorted(((*k, counts[k], len(per_offer[k])) for k in counts), 2)
+        citizens[(site, offer)].add(citizen)
+    counts: Counter[tuple[str, str]] = Counter()
+    for (site, offer, _), count in by_day.items():
+        counts[(site, offer)] += count
+    rows = _sorted(
+        ((names.site(s), names.offer(o), n, len(citizens[(s, o)])) for (s, o), n in counts.items()),
+        2,
+    )
     sections.append(
         Section(
             "visits_offer",
@@ -112,12 +116,11 @@ def visit_sections(visits: list[data.Visit], names: Names, query: ReportQuery) -
 
 
 def unique_section(visits: list[data.Visit], names: Names) -> Section:
-    by_site: dict[str, set[str]] = {}
-    visit_count: Counter[str] = Counter()
+    by_site: dict[str, set[str]] = defaultdict(set)
     for site, _, citizen, _ in visits:
-        by_site.setdefault(names.site(site), set()).add(citizen)
-        visit_count[names.site(site)] += 1
-    rows = _sorted(((s, len(c), visit_count[s]) for s, c in by_site.items()), 1)
+        by_site[site].add(citizen)
+    visit_count = Counter(site for site, _, _, _ in visits)
+    rows = _sorted(((names.site(s), len(c), visit_count[s]) for s, c in by_site.items()), 1)
     everyone = {citizen for _, _, citizen, _ in visits}
     rows.append((TOTAL, len(everyone), len(visits)))
     return Section(

@@ -45,10 +45,10 @@ def visits(session: Session, query: ReportQuery) -> list[Visit]:
         col(CheckIn.id).not_in(retracted),
     )
     merged = merged_citizens(session)
-    days: dict[datetime, date] = {}
+    days: dict[tuple[int, int, int, int], date] = {}
     found: list[Visit] = []
     for site, offer, citizen, at in session.exec(_site_filter(stmt, CheckIn.site_id, query)):
-        hour = at.replace(minute=0, second=0, microsecond=0)
+        hour = (at.year, at.month, at.day, at.hour)
         day = days.get(hour)
         if day is None:  # Danish days change on the hour, so one conversion per hour will do
             day = days[hour] = at.astimezone(LOCAL_TZ).date()

@@ -68,30 +68,34 @@ def group_attendance(session: Session, query: ReportQuery, *, now: datetime) -> 
     sessions = list(session.exec(stmt).all())
     group_ids = sorted({s.group_id for s in sessions})
     groups = {g.id: g for g in session.exec(select(Group).where(col(Group.id).in_(group_ids)))}
-    enrolments: dict[str, list[Enrolment]] = defaultdict(list)
+    enrolments: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
     for enrolment in session.exec(select(Enrolment).where(col(Enrolment.group_id).in_(group_ids))):
-        enrolments[enrolment.group_id].append(enrolment)
-    marks = _current_marks(session, [s.id for s in sessions])
-    marked_sessions = {sid for sid, _ in marks}
+        enrolments[enrolment.group_id].append(
+            (enrolment.citizen_id, enrolment.starts_on, enrolment.ends_on)
+        )
+    marks: dict[str, dict[str, str]] = defaultdict(dict)
+    for (sid, cid), current in _current_marks(session, [s.id for s in sessions]).items():
+        marks[sid][cid] = current
     figures = {gid: GroupFigures(group=groups[gid]) for gid in group_ids}
     for meeting in sessions:
         fig = figures[meeting.group_id]
         if meeting.status == SessionStatus.CANCELLED:
             fig.cancelled += 1
             continue
-        if meeting.status != SessionStatus.HELD and meeting.id not in marked_sessions:
+        if meeting.status != SessionStatus.HELD and meeting.id not in marks:
             fig.unrecorded += 1
             continue
         fig.held += 1
         day = meeting.starts_at.astimezone(LOCAL_TZ).date()
         enrolled = {
-            e.citizen_id
-            for e in enrolments[meeting.group_id]
-            if e.starts_on <= day and (e.ends_on is None or e.ends_on >= day)
+            citizen
+            for citizen, starts_on, ends_on in enrolments[meeting.group_id]
+            if starts_on <= day and (ends_on is None or ends_on >= day)
         }
         fig.places += len(enrolled)
+        marked = marks.get(meeting.id, {})
         for citizen in enrolled:
-            mark = marks.get((meeting.id, citizen))
+            mark = marked.get(citizen)
             if mark in ATTENDED:
                 fig.attended += 1
             elif mark == Mark.EXCUSED:
@@ -99,9 +103,7 @@ def group_attendance(session: Session, query: ReportQuery, *, now: datetime) -> 
             else:
                 fig.absent += 1
         fig.guests += sum(
-            1
-            for (sid, cid), mark in marks.items()
-            if sid == meeting.id and cid not in enrolled and mark in ATTENDED
+            1 for cid, mark in marked.items() if cid not in enrolled and mark in ATTENDED
         )
     return list(figures.values())
 
