@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -56,6 +57,8 @@ class KioskApp(App[None]):
             show=False,
             priority=True,
         ),
+        Binding("f9", "open('sync')", "sync.open", tooltip="sync.open.tooltip", id="sync.open"),
+        Binding("f10", "sync_now", "sync.now", tooltip="sync.now.tooltip", id="sync.now"),
         # Features add their "open('<screen>')" bindings here.
     ]
 
@@ -74,6 +77,39 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.push_screen(HomeScreen())
+        interval = self.services.settings.sync_interval_seconds
+        if interval > 0 and self.services.sync.credential() is not None:
+            self.set_interval(interval, self._background_sync)
+
+    def action_sync_now(self) -> None:
+        """Sync with central now (also runs on its own every few minutes)."""
+        if self._syncing():
+            self.notify(t("sync.running"))
+            return
+        self.notify(t("sync.running"))
+        self.run_sync(background=False)
+
+    def _background_sync(self) -> None:
+        if not self._syncing():
+            self.run_sync(background=True)
+
+    def _syncing(self) -> bool:
+        return any(w.group == "sync" and not w.is_finished for w in self.workers)
+
+    @work(group="sync")
+    async def run_sync(self, *, background: bool) -> None:
+        """One sync session; its database work runs in threads, so the UI stays live.
+
+        Never started twice at once (a session is not cancelled half-way by another)."""
+        outcome = await self.services.sync.sync_now(background=background)
+        if outcome.ok:
+            if not background or outcome.pulled or outcome.pushed:
+                self.notify(t("sync.done", pushed=outcome.pushed, pulled=outcome.pulled))
+        elif not background:
+            self.notify(t("sync.failed", error=outcome.message), severity="error")
+        reload = getattr(self.screen, "load", None)
+        if callable(reload):
+            reload()  # the home badge or sync screen shows the new state
 
     def watch_language(self, language: str) -> None:
         set_language(language)

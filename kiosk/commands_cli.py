@@ -37,10 +37,26 @@ def run_kiosk(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """Seed the demo kiosk (once per day) and open it."""
+    """Start a demo central server with today's demo data in the background, enrol and
+    sync a Hornslet kiosk, open it, and stop the server when the kiosk quits. Without a
+    working central server, open the kiosk on locally seeded demo data instead."""
     del args
+    import logging
+
     from kiosk.demo import prepare_demo
     from kiosk.launch import launch
+    from sync.demo import DemoFailed, demo_central
+    from sync.transport import SyncError
 
+    settings.ensure_home()
+    try:
+        with demo_central(settings, settings.home / "kiosk.db") as url:
+            log = logging.getLogger("mestring.demo")
+            log.info("demo central server on %s; it stops when the kiosk quits", url)
+            return launch(settings)
+    except (DemoFailed, SyncError) as err:
+        logging.getLogger("mestring.demo").warning(
+            "no central server (%s); opening the kiosk on local demo data only", err
+        )
     prepare_demo(settings)
     return launch(settings)

@@ -135,23 +135,38 @@ def publish(
     row's tombstone precedes the citizen's evict. Pass ``sites`` to record a delete
     for the sites that held a row before it changed (a row moved between sites).
     """
+    rows = list(rows)
+    citizens = list(dict.fromkeys(c for c in map(_citizen_of, rows) if c is not None))
+    backfilled: dict[str, set[str]] = {}
+    if op == UPSERT:
+        session.add_all(rows)
+        session.flush()
+        # Each citizen's scope once, after every row is in place: entering a site sends
+        # the citizen and backfills their rows there (this batch's included).
+        for citizen_id in citizens:
+            backfilled[citizen_id], _left = refresh_scope(session, citizen_id, now=now)
+    entries: list[tuple[str, str, str, str]] = []
     for row in rows:
-        if op == UPSERT:
-            session.add(row)
-        citizen_id = getattr(row, "citizen_id", None)
-        refers_to_citizen = citizen_id is not None and not isinstance(row, CheckIn)
-        backfilled: set[str] = set()
-        if refers_to_citizen and op == UPSERT:
-            session.flush()
-            backfilled, _left = refresh_scope(session, str(citizen_id), now=now)
         targets = sites if sites is not None else sites_for_row(session, row)
-        targets = targets - backfilled  # entering the scope already sent this row there
+        owner = _citizen_of(row)
+        if owner is not None:
+            targets = targets - backfilled.get(owner, set())
         table = str(row.__tablename__)
-        append(session, [(site, table, row_key(row), op) for site in sorted(targets)], now=now)
-        if refers_to_citizen and op != UPSERT:
-            # The row goes first, then the citizen may leave the site's scope.
-            session.flush()
-            refresh_scope(session, str(citizen_id), now=now)
+        entries += [(site, table, row_key(row), op) for site in sorted(targets)]
+    append(session, entries, now=now)
+    if op != UPSERT:
+        # The rows' tombstones go first, then their citizens may leave a site's scope.
+        session.flush()
+        for citizen_id in citizens:
+            refresh_scope(session, citizen_id, now=now)
+
+
+def _citizen_of(row: SQLModel) -> str | None:
+    """The citizen a reference row belongs to (check-ins are events: not scoped here)."""
+    citizen_id = getattr(row, "citizen_id", None)
+    if citizen_id is None or isinstance(row, CheckIn):
+        return None
+    return str(citizen_id)
 
 
 def wanted_sites(session: Session, citizen_id: str, *, now: datetime) -> set[str]:

@@ -11,20 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from models.config import Settings
-from models.db import make_engine, write_session
+from models.db import make_engine
 from models.migrate import upgrade
 from models.timeutil import utcnow
 from sync.credential import Credential, CredentialMissing
-from sync.local import local_status
-from sync.outbox import init_state
 
 CODE_HELP = "one-time enrolment code from `mestring central device add`"
 
 
 def _user_error(message: str) -> Exception:
-    from kiosk.cli import UserError
-
-    return UserError(message)
+    """The CLI's ``UserError`` (one clear line, exit 2); looked up at run time so that
+    ``sync`` keeps no import of the kiosk package."""
+    user_error: type[Exception] = importlib.import_module("kiosk.cli").UserError
+    return user_error(message)
 
 
 def with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -128,35 +127,19 @@ def kiosk_engine(settings: Settings) -> Any:
 
 
 def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
-    from sync.transport import SyncClient, SyncError
+    from sync.enrol import EnrolmentRefused, enroll_kiosk
+    from sync.transport import SyncError
 
     settings = with_overrides(settings, args)
     engine = kiosk_engine(settings)
-    status = local_status(engine)
-    if status.waiting:
-        raise _user_error(
-            f"this kiosk has {status.waiting} unsynced items; run `mestring sync` before enrolling"
-        )
-
-    async def trade() -> Any:
-        client = SyncClient(args.server)
-        try:
-            return await client.enrol(args.code, args.name or "")
-        finally:
-            await client.aclose()
-
     try:
-        enrolled = asyncio.run(trade())
+        enrolled = enroll_kiosk(
+            settings, engine, server=args.server, code=args.code, name=args.name or ""
+        )
+    except EnrolmentRefused as err:
+        raise _user_error(str(err)) from err
     except SyncError as err:
         raise _user_error(f"enrolment failed: {err}") from err
-    Credential(args.server, enrolled.device_id, enrolled.site_id, enrolled.token).save(
-        settings.credential_path
-    )
-    with write_session(engine) as session:
-        state = init_state(
-            session, device_id=enrolled.device_id, site_id=enrolled.site_id, server_url=args.server
-        )
-        state.next_seq, state.cursor, state.epoch = 1, 0, ""
     print(f"enrolled as device {enrolled.device_id} for site {enrolled.site_id}")
     return 0
 

@@ -17,6 +17,7 @@ from models.db import read_session
 from models.ids import now_ms
 from models.timeutil import Clock, utcnow
 from sync.apply import apply_page, swap_in_tables
+from sync.crashpoints import crash_point, declare
 from sync.local import acknowledge, local_summary, next_batch, record_outcome
 from sync.outbox import load_state
 from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE
@@ -40,6 +41,13 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+
+PUSH_ANSWERED = declare("kiosk.push.answered", "central committed a batch; outbox not yet trimmed")
+PUSH_ACKNOWLEDGED = declare("kiosk.push.acknowledged", "acknowledged outbox entries deleted")
+PULL_RECEIVED = declare("kiosk.pull.received", "a page arrived; not yet applied")
+PULL_APPLIED = declare("kiosk.pull.applied", "a page, its cursor and clock committed")
+RESYNC_DOWNLOADED = declare("kiosk.resync.downloaded", "snapshot in memory; not yet swapped")
+RESYNC_SWAPPED = declare("kiosk.resync.swapped", "snapshot swapped in with its cursor")
 
 
 @dataclass
@@ -72,7 +80,11 @@ def session_lock(path: Path | None) -> Iterator[None]:
 
 class _Session:
     def __init__(
-        self, engine: Engine, client: SyncClient, now: Clock, progress: ProgressFn | None
+        self,
+        engine: Engine,
+        client: SyncClient,
+        now: Clock,
+        progress: ProgressFn | None,
     ) -> None:
         self.engine, self.client, self.now = engine, client, now
         self.progress = progress or (lambda _p: None)
@@ -101,9 +113,11 @@ class _Session:
                 # local copies again; central de-duplicates them by id.
                 await asyncio.to_thread(requeue_from, self.engine, gap.expected_seq, now=self.now())
                 continue
+            crash_point(PUSH_ANSWERED)  # central committed; the ack is not yet local
             await asyncio.to_thread(
                 acknowledge, self.engine, result.acked_through, result.rejections, now=self.now()
             )
+            crash_point(PUSH_ACKNOWLEDGED)
             self.report.pushed += len(batch.mutations)
             self.report.rejected += sum(1 for r in result.rejections if r.seq >= batch.first_seq)
             self.progress(Progress("push", self.report.pushed))
@@ -122,7 +136,9 @@ class _Session:
         while True:
             cursor, epoch = self.cursor_and_epoch()
             page = await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
+            crash_point(PULL_RECEIVED)
             await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
+            crash_point(PULL_APPLIED)
             self.report.pulled += len(page.changes)
             self.progress(Progress("pull", self.report.pulled))
             if not page.more:
@@ -151,7 +167,9 @@ class _Session:
 
     async def full_resync(self) -> None:
         snapshot, cursor, epoch = await self.download(list(REFERENCE))
+        crash_point(RESYNC_DOWNLOADED)
         await asyncio.to_thread(swap_in_tables, self.engine, snapshot, cursor=cursor, epoch=epoch)
+        crash_point(RESYNC_SWAPPED)
         self.report.full_resync = True
 
     async def verify(self) -> list[str]:

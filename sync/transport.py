@@ -9,9 +9,10 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
 from sync.protocol import (
     SERVER_TIME_HEADER,
@@ -24,6 +25,7 @@ from sync.protocol import (
     SnapshotPage,
 )
 
+Answer = TypeVar("Answer", bound=BaseModel)
 TRANSIENT_STATUS = {429, 502, 503, 504}
 # httpx logs every request at INFO; a sync session makes hundreds. Our progress says enough.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -103,8 +105,9 @@ class SyncClient:
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send with retries on transient failures; map final answers to typed errors."""
+    async def call(self, method: str, path: str, answer: type[Answer], **kwargs: Any) -> Answer:
+        """Send with retries on transient failures (including a cut-off or garbled answer,
+        which is resent: every endpoint is idempotent); map final answers to typed errors."""
         last_error = ""
         for attempt in range(self.retry.attempts):
             if attempt:
@@ -118,7 +121,11 @@ class SyncClient:
             if response.status_code in TRANSIENT_STATUS:
                 last_error = f"HTTP {response.status_code}: {_message(response)}"
                 continue
-            return self._check(response)
+            self._check(response)
+            try:
+                return answer.model_validate_json(response.content)
+            except ValueError:  # pydantic's ValidationError included
+                last_error = "the answer arrived incomplete or garbled"
         raise ServerUnreachable(
             f"cannot reach the central server at {self.http.base_url} ({last_error})"
         )
@@ -128,7 +135,7 @@ class SyncClient:
         if server_ms and server_ms.isdigit():
             self.clock_offset_ms = int(server_ms) - time.time_ns() // 1_000_000
 
-    def _check(self, response: httpx.Response) -> httpx.Response:
+    def _check(self, response: httpx.Response) -> None:
         status = response.status_code
         if status == 401:
             raise CredentialRejected(
@@ -144,28 +151,24 @@ class SyncClient:
             raise PayloadTooLarge(_message(response))
         if status >= 400:
             raise SyncError(f"the server answered {status}: {_message(response)}")
-        return response
 
     async def push(self, batch: PushBatch) -> PushResult:
-        response = await self.request("POST", "/v1/sync/push", json=batch.model_dump(mode="json"))
-        return PushResult.model_validate(response.json())
+        body = batch.model_dump(mode="json")
+        return await self.call("POST", "/v1/sync/push", PushResult, json=body)
 
     async def pull(self, *, cursor: int, epoch: str, limit: int) -> PullPage:
         params = {"cursor": cursor, "epoch": epoch, "limit": limit}
-        response = await self.request("GET", "/v1/sync/pull", params=params)
-        return PullPage.model_validate(response.json())
+        return await self.call("GET", "/v1/sync/pull", PullPage, params=params)
 
     async def snapshot(self, table: str, *, after: str | None, limit: int) -> SnapshotPage:
         params: dict[str, Any] = {"table": table, "limit": limit}
         if after is not None:
             params["after"] = after
-        response = await self.request("GET", "/v1/sync/snapshot", params=params)
-        return SnapshotPage.model_validate(response.json())
+        return await self.call("GET", "/v1/sync/snapshot", SnapshotPage, params=params)
 
     async def integrity(self) -> IntegritySummary:
-        response = await self.request("GET", "/v1/sync/integrity")
-        return IntegritySummary.model_validate(response.json())
+        return await self.call("GET", "/v1/sync/integrity", IntegritySummary)
 
     async def enrol(self, code: str, name: str) -> EnrolResponse:
-        response = await self.request("POST", "/v1/enrol", json={"code": code, "name": name})
-        return EnrolResponse.model_validate(response.json())
+        body = {"code": code, "name": name}
+        return await self.call("POST", "/v1/enrol", EnrolResponse, json=body)

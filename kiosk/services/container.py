@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from kiosk.services.sync import SyncService
 from kiosk.services.today import TodayService
 from models.config import Settings
 
@@ -20,7 +21,13 @@ class KioskServices:
     settings: Settings
     engine: Engine
     today: TodayService
+    sync: SyncService
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine) -> KioskServices:
-        return cls(settings=settings, engine=engine, today=TodayService(engine))
+        return cls(
+            settings=settings,
+            engine=engine,
+            today=TodayService(engine),
+            sync=SyncService(settings, engine),
+        )

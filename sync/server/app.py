@@ -35,7 +35,7 @@ from sync.protocol import (
 from sync.rows import REFERENCE
 from sync.server import auth, feed
 from sync.server.limits import BodySizeLimit
-from sync.server.push import CrashHook, GapError, apply_push
+from sync.server.push import GapError, apply_push
 
 log = logging.getLogger("mestring.server")
 
@@ -103,12 +103,15 @@ def create_app(
     *,
     engine: Engine | None = None,
     now: Clock = utcnow,
-    crash: CrashHook | None = None,
 ) -> FastAPI:
     """The central server's app; ``engine`` defaults to ``settings.central_db_url()``."""
     owned = engine is None
     db = engine if engine is not None else make_engine(settings.central_db_url())
-    clock = SharedClock("central", max_drift_ms=settings.max_clock_skew_seconds * 1000)
+    clock = SharedClock(
+        "central",
+        wall=lambda: int(now().timestamp() * 1000),
+        max_drift_ms=settings.max_clock_skew_seconds * 1000,
+    )
 
     feed.ensure_epoch(db)
 
@@ -162,7 +165,7 @@ def create_app(
 
     @app.post("/v1/sync/push", response_model=PushResult)
     def push(body: PushBatch, who: Device) -> PushResult:
-        result = apply_push(db, who, body, now=now(), clock=clock, crash=crash or (lambda _p: None))
+        result = apply_push(db, who, body, now=now(), clock=clock)
         log_event(
             "push",
             device=who.device_id,
@@ -203,3 +206,9 @@ def create_app(
         return feed.integrity_summary(db, who)
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For ``uvicorn --factory sync.server.app:create_app_from_env`` (settings from the
+    ``MESTRING_*`` environment); run ``mestring central init`` first to migrate."""
+    return create_app(Settings())

@@ -3,7 +3,6 @@ permanently bad mutations and still advance, roll back on anything transient).""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from models import Device, Rejection
 from models.db import write_session
+from sync.crashpoints import crash_point, declare
 from sync.hlc import HybridClock
 from sync.protocol import Mutation, PushBatch, PushResult, RejectionInfo
 from sync.server.auth import DeviceIdentity, RevokedError
@@ -26,12 +26,9 @@ class GapError(Exception):
         self.expected_seq = expected_seq
 
 
-#: Hook called at named commit boundaries; fault-injection tests raise from it.
-CrashHook = Callable[[str], None]
-
-
-def _no_crash(_point: str) -> None:
-    return None
+APPLIED = declare("server.push.applied", "mutations applied; device seq not yet advanced")
+BEFORE_COMMIT = declare("server.push.before_commit", "everything written; not yet committed")
+COMMITTED = declare("server.push.committed", "committed; the answer not yet sent")
 
 
 def lock_device(session: Session, device_id: str) -> Device:
@@ -49,7 +46,6 @@ def apply_push(
     *,
     now: datetime,
     clock: HybridClock,
-    crash: CrashHook = _no_crash,
 ) -> PushResult:
     """Apply ``batch`` for the calling device; everything or nothing is committed."""
     with write_session(engine) as session:
@@ -60,14 +56,14 @@ def apply_push(
         fresh: list[Mutation] = [m for m in batch.mutations if m.seq >= expected]
         context = BatchContext(session=session, identity=identity, now=now, clock=clock)
         apply_mutations(context, fresh)
-        crash("server.push.applied")
+        crash_point(APPLIED)
         device.last_seq = max(device.last_seq, batch.mutations[-1].seq)
         device.last_seen_at = now
         session.add(device)
         acked = device.last_seq
         rejections = _rejections_in(session, identity.device_id, batch)
-        crash("server.push.before_commit")
-    crash("server.push.committed")
+        crash_point(BEFORE_COMMIT)
+    crash_point(COMMITTED)
     return PushResult(acked_through=acked, rejections=rejections, server_hlc=clock.now().pack())
 
 

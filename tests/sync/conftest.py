@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from models.db import make_engine
 from tests.conftest import FROZEN_NOW, postgres_url
-from tests.sync.world import World, migrated_central, postgres_database
+from tests.sync.world import World, central_template, migrated_central, postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -23,8 +24,8 @@ def central(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     base = postgres_url()
     if base is None:
         pytest.skip("PostgreSQL not available: set MESTRING_TEST_PG_URL (CI sets it)")
-    with postgres_database(base) as url:
-        engine = migrated_central(url, FROZEN_NOW)
+    with postgres_database(base, central_template(base, FROZEN_NOW)) as url:
+        engine = make_engine(url)
         yield engine
         engine.dispose()
 

@@ -104,3 +104,20 @@ def test_sync_without_a_running_server_fails_with_a_clear_message(
     assert main(["--home", str(kiosk_home), "sync"]) == 1
     assert "cannot reach the central server" in capsys.readouterr().err
     central.dispose()
+
+
+def test_central_init_is_idempotent_and_revoke_locks_a_device_out(tmp_path, capsys):
+    home = tmp_path / "central"
+    assert main(["--home", str(home), "central", "init"]) == 0
+    assert main(["--home", str(home), "central", "init"]) == 0
+    assert "0 catalogue rows added" in capsys.readouterr().out
+    central = make_engine(f"sqlite:///{home / 'central.db'}")
+    world = World(central, tmp_path, utcnow())
+    device_id, token = world.enrol("hornslet")
+    assert main(["--home", str(home), "central", "device", "revoke", device_id]) == 0
+    assert main(["--home", str(home), "central", "device", "revoke", "nope"]) == 2
+    assert main(["--home", str(home), "central", "device", "add", "--site", "aarhus"]) == 2
+    with serve(create_app(Settings(home=home), engine=central)) as url:
+        response = httpx.get(f"{url}/v1/sync/pull", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
+    central.dispose()

@@ -192,3 +192,19 @@ async def test_a_provisional_guest_is_accepted_and_scoped_to_the_kiosks_site(wor
     with read_session(world.central) as session:
         assert session.get(Citizen, guest.id).provisional is True
     assert count(world.central, CheckIn) == 1
+
+
+async def test_a_stamp_far_ahead_is_clamped_and_the_raw_device_time_kept(world: World):
+    from sync.hlc import Stamp
+
+    citizen_id, _ = world.add_group_with_citizen("hornslet")
+    kiosk = world.kiosk("hornslet")
+    ahead = FROZEN_NOW.replace(year=2027)  # a kiosk whose clock runs a year fast
+    event_id = check_in(kiosk, citizen_id, ahead)
+    await sync(kiosk, FROZEN_NOW)
+    with read_session(world.central) as session:
+        stored = session.get(CheckIn, event_id)
+    assert stored.created_at == ahead
+    # Clamped to the server's clock plus the allowed skew (5 min by default).
+    limit = int(FROZEN_NOW.timestamp() * 1000) + world.settings.max_clock_skew_seconds * 1000
+    assert Stamp.parse(stored.hlc).ms == limit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,13 +38,42 @@ async def no_sleep(_seconds: float) -> None:
 FAST_RETRY = RetryPolicy(attempts=3, sleep=no_sleep)
 
 
-@contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    name = f"mst_{uuid.uuid4().hex[:12]}"
+_TEMPLATES: dict[str, str] = {}
+
+
+def _drop(base_url: str, name: str) -> None:
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def central_template(base_url: str, now: datetime) -> str:
+    """A migrated central database with the catalogue, made once per test process and
+    copied for each test (much faster than migrating every time); dropped at exit."""
+    if base_url in _TEMPLATES:
+        return _TEMPLATES[base_url]
+    name = f"mst_template_{os.getpid()}"
+    _drop(base_url, name)
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = migrated_central(make_url(base_url).set(database=name).render_as_string(False), now)
+    engine.dispose()
+    _TEMPLATES[base_url] = name
+    atexit.register(_drop, base_url, name)
+    return name
+
+
+@contextmanager
+def postgres_database(base_url: str, template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (a copy of ``template``), dropped after."""
+    name = f"mst_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
     finally:

@@ -1,0 +1,101 @@
+"""Sync status: last good sync, items waiting, last error, rejected items; "sync now"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from kiosk.i18n import t
+from kiosk.i18n.formats import date_time
+from kiosk.screens.base import KioskScreen
+from kiosk.services.sync import SyncStatusView
+
+
+class SyncScreen(KioskScreen):
+    """What the kiosk knows about its last syncs; nothing personal is shown."""
+
+    CSS_PATH = "sync.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "app.pop_screen", "sync.back", tooltip="sync.back.tooltip", id="sync.back"
+        ),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        view: SyncStatusView
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: SyncStatusView | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sync-status"):
+            yield Static(id="sync-title", classes="pane-title")
+            yield Static(id="sync-server")
+            yield Static(id="sync-last-ok")
+            yield Static(id="sync-stale")
+            yield Static(id="sync-waiting")
+            yield Static(id="sync-error")
+            yield Static(id="sync-rejected-title", classes="pane-title")
+        yield DataTable(id="sync-rejected", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "language", lambda _l: self._draw(), init=False)
+        self.set_interval(5.0, self.load)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="sync-status")
+    def load(self) -> None:
+        """Read the status off the UI thread."""
+        self.post_message(self.Loaded(self.kiosk.services.sync.status()))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.view = message.view
+        self._draw()
+
+    def _draw(self) -> None:
+        view = self.view
+        self.query_one("#sync-title", Static).update(t("sync.title"))
+        if view is None:
+            return
+        server = t("sync.server", url=view.server_url) if view.enrolled else t("sync.not_enrolled")
+        self.query_one("#sync-server", Static).update(server)
+        last = view.last_sync_ok_at
+        last_text = t("sync.last_ok", when=date_time(last)) if last else t("sync.last_ok.never")
+        self.query_one("#sync-last-ok", Static).update(last_text)
+        self.query_one("#sync-stale", Static).update(t("sync.stale") if view.stale else "")
+        self.query_one("#sync-waiting", Static).update(t("sync.waiting", count=view.waiting))
+        error = (
+            t("sync.last_error", error=view.last_error) if view.last_error else t("sync.no_error")
+        )
+        self.query_one("#sync-error", Static).update(error)
+        self.query_one("#sync-rejected-title", Static).update(
+            t("sync.rejected", count=len(view.rejected))
+        )
+        self._fill_rejected(view)
+
+    def _fill_rejected(self, view: SyncStatusView) -> None:
+        table = self.query_one("#sync-rejected", DataTable)
+        table.clear(columns=True)
+        for key in ("seq", "kind", "reason", "when"):
+            table.add_column(t(f"sync.col.{key}"), key=key)
+        for item in view.rejected:
+            table.add_row(str(item.seq), item.kind, item.reason, date_time(item.rejected_at))
+        if not view.rejected:
+            table.add_row("", "", t("sync.none_rejected"), "")
+
+
+SCREEN = SyncScreen

@@ -1,0 +1,113 @@
+"""Sync for the kiosk app: status for the sync screen, and one session on demand or in the
+background. Returns plain dataclasses; the screens never see httpx or the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from models.config import Settings
+from models.timeutil import Clock, utcnow
+from sync.client import Progress, run_sync_session
+from sync.credential import Credential, CredentialMissing
+from sync.local import local_rejections, local_status
+from sync.transport import RetryPolicy, SyncClient, SyncError
+
+#: The badge and the status screen warn when the last good sync is older than this.
+STALE_AFTER_HOURS = 24
+
+
+@dataclass(frozen=True)
+class RejectedItem:
+    seq: int
+    kind: str
+    reason: str
+    rejected_at: datetime
+
+
+@dataclass(frozen=True)
+class SyncStatusView:
+    enrolled: bool
+    server_url: str
+    site_id: str
+    last_sync_ok_at: datetime | None
+    last_attempt_at: datetime | None
+    waiting: int
+    last_error: str
+    stale: bool
+    rejected: list[RejectedItem]
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    ok: bool
+    message: str
+    pushed: int = 0
+    pulled: int = 0
+    rejected: int = 0
+
+
+class SyncService:
+    """Everything the kiosk UI needs from sync."""
+
+    def __init__(self, settings: Settings, engine: Engine, *, clock: Clock = utcnow) -> None:
+        self.settings, self.engine, self.clock = settings, engine, clock
+
+    def credential(self) -> Credential | None:
+        try:
+            return Credential.load(self.settings.credential_path)
+        except CredentialMissing:
+            return None
+
+    def status(self) -> SyncStatusView:
+        local = local_status(self.engine)
+        last = local.last_sync_ok_at
+        stale = last is None or (self.clock() - last).total_seconds() > STALE_AFTER_HOURS * 3600
+        credential = self.credential()
+        return SyncStatusView(
+            enrolled=credential is not None,
+            server_url=credential.server_url if credential else "",
+            site_id=local.site_id,
+            last_sync_ok_at=last,
+            last_attempt_at=local.last_attempt_at,
+            waiting=local.waiting,
+            last_error=local.last_error,
+            stale=stale,
+            rejected=[
+                RejectedItem(r.seq, r.kind, r.reason, r.rejected_at)
+                for r in local_rejections(self.engine)
+            ],
+        )
+
+    async def sync_now(
+        self, *, background: bool = False, progress: Callable[[Progress], None] | None = None
+    ) -> SyncOutcome:
+        """One session. In the background a dead server is given up on quickly; the next
+        interval (or "sync now") tries again — no new local write is needed for that."""
+        credential = self.credential()
+        if credential is None:
+            return SyncOutcome(False, "not enrolled")
+        retry = RetryPolicy(
+            attempts=2 if background else self.settings.sync_retries,
+            base_s=self.settings.sync_retry_base_seconds,
+        )
+        client = SyncClient(
+            self.settings.server_url or credential.server_url, credential.token, retry=retry
+        )
+        try:
+            report = await run_sync_session(
+                self.engine,
+                client,
+                now=self.clock,
+                progress=progress,
+                lock_path=self.settings.home / "sync.lock",
+                max_clock_skew_s=self.settings.max_clock_skew_seconds,
+            )
+        except SyncError as err:
+            return SyncOutcome(False, str(err))
+        finally:
+            await client.aclose()
+        return SyncOutcome(True, "", report.pushed, report.pulled, report.rejected)
