@@ -88,7 +88,7 @@ def read_rows(text: str, columns: tuple[str, ...]) -> CsvRows:
     result = CsvRows(header=header)
     for fields in reader:
         line = reader.line_num
-        if not fields or all(not f.strip() for f in fields):
+        if not "".join(fields).strip():
             continue  # blank lines (often a trailing one) carry nothing
         if len(fields) > len(header) and not any(f.strip() for f in fields[len(header) :]):
             fields = fields[: len(header)]

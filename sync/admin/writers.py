@@ -27,6 +27,7 @@ from sync.changes import DELETE, UPSERT, publish
 from sync.changes_bulk import append_bulk, publish_bulk, scope_sites
 
 _CHUNK = 900
+_SCAN_ABOVE = 5_000  # lines; a larger citizens file reads all references in one query
 Writer = Callable[[Session, KindSpec, list[Planned], datetime], list[LineChange]]
 
 
@@ -81,7 +82,12 @@ def write_citizens(
     keys = [p.key for p in planned]
     table = Citizen.__table__  # type: ignore[attr-defined]
     columns = [table.c[n] for n in ("reference", "id", *fields)]
-    for start in range(0, len(keys), _CHUNK):
+    if len(keys) > _SCAN_ABOVE:  # one scan beats hundreds of IN (…) look-ups
+        wanted = set(keys)
+        for ref, *rest in session.connection().execute(sa_select(*columns)):
+            if ref in wanted:
+                existing[str(ref)] = tuple(rest)
+    for start in range(0, len(keys) if len(keys) <= _SCAN_ABOVE else 0, _CHUNK):
         query = sa_select(*columns).where(table.c.reference.in_(keys[start : start + _CHUNK]))
         for ref, *rest in session.connection().execute(query):
             existing[str(ref)] = tuple(rest)

@@ -280,3 +280,15 @@ def test_windows_line_endings_and_trailing_separators_are_accepted(central, froz
     result = import_csv(central, "citizens", text.encode(), now=frozen_now)
     assert result.created == 3
     assert _citizens(central)[0] == ("R-1", "Åse Ømark", 1980, "A1B2C3")
+
+
+def test_large_files_find_existing_citizens_by_one_scan(central, frozen_now, monkeypatch):
+    from sync.admin import writers
+
+    monkeypatch.setattr(writers, "_SCAN_ABOVE", 1)  # take the large-file path with 3 lines
+    import_csv(central, "citizens", CITIZENS.encode(), now=frozen_now)
+    assert import_csv(central, "citizens", CITIZENS.encode(), now=frozen_now).changes == []
+    changed = import_csv(
+        central, "citizens", CITIZENS.replace("1975", "1976").encode(), now=frozen_now
+    )
+    assert [(c.key, c.fields) for c in changed.changes] == [("R-2", ("birth_year",))]
