@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     max_offline_days: int = 60  # tombstones are kept this long; older cursors get 410
     event_retention_days: int = 30  # kiosk events kept this long after central confirmed
     audit_retention_days: int = 183
+    #: Kiosk attendance marks are kept longer than other events: the roster's "5 of 7"
+    #: counts a participant's marks over the whole group course (acknowledged ones only).
+    attendance_retention_days: int = 183
+    #: Central events (visits, marks, contacts, queue): the municipality's policy; 0 = keep.
+    central_event_retention_days: int = 0
     max_clock_skew_seconds: int = 300
     sync_retries: int = 6  # attempts per request before a sync session gives up
     sync_retry_base_seconds: float = 0.25  # backoff base; waits are U(0, base·2^n), capped

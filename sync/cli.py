@@ -184,6 +184,12 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         f"synced: {report.pushed} sent, {report.rejected} rejected, "
         f"{report.pulled} changes received{extra}"
     )
+    from sync.retention import purge_kiosk
+
+    # Central has confirmed what was pushed: drop local events past their retention window.
+    purged = purge_kiosk(engine, settings, utcnow())
+    if purged.total:
+        print(f"purged {purged.total} confirmed events older than their retention window")
     return 0
 
 
@@ -226,7 +232,7 @@ def _register_central(sub: Any) -> None:
     listing.add_argument("--db", help="database URL")
     listing.set_defaults(handler=cmd_device_list)
     if importlib.util.find_spec("sync.admin_cli") is not None:
-        from sync import admin_cli  # type: ignore[attr-defined]
+        from sync import admin_cli
 
         admin_cli.register_central(central_sub)
 
@@ -239,6 +245,9 @@ def register(sub: Any) -> None:
     sync.set_defaults(handler=cmd_sync)
     kiosk = sub.choices.get("kiosk") or sub.add_parser("kiosk", help="kiosk setup")
     register_kiosk_enroll(_subcommands_of(kiosk))
+    from sync import admin_cli
+
+    admin_cli.register(sub)  # top-level `report` and `audit`
 
 
 def _subcommands_of(parser: argparse.ArgumentParser) -> Any:

@@ -1,0 +1,1 @@
+"""Central administration: CSV import, reports, provisional citizens, retention, audit export."""

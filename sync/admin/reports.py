@@ -1,0 +1,61 @@
+"""`mestring report`: build a report on central, render it, and audit the export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.engine import Engine
+
+from models.db import read_session, write_session
+from sync.admin.audit import central_audit
+from sync.admin.report_build import build_report
+from sync.admin.report_model import Report, ReportQuery
+from sync.admin.report_render import render_csv, render_table
+from sync.admin.report_xlsx import write_xlsx
+
+Format = Literal["table", "csv", "xlsx"]
+
+
+def make_report(engine: Engine, query: ReportQuery, *, now: datetime) -> Report:
+    """Compute the report (read-only; no lock held against kiosks syncing meanwhile)."""
+    with read_session(engine) as session:
+        return build_report(session, query, now=now)
+
+
+def export_report(
+    engine: Engine,
+    query: ReportQuery,
+    *,
+    now: datetime,
+    fmt: Format,
+    out: Path | None,
+) -> str | None:
+    """Build and write the report; returns the text when it is not written to a file.
+
+    The export is recorded in the audit log once it has been produced.
+    """
+    report = make_report(engine, query, now=now)
+    text: str | None = None
+    if fmt == "xlsx":
+        if out is None:
+            raise ValueError("an XLSX report needs an output file")
+        write_xlsx(report, out)
+    else:
+        text = render_table(report) if fmt == "table" else render_csv(report)
+        if out is not None:
+            out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+            text = None
+    with write_session(engine) as session:
+        central_audit(
+            session,
+            action="report_export",
+            now=now,
+            detail=(
+                f"site={query.site or 'all'} from={query.start.isoformat()} "
+                f"to={query.end.isoformat()} format={fmt}"
+                f"{' committee' if query.committee else ''}{f' file={out.name}' if out else ''}"
+            ),
+        )
+    return text

@@ -1,0 +1,122 @@
+"""Retention: purge kiosk events central has confirmed, and central data past its policy.
+
+Kiosk: an event is deleted once it is older than its kind's window *and* acknowledged by
+central (its outbox entry is gone) and not a rejected item kept for the status screen.
+Nothing unsynced is ever purged. Central: audit entries after ``audit_retention_days``;
+other events only if the municipality sets ``central_event_retention_days``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from models import (
+    AnonymousContact,
+    AttendanceMark,
+    AuditEntry,
+    CheckIn,
+    LocalRejection,
+    Outbox,
+    QueueTicket,
+    QueueTicketEvent,
+    SessionStateChange,
+    SyncState,
+)
+from models.config import Settings
+from models.db import write_session
+
+#: Event kinds other than audit entries and attendance marks follow ``event_retention_days``.
+PLAIN_EVENTS: tuple[Any, ...] = (
+    CheckIn,
+    AnonymousContact,
+    QueueTicket,
+    QueueTicketEvent,
+    SessionStateChange,
+)
+
+
+@dataclass(slots=True)
+class PurgeResult:
+    """Rows deleted (or, in a dry run, that would be) per table, and the cut-offs used."""
+
+    dry_run: bool
+    deleted: dict[str, int] = field(default_factory=dict)
+    cutoffs: dict[str, datetime] = field(default_factory=dict)
+    skipped: str = ""  # why nothing was purged, if so
+
+    @property
+    def total(self) -> int:
+        return sum(self.deleted.values())
+
+
+def kiosk_windows(settings: Settings) -> list[tuple[Any, int]]:
+    """(event model, days kept after creation) for a kiosk."""
+    windows = [(model, settings.event_retention_days) for model in PLAIN_EVENTS]
+    windows.append((AttendanceMark, settings.attendance_retention_days))
+    windows.append((AuditEntry, settings.audit_retention_days))
+    return windows
+
+
+def central_windows(settings: Settings) -> list[tuple[Any, int]]:
+    """(event model, days kept) on central; events only when a policy is set."""
+    windows: list[tuple[Any, int]] = [(AuditEntry, settings.audit_retention_days)]
+    if settings.central_event_retention_days > 0:
+        days = settings.central_event_retention_days
+        windows += [(model, days) for model in (*PLAIN_EVENTS, AttendanceMark)]
+    return windows
+
+
+def _purge(session: Session, model: Any, condition: Any, result: PurgeResult) -> None:
+    table = str(model.__tablename__)
+    count = int(session.exec(select(func.count()).select_from(model).where(condition)).one())
+    if count and not result.dry_run:
+        session.execute(delete(model).where(condition))
+    result.deleted[table] = count
+
+
+def purge_kiosk(
+    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False
+) -> PurgeResult:
+    """Delete acknowledged kiosk events past their window; call after a successful sync."""
+    result = PurgeResult(dry_run=dry_run)
+    with write_session(engine) as session:
+        state = session.get(SyncState, 1)
+        if state is None or state.last_sync_ok_at is None:
+            result.skipped = "this kiosk has never synced: nothing is confirmed yet"
+            return result
+        pending = select(Outbox.row_id)
+        rejected = select(LocalRejection.row_id)
+        for model, days in kiosk_windows(settings):
+            cutoff = now - timedelta(days=days)
+            result.cutoffs[str(model.__tablename__)] = cutoff
+            condition = (
+                (col(model.created_at) < cutoff)
+                & col(model.id).not_in(pending)
+                & col(model.id).not_in(rejected)
+            )
+            _purge(session, model, condition, result)
+    return result
+
+
+def purge_central(
+    engine: Engine, settings: Settings, now: datetime, *, dry_run: bool = False
+) -> PurgeResult:
+    """Apply central's retention policy; the purge itself is audited (unless a dry run)."""
+    from sync.admin.audit import central_audit
+
+    result = PurgeResult(dry_run=dry_run)
+    with write_session(engine) as session:
+        for model, days in central_windows(settings):
+            cutoff = now - timedelta(days=days)
+            result.cutoffs[str(model.__tablename__)] = cutoff
+            _purge(session, model, col(model.created_at) < cutoff, result)
+        if not dry_run:
+            counts = ", ".join(f"{t}={n}" for t, n in result.deleted.items())
+            central_audit(session, action="purge", now=now, detail=f"retention purge: {counts}")
+    return result
