@@ -169,7 +169,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
                 progress=show,
                 lock_path=settings.home / "sync.lock",
                 max_clock_skew_s=settings.max_clock_skew_seconds,
-                keep_events_days=settings.event_retention_days,
+                retention=settings,
             )
         finally:
             await client.aclose()
@@ -184,12 +184,6 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         f"synced: {report.pushed} sent, {report.rejected} rejected, "
         f"{report.pulled} changes received{extra}"
     )
-    from sync.retention import purge_kiosk
-
-    # Central has confirmed what was pushed: drop local events past their retention window.
-    purged = purge_kiosk(engine, settings, utcnow())
-    if purged.total:
-        print(f"purged {purged.total} confirmed events older than their retention window")
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from models.config import Settings
 from models.db import read_session
 from models.ids import now_ms
 from models.timeutil import Clock, utcnow
@@ -22,12 +23,12 @@ from sync.local import (
     acknowledge,
     local_summary,
     next_batch,
-    purge_confirmed_events,
     record_outcome,
 )
 from sync.outbox import load_state
 from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE, PullPage
 from sync.requeue import requeue_from
+from sync.retention import purge_kiosk
 from sync.rows import REFERENCE, WireRow
 from sync.transport import (
     ClockSkew,
@@ -218,12 +219,12 @@ async def run_sync_session(
     progress: ProgressFn | None = None,
     lock_path: Path | None = None,
     max_clock_skew_s: int = 300,
-    keep_events_days: int | None = None,
+    retention: Settings | None = None,
 ) -> SyncReport:
     """Push, pull, verify; raises ``SyncError`` (with an operator message) unless fully synced.
 
     The outcome (last good sync or last error) is recorded in the kiosk database. With
-    ``keep_events_days``, confirmed local events older than that are then purged.
+    ``retention`` settings, confirmed local events past their window are then purged.
     """
     session = _Session(engine, client, now, progress)
     try:
@@ -244,10 +245,8 @@ async def run_sync_session(
         raise
     session.report.clock_offset_ms = client.clock_offset_ms or 0
     await asyncio.to_thread(record_outcome, engine, ok=True, error="", now=now())
-    if keep_events_days is not None:
-        await asyncio.to_thread(
-            purge_confirmed_events, engine, now=now(), keep_days=keep_events_days
-        )
+    if retention is not None:
+        await asyncio.to_thread(purge_kiosk, engine, retention, now())
     session.progress(Progress("done", session.report.pushed))
     return session.report
 

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from models import CheckIn, Citizen, GroupSession, Outbox, Rejection, SyncState
+from models.config import Settings
 from models.db import read_session, write_session
 from models.events import SessionStateChange
 from models.ids import new_id
@@ -225,47 +226,10 @@ async def test_confirmed_events_past_the_window_are_purged_and_unsent_ones_kept(
         kiosk.client,
         now=frozen_clock(FROZEN_NOW),
         max_clock_skew_s=10**9,
-        keep_events_days=30,
+        retention=Settings(event_retention_days=30),
     )
     with read_session(kiosk.engine) as session:
         assert session.get(CheckIn, old) is None
         assert session.get(CheckIn, recent) is not None
     with read_session(world.central) as session:
         assert session.get(CheckIn, old) is not None
-
-
-def test_an_unsent_old_event_is_never_purged(fresh_db, frozen_now):
-    from datetime import timedelta
-
-    from sync.local import purge_confirmed_events
-
-    with write_session(fresh_db) as session:
-        event = CheckIn(
-            id=new_id(),
-            action="check_in",
-            citizen_id="c",
-            offer_id="o",
-            created_at=frozen_now - timedelta(days=90),
-        )
-        record(session, [event], now=frozen_now)
-    assert purge_confirmed_events(fresh_db, now=frozen_now, keep_days=30) == 0
-    with read_session(fresh_db) as session:
-        assert session.get(CheckIn, event.id) is not None
-
-
-async def test_a_guest_added_at_the_kiosk_needs_no_integrity_repair(world: World):
-    from datetime import timedelta
-
-    kiosk = world.kiosk("hornslet")
-    await sync(kiosk, FROZEN_NOW)
-    guest = Citizen(
-        id=new_id(),
-        display_name="Gæst",
-        provisional=True,
-        created_site_id="hornslet",
-        updated_at=FROZEN_NOW - timedelta(minutes=3),
-    )
-    with write_session(kiosk.engine) as session:
-        record(session, [guest], now=FROZEN_NOW, kind="citizen")
-    report = await sync(kiosk, FROZEN_NOW)
-    assert report.resynced_tables == []
