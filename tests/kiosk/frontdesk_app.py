@@ -37,9 +37,11 @@ def make_app(engine, home, clock: MovableClock, **settings: object) -> KioskApp:
 
 async def settle(app, pilot) -> None:
     """Let workers finish and their results reach the screen."""
-    for _ in range(3):
+    # Workers post their results as messages; on a loaded machine those can take several
+    # frames to be handled, so give them a few short rounds rather than one frame.
+    for _ in range(6):
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(0.02)
 
 
 async def log_in(app, pilot, initials: str = "MH", pin: str = "2001") -> None:

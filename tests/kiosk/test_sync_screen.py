@@ -75,8 +75,14 @@ def test_sync_screen_snapshot(snap_compare, make_app) -> None:
     async def open_sync(pilot) -> None:
         await pilot.pause()
         await pilot.press("f10")
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        # The status is read in a worker and drawn when its message arrives: wait for it,
+        # however slow the machine, rather than for a fixed number of frames.
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.02)
+            waiting = pilot.app.screen.query("#sync-waiting")
+            if waiting and str(waiting.first().render()).strip():
+                break
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_sync)
