@@ -38,46 +38,30 @@ class KioskApp(App[None]):
     COMMANDS = {BindingCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "f12",
-            "toggle_language",
-            "app.language",
-            tooltip="app.language.tooltip",
-            id="app.language",
-        ),
-        Binding(
-            "ctrl+q",
-            "quit",
-            "app.quit",
-            tooltip="app.quit.tooltip",
-            id="app.quit",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "app.palette",
-            tooltip="app.palette.tooltip",
-            id="app.palette",
-            show=False,
-            priority=True,
-        ),
-        # Features add their "open('<screen>')" bindings here.
+        # Feature screens in function-key order, so the footer reads left to right like the
+        # keyboard; features add their "open('<screen>')" bindings here.
         Binding("f2", "open('checkin')", "checkin.open", tooltip="checkin.open.tooltip",
                 id="checkin.open"),
         Binding("f3", "open('anonymous')", "anon.open", tooltip="anon.open.tooltip",
                 id="anon.open"),
         Binding("f4", "open('queue')", "queue.open", tooltip="queue.open.tooltip",
                 id="queue.open"),
-        Binding("f9", "lock", "lock.lock", tooltip="lock.lock.tooltip", id="lock.lock"),
         Binding("f6", "open('reports')", "reports.open", tooltip="reports.open.tooltip",
                 id="reports.open"),
         Binding("f7", "open('sessions')", "attendance.sessions.open",
                 tooltip="attendance.sessions.open.tooltip", id="attendance.sessions"),
         Binding("f8", "open('courses')", "courses.open", tooltip="courses.open.tooltip",
                 id="courses.open"),
+        Binding("f9", "lock", "lock.lock", tooltip="lock.lock.tooltip", id="lock.lock"),
         Binding("f10", "open('sync')", "sync.open", tooltip="sync.open.tooltip", id="sync.open"),
         Binding("ctrl+s", "sync_now", "sync.now", tooltip="sync.now.tooltip", id="sync.now"),
+        Binding("f12", "toggle_language", "app.language", tooltip="app.language.tooltip",
+                id="app.language"),
+        # Quitting is rare at a front desk: in the command palette, not the footer.
+        Binding("ctrl+q", "quit", "app.quit", tooltip="app.quit.tooltip", id="app.quit",
+                show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "app.palette", tooltip="app.palette.tooltip",
+                id="app.palette", show=False, priority=True),
     ]  # fmt: skip
 
     #: The UI language; screens watch it to redraw their texts.
