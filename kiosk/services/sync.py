@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from models.config import Settings
 from models.timeutil import Clock, utcnow
-from sync.client import Progress, run_sync_session
 from sync.credential import Credential, CredentialMissing
 from sync.local import local_rejections, local_status
-from sync.transport import RetryPolicy, SyncClient, SyncError
+
+if TYPE_CHECKING:
+    from sync.client import Progress
 
 #: The badge and the status screen warn when the last good sync is older than this.
 STALE_AFTER_HOURS = 24
@@ -87,6 +89,10 @@ class SyncService:
     ) -> SyncOutcome:
         """One session. In the background a dead server is given up on quickly; the next
         interval (or "sync now") tries again — no new local write is needed for that."""
+        # The sync client (httpx, the protocol) loads on the first session, not at kiosk start.
+        from sync.client import run_sync_session
+        from sync.transport import RetryPolicy, SyncClient, SyncError
+
         credential = self.credential()
         if credential is None:
             return SyncOutcome(False, "not enrolled")
