@@ -90,8 +90,9 @@ class SyncScreen(KioskScreen):
     def _fill_rejected(self, view: SyncStatusView) -> None:
         table = self.query_one("#sync-rejected", DataTable)
         table.clear(columns=True)
-        for key in ("seq", "kind", "reason", "when"):
-            table.add_column(t(f"sync.col.{key}"), key=key)
+        # Fixed widths: the table does not re-measure (and jump) when rows arrive.
+        for key, width in (("seq", 8), ("kind", 22), ("reason", 56), ("when", 18)):
+            table.add_column(t(f"sync.col.{key}"), key=key, width=width)
         for item in view.rejected:
             table.add_row(str(item.seq), item.kind, item.reason, date_time(item.rejected_at))
         if not view.rejected:
