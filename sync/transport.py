@@ -114,7 +114,7 @@ class SyncClient:
                 await self.retry.sleep(self.retry.delay(attempt - 1))
             try:
                 response = await self.http.request(method, path, **kwargs)
-            except httpx.TransportError as err:
+            except (httpx.TransportError, httpx.DecodingError) as err:  # cut-off gzip included
                 last_error = f"{type(err).__name__}: {err}".strip()
                 continue
             self._note_clock(response)
