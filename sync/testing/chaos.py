@@ -18,7 +18,16 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from models import EVENT_TABLES, Citizen, Enrolment, Group, GroupSession, LocalRejection, Outbox
+from models import (
+    EVENT_TABLES,
+    ChangeFeed,
+    Citizen,
+    Enrolment,
+    Group,
+    GroupSession,
+    LocalRejection,
+    Outbox,
+)
 from models.config import Settings
 from models.db import make_engine, read_session, write_session
 from models.ids import new_id
@@ -158,18 +167,21 @@ class ChaosWorld:
             return None
 
     def quiesce(self, rounds: int = 8) -> None:
-        """Faults off; sync every kiosk until a whole round moves nothing."""
+        """Faults off; sync every kiosk until a whole round leaves central's feed unchanged
+        (then every kiosk has pulled the final feed and pushed its whole outbox)."""
         for kiosk in self.kiosks:
-            if kiosk.transport is not None:
-                kiosk.transport.enabled = False
+            kiosk.faults, kiosk.transport = None, None
         for _round in range(rounds):
-            moved = 0
+            head = self.feed_head()
             for kiosk in self.kiosks:
-                report = asyncio.run(self.sync(kiosk))
-                moved += report.pushed + report.pulled + len(report.resynced_tables)
-            if moved == 0:
+                asyncio.run(self.sync(kiosk))
+            if self.feed_head() == head:
                 return
         raise AssertionError("the kiosks did not settle")
+
+    def feed_head(self) -> int:
+        with read_session(self.central) as session:
+            return int(session.execute(select(func.max(ChangeFeed.seq))).scalar() or 0)
 
     # --- local writes (each one kiosk transaction; ``confirmed`` once it committed) ---
 
