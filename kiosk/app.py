@@ -10,15 +10,17 @@ first opened, which keeps start-up fast.
 from __future__ import annotations
 
 import importlib
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
 
 from kiosk.commands import BindingCommands
+from kiosk.guard import StaffGuard
 from kiosk.i18n import LANGUAGES, set_language, t
 from kiosk.screens.home import HomeScreen
 from kiosk.services.container import KioskServices
@@ -57,10 +59,23 @@ class KioskApp(App[None]):
             show=False,
             priority=True,
         ),
-        Binding("f9", "open('sync')", "sync.open", tooltip="sync.open.tooltip", id="sync.open"),
-        Binding("f10", "sync_now", "sync.now", tooltip="sync.now.tooltip", id="sync.now"),
         # Features add their "open('<screen>')" bindings here.
-    ]
+        Binding("f2", "open('checkin')", "checkin.open", tooltip="checkin.open.tooltip",
+                id="checkin.open"),
+        Binding("f3", "open('anonymous')", "anon.open", tooltip="anon.open.tooltip",
+                id="anon.open"),
+        Binding("f4", "open('queue')", "queue.open", tooltip="queue.open.tooltip",
+                id="queue.open"),
+        Binding("f9", "lock", "lock.lock", tooltip="lock.lock.tooltip", id="lock.lock"),
+        Binding("f6", "open('reports')", "reports.open", tooltip="reports.open.tooltip",
+                id="reports.open"),
+        Binding("f7", "open('sessions')", "attendance.sessions.open",
+                tooltip="attendance.sessions.open.tooltip", id="attendance.sessions"),
+        Binding("f8", "open('courses')", "courses.open", tooltip="courses.open.tooltip",
+                id="courses.open"),
+        Binding("f10", "open('sync')", "sync.open", tooltip="sync.open.tooltip", id="sync.open"),
+        Binding("ctrl+s", "sync_now", "sync.now", tooltip="sync.now.tooltip", id="sync.now"),
+    ]  # fmt: skip
 
     #: The UI language; screens watch it to redraw their texts.
     language: reactive[str] = reactive("da", init=False)
@@ -73,10 +88,13 @@ class KioskApp(App[None]):
         self.clock = clock
         set_language(language)
         self.set_reactive(KioskApp.language, language)
+        #: The logged-in staff member (None: locked), card scans and idle auto-lock.
+        self.guard = StaffGuard(self)
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.push_screen(HomeScreen())
+        self.set_interval(1.0, self.guard.check_idle)
         interval = self.services.settings.sync_interval_seconds
         if interval > 0 and self.services.sync.credential() is not None:
             self.set_interval(interval, self._background_sync)
@@ -111,22 +129,59 @@ class KioskApp(App[None]):
         if callable(reload):
             reload()  # the home badge or sync screen shows the new state
 
+    async def on_event(self, event: events.Event) -> None:
+        # Every key passes the card wedge first: a scan works on any screen, locked or not.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.guard.intercept(event):
+                return
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        # Under the lock screen only scans and the login form work.
+        if action in ("open", "lock") and type(self.screen).__name__ == "LockScreen":
+            return False
+        return True
+
+    def action_lock(self) -> None:
+        """Lock the kiosk now: nothing personal stays on screen."""
+        self.guard.lock("hotkey")
+
     def watch_language(self, language: str) -> None:
         set_language(language)
         self.refresh_bindings()
 
     def action_toggle_language(self) -> None:
         """Switch between Danish and English."""
-        index = LANGUAGES.index(self.language)  # type: ignore[arg-type]
+        index = LANGUAGES.index(self.language)
         self.language = LANGUAGES[(index + 1) % len(LANGUAGES)]
 
     def action_command_palette(self) -> None:
         """Search every command (the footer's and the current screen's)."""
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             placeholder = t("app.palette.placeholder")
             self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def action_open(self, name: str) -> None:
         """Open the feature screen ``kiosk/screens/<name>.py`` (its class ``SCREEN``)."""
+        self.open_screen(name)
+
+    def open_screen(self, name: str, then: Callable[[Any], None] | None = None) -> None:
+        """Open a feature screen, asking for a staff login first if it shows names."""
         module = importlib.import_module(f"kiosk.screens.{name}")
-        self.push_screen(module.SCREEN())
+        screen_class = module.SCREEN
+        if getattr(screen_class, "NEEDS_LOGIN", False) and self.guard.staff is None:
+            from kiosk.screens.login import LoginScreen
+
+            def after_login(member: object) -> None:
+                if member is not None:
+                    self.open_screen(name, then)
+
+            self.push_screen(LoginScreen(), after_login)
+            return
+        if isinstance(self.screen, screen_class):
+            screen = self.screen
+        else:
+            screen = screen_class()
+            self.push_screen(screen)
+        if then is not None:
+            self.call_after_refresh(then, screen)

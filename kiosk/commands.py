@@ -6,8 +6,9 @@ A feature appears here just by declaring a ``Binding`` (with an i18n description
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from functools import partial
+from typing import Any
 
 from textual.app import App
 from textual.binding import ActiveBinding
@@ -36,7 +37,7 @@ class BindingCommands(Provider):
             help_text = f"{key} · {active.tooltip}" if active.tooltip else key
             yield binding.description, help_text, active
 
-    def _runner(self, active: ActiveBinding) -> partial[object]:
+    def _runner(self, active: ActiveBinding) -> partial[Coroutine[Any, Any, bool]]:
         return partial(self.app.run_action, active.binding.action, active.node)
 
     async def discover(self) -> Hits:

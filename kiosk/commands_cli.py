@@ -18,8 +18,10 @@ def register(sub: Any) -> None:
     kiosk.add_argument("--config", metavar="FILE", help="settings file (TOML)")
     kiosk.add_argument("--home", default=argparse.SUPPRESS, help="data directory")
     kiosk.set_defaults(handler=run_kiosk)
-    # Other kiosk commands (e.g. `mestring kiosk enroll`) are added to this:
-    kiosk.add_subparsers(dest="kiosk_command", metavar="KIOSK_COMMAND")
+    # Other kiosk commands (e.g. `mestring kiosk enroll`) are added to kiosk_sub; without
+    # one, `mestring kiosk` opens the app.
+    kiosk_sub = kiosk.add_subparsers(dest="kiosk_command", metavar="[COMMAND]")
+    del kiosk_sub  # nothing else yet
 
     demo = sub.add_parser("demo", help="seed a Hornslet kiosk with demo data and open it")
     demo.add_argument(

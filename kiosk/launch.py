@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.engine import Engine
 
 from kiosk.cli import UserError
@@ -38,11 +40,23 @@ def build_services(settings: Settings) -> KioskServices:
     return services
 
 
+def log_to_file(settings: Settings) -> None:
+    """Send log records to ``<home>/kiosk.log`` while the app owns the terminal (a record
+    written to the terminal would garble the screen)."""
+    handler = logging.FileHandler(settings.home / "kiosk.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+
+
 def launch(settings: Settings, *, clock: Clock = utcnow) -> int:
     """Run the kiosk app in this terminal until it quits."""
     services = build_services(settings)
     from kiosk.app import KioskApp  # Textual loads only once the database is known good
 
+    log_to_file(settings)
     try:
         KioskApp(services, clock=clock, language=settings.language).run()
     finally:

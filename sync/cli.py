@@ -169,6 +169,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
                 progress=show,
                 lock_path=settings.home / "sync.lock",
                 max_clock_skew_s=settings.max_clock_skew_seconds,
+                keep_events_days=settings.event_retention_days,
             )
         finally:
             await client.aclose()

@@ -18,9 +18,15 @@ from models.ids import now_ms
 from models.timeutil import Clock, utcnow
 from sync.apply import apply_page, swap_in_tables
 from sync.crashpoints import crash_point, declare
-from sync.local import acknowledge, local_summary, next_batch, record_outcome
+from sync.local import (
+    acknowledge,
+    local_summary,
+    next_batch,
+    purge_confirmed_events,
+    record_outcome,
+)
 from sync.outbox import load_state
-from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE
+from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE, PullPage
 from sync.requeue import requeue_from, requeue_own_rows
 from sync.rows import REFERENCE, WireRow
 from sync.transport import (
@@ -140,16 +146,28 @@ class _Session:
         raise SyncError("the server keeps asking for a resync; try again later")
 
     async def _pull_pages(self) -> None:
-        while True:
-            cursor, epoch = self.cursor_and_epoch()
-            page = await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
-            crash_point(PULL_RECEIVED)
-            await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
-            crash_point(PULL_APPLIED)
-            self.report.pulled += len(page.changes)
-            self.progress(Progress("pull", self.report.pulled))
-            if not page.more:
-                return
+        """Pull until up to date. The next page is requested as soon as a page arrives, so
+        the server builds it while this one is applied; pages still apply strictly in order,
+        each with its cursor in one transaction."""
+        cursor, epoch = self.cursor_and_epoch()
+        fetch = asyncio.ensure_future(self._fetch(cursor, epoch))
+        try:
+            while True:
+                page = await fetch
+                crash_point(PULL_RECEIVED)
+                if page.more:
+                    fetch = asyncio.ensure_future(self._fetch(page.cursor, page.epoch))
+                await asyncio.to_thread(apply_page, self.engine, page, now_ms=now_ms())
+                crash_point(PULL_APPLIED)
+                self.report.pulled += len(page.changes)
+                self.progress(Progress("pull", self.report.pulled))
+                if not page.more:
+                    return
+        finally:
+            fetch.cancel()  # a prefetched page not applied is simply asked for again
+
+    async def _fetch(self, cursor: int, epoch: str) -> PullPage:
+        return await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
 
     async def download(self, tables: list[str]) -> tuple[dict[str, list[WireRow]], int, str]:
         """Every row of ``tables`` the site holds; the cursor is the oldest page's."""
@@ -217,10 +235,12 @@ async def run_sync_session(
     progress: ProgressFn | None = None,
     lock_path: Path | None = None,
     max_clock_skew_s: int = 300,
+    keep_events_days: int | None = None,
 ) -> SyncReport:
     """Push, pull, verify; raises ``SyncError`` (with an operator message) unless fully synced.
 
-    The outcome (last good sync or last error) is recorded in the kiosk database.
+    The outcome (last good sync or last error) is recorded in the kiosk database. With
+    ``keep_events_days``, confirmed local events older than that are then purged.
     """
     session = _Session(engine, client, now, progress)
     try:
@@ -241,6 +261,10 @@ async def run_sync_session(
         raise
     session.report.clock_offset_ms = client.clock_offset_ms or 0
     await asyncio.to_thread(record_outcome, engine, ok=True, error="", now=now())
+    if keep_events_days is not None:
+        await asyncio.to_thread(
+            purge_confirmed_events, engine, now=now(), keep_days=keep_events_days
+        )
     crash_point(FINISHED)
     session.progress(Progress("done", session.report.pushed))
     return session.report

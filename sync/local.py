@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
@@ -16,7 +16,16 @@ from models.db import read_session, write_session
 from sync.crashpoints import crash_point, declare
 from sync.outbox import load_state
 from sync.protocol import Mutation, PushBatch, RejectionInfo, TableSummary
-from sync.rows import REFERENCE, encode, table_digest
+from sync.rows import EVENTS, REFERENCE, encode, table_digest
+
+#: Event tables whose confirmed rows leave the kiosk after the retention window.
+PURGED_EVENTS = (
+    "check_in",
+    "anonymous_contact",
+    "queue_ticket",
+    "queue_ticket_event",
+    "audit_entry",
+)
 
 ACK_BEFORE_COMMIT = declare("kiosk.ack.before_commit", "outbox trimmed; not committed")
 OUTCOME_BEFORE_COMMIT = declare("kiosk.outcome.before_commit", "outcome written; not committed")
@@ -117,3 +126,20 @@ def local_summary(engine: Engine) -> dict[str, TableSummary]:
             count, digest = table_digest(encode(table, r) for r in rows)
             summary[name] = TableSummary(count=count, hash=digest)
     return summary
+
+
+def purge_confirmed_events(engine: Engine, *, now: datetime, keep_days: int) -> int:
+    """Delete local events older than ``keep_days`` that central has confirmed (no outbox
+    entry left for them); satellites keep only a short window (SPEC §6). Attendance marks
+    and session requests stay: a group's "5 of 7" needs the whole course."""
+    horizon = now - timedelta(days=keep_days)
+    removed = 0
+    with write_session(engine) as session:
+        for name in PURGED_EVENTS:
+            table = EVENTS[name]
+            pending = select(col(Outbox.row_id)).where(col(Outbox.kind) == name)
+            result = session.execute(
+                delete(table).where(table.c.created_at < horizon, table.c.id.not_in(pending))
+            )
+            removed += int(result.rowcount)  # type: ignore[attr-defined]
+    return removed

@@ -114,7 +114,7 @@ class SyncClient:
                 await self.retry.sleep(self.retry.delay(attempt - 1))
             try:
                 response = await self.http.request(method, path, **kwargs)
-            except (httpx.TransportError, httpx.DecodingError) as err:  # cut-off gzip included
+            except httpx.RequestError as err:  # unreachable, timed out, cut off, undecodable
                 last_error = f"{type(err).__name__}: {err}".strip()
                 continue
             self._note_clock(response)
@@ -124,7 +124,7 @@ class SyncClient:
             self._check(response)
             try:
                 return answer.model_validate_json(response.content)
-            except ValueError:  # pydantic's ValidationError included
+            except (ValueError, httpx.DecodingError):  # pydantic's ValidationError included
                 last_error = "the answer arrived incomplete or garbled"
         raise ServerUnreachable(
             f"cannot reach the central server at {self.http.base_url} ({last_error})"

@@ -53,7 +53,7 @@ class Translator:
     def set_language(self, language: str) -> None:
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}; choose one of {LANGUAGES}")
-        self.language = language  # type: ignore[assignment]
+        self.language = language
 
     def __call__(self, key: str, **kwargs: object) -> str:
         entries = catalogues().entries

@@ -6,6 +6,7 @@ group titles only by their neutral code.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,6 +23,8 @@ from kiosk.i18n.formats import clock, date_time, long_date
 from kiosk.screens.base import KioskScreen
 from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
 from models.timeutil import local_today
+
+log = logging.getLogger(__name__)
 
 #: How often the programme is re-read (new check-ins, a sync that brought changes).
 RELOAD_SECONDS = 30.0
@@ -85,7 +88,9 @@ class HomeScreen(KioskScreen):
         try:
             view = self.kiosk.services.today.home(self.kiosk.clock())
         except Exception as err:  # shown on screen; the kiosk keeps running
-            self.post_message(self.LoadFailed(str(err)))
+            log.exception("reading today's programme failed")
+            first_line = (str(err).splitlines() or [type(err).__name__])[0]
+            self.post_message(self.LoadFailed(first_line[:160]))
             return
         self.post_message(self.Loaded(view))
 
@@ -178,6 +183,7 @@ def fill_table(
     """Replace a table's columns and rows; widths are set from the content up front, since
     auto-width columns can miss rows added in the same frame as a rebuild."""
     labels = [t(f"home.col.{key}") for key in keys]
+    cursor_row = table.cursor_row  # a reload must not move the staff member's place
     cells = [cells for _, cells in rows] or [[empty] + [""] * (len(keys) - 1)]
     widths = [max(cell_len(c) for c in column) for column in zip(labels, *cells, strict=True)]
     table.clear(columns=True)
@@ -188,3 +194,4 @@ def fill_table(
             table.add_row(*row, key=key)
     else:
         table.add_row(*cells[0])
+    table.move_cursor(row=min(cursor_row, table.row_count - 1), animate=False)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.sync import SyncService
 from kiosk.services.today import TodayService
 from models.config import Settings
@@ -21,6 +22,7 @@ class KioskServices:
     settings: Settings
     engine: Engine
     today: TodayService
+    frontdesk: FrontDesk
     sync: SyncService
 
     @classmethod
@@ -29,5 +31,6 @@ class KioskServices:
             settings=settings,
             engine=engine,
             today=TodayService(engine),
+            frontdesk=FrontDesk(engine, settings),
             sync=SyncService(settings, engine),
         )

@@ -105,6 +105,7 @@ class SyncService:
                 progress=progress,
                 lock_path=self.settings.home / "sync.lock",
                 max_clock_skew_s=self.settings.max_clock_skew_seconds,
+                keep_events_days=self.settings.event_retention_days,
             )
         except SyncError as err:
             return SyncOutcome(False, str(err))

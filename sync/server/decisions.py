@@ -76,7 +76,7 @@ def accept_provisional_citizen(
         raise RequestRefused("the citizen belongs to another site")
     existing = session.get(Citizen, proposed.id)
     if existing is None:
-        proposed.updated_at = now
+        # Stored exactly as the kiosk wrote it, so both copies agree (integrity check).
         session.add(proposed)
     elif existing.provisional and existing.merged_into is None:
         if existing.created_site_id != site_id:
@@ -84,7 +84,7 @@ def accept_provisional_citizen(
         existing.display_name = proposed.display_name
         existing.birth_year = proposed.birth_year
         existing.card_token = proposed.card_token
-        existing.updated_at = now
+        existing.updated_at = proposed.updated_at
         session.add(existing)
     else:
         raise RequestRefused("this citizen is managed centrally; the kiosk's change was refused")

@@ -15,14 +15,8 @@ from models import ChangeFeed, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
 from models.db import read_session, write_session
 from models.ids import new_id
 from sync.crashpoints import crash_point, declare
-from sync.protocol import (
-    Change,
-    IntegritySummary,
-    PullPage,
-    SnapshotPage,
-    TableSummary,
-)
-from sync.rows import REFERENCE, encode, key_of, key_values, pk_columns, table_digest
+from sync.protocol import IntegritySummary, SnapshotPage, TableSummary
+from sync.rows import REFERENCE, WireRow, encode, key_of, key_values, pk_columns, table_digest
 from sync.server.auth import DeviceIdentity
 
 EPOCH_KEY, FLOOR_KEY = "epoch", "feed_floor"
@@ -94,56 +88,57 @@ def _check_cursor(session: Session, cursor: int, epoch: str) -> str:
     return server_epoch
 
 
-def _current_rows(
-    session: Session, entries: list[ChangeFeed]
-) -> dict[tuple[str, str], dict[str, Any]]:
+Entry = tuple[int, str, str, str]  # seq, table, row id, op
+
+
+def _current_rows(session: Session, entries: list[Entry]) -> dict[tuple[str, str], WireRow]:
     wanted: dict[str, set[str]] = {}
-    for entry in entries:
-        if entry.op == "upsert":
-            wanted.setdefault(entry.table_name, set()).add(entry.row_id)
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for _seq, table_name, row_id, op in entries:
+        if op == "upsert":
+            wanted.setdefault(table_name, set()).add(row_id)
+    found: dict[tuple[str, str], WireRow] = {}
     for table_name, keys in wanted.items():
         table = REFERENCE[table_name]
         columns = pk_columns(table)
-        values = [tuple(key_values(table, k)[c.name] for c in columns) for k in keys]
-        query = select(table).where(tuple_(*columns).in_(values))
-        for row in session.execute(query).mappings():
+        if len(columns) == 1:
+            condition = columns[0].in_(keys)
+        else:
+            values = [tuple(key_values(table, k)[c.name] for c in columns) for k in keys]
+            condition = tuple_(*columns).in_(values)
+        for row in session.execute(select(table).where(condition)).mappings():
             found[(table_name, key_of(table, row))] = encode(table, row)
     return found
 
 
 def pull_page(
     engine: Engine, identity: DeviceIdentity, *, cursor: int, epoch: str, limit: int
-) -> PullPage:
-    """The site's changes after ``cursor``, each with the row as it is now."""
+) -> dict[str, Any]:
+    """The site's changes after ``cursor``, each with the row as it is now, in wire form
+    (a ``PullPage`` as plain data: pages are large and built from our own rows)."""
+    feed = ChangeFeed.__table__  # type: ignore[attr-defined]
     with read_session(engine) as session:
         server_epoch = _check_cursor(session, cursor, epoch)
-        entries = list(
-            session.execute(
-                select(ChangeFeed)
-                .where(col(ChangeFeed.site_id) == identity.site_id, col(ChangeFeed.seq) > cursor)
-                .order_by(col(ChangeFeed.seq))
-                .limit(limit + 1)
-            ).scalars()
+        query = (
+            select(feed.c.seq, feed.c.table_name, feed.c.row_id, feed.c.op)
+            .where(feed.c.site_id == identity.site_id, feed.c.seq > cursor)
+            .order_by(feed.c.seq)
+            .limit(limit + 1)
         )
+        entries: list[Entry] = [(r[0], r[1], r[2], r[3]) for r in session.execute(query)]
         more = len(entries) > limit
         entries = entries[:limit]
         rows = _current_rows(session, entries)
     changes = []
-    for entry in entries:
-        row = rows.get((entry.table_name, entry.row_id)) if entry.op == "upsert" else None
+    for seq, table_name, row_id, op in entries:
+        row = rows.get((table_name, row_id)) if op == "upsert" else None
         # A row gone without its tombstone yet (deleted in a later change) is sent as deleted.
-        op = entry.op if entry.op != "upsert" or row is not None else "delete"
-        changes.append(  # built from our own rows: no need to validate them again
-            Change.model_construct(
-                seq=entry.seq, table=entry.table_name, op=op, row_id=entry.row_id, row=row
-            )
+        sent_op = op if op != "upsert" or row is not None else "delete"
+        changes.append(
+            {"seq": seq, "table": table_name, "op": sent_op, "row_id": row_id, "row": row}
         )
-    last = entries[-1].seq if entries else cursor
+    last = entries[-1][0] if entries else cursor
     crash_point(PULL_READ)
-    return PullPage.model_construct(
-        changes=changes, cursor=last, epoch=server_epoch, more=more, server_hlc=""
-    )
+    return {"changes": changes, "cursor": last, "epoch": server_epoch, "more": more}
 
 
 def feed_head(session: Session, site_id: str) -> int:

@@ -42,7 +42,7 @@ from sync.rows import REFERENCE, encode
 from sync.server import create_app
 from sync.server.auth import DeviceIdentity, create_enrolment_code, enrol_device
 from sync.server.feed import integrity_summary
-from sync.testing.async_faults import AsyncFaultPlan, AsyncFaultyTransport
+from sync.testing.chaos_link import AsyncFaultPlan, AsyncFaultyTransport
 from sync.transport import RetryPolicy, SyncClient, SyncError
 
 SITES = ("ronde", "hornslet", "ebeltoft", "kolind")

@@ -25,8 +25,8 @@ from models.events import Mark
 from models.ids import new_id
 from models.timeutil import utcnow
 from sync.testing import chaos_rows
-from sync.testing.async_faults import AsyncFaultPlan
 from sync.testing.chaos import SITES, ChaosKiosk, ChaosWorld
+from sync.testing.chaos_link import AsyncFaultPlan
 
 NOW = utcnow().replace(microsecond=0)
 #: Why central may refuse a row in this model: the deliberately bad ones, and marks for a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -37,7 +37,9 @@ def demo_db(tmp_path: Path, demo_data: DemoData) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, demo_db: Engine, frozen_now: datetime) -> Iterator[type[KioskApp]]:
+def make_app(
+    tmp_path: Path, demo_db: Engine, frozen_now: datetime
+) -> Iterator[Callable[..., KioskApp]]:
     """Build the app on the demo database with the frozen clock, in Danish."""
     settings = Settings(home=tmp_path)
 
@@ -45,5 +47,5 @@ def make_app(tmp_path: Path, demo_db: Engine, frozen_now: datetime) -> Iterator[
         services = KioskServices.build(settings, demo_db)
         return KioskApp(services, clock=frozen_clock(frozen_now), language=language)
 
-    yield build  # type: ignore[misc]
+    yield build
     set_language("da")

@@ -108,3 +108,15 @@ async def test_palette_runs_the_chosen_action(make_app: MakeApp) -> None:
 
 def test_home_screen_snapshot(snap_compare: Any, make_app: MakeApp) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=_loaded)
+
+
+async def test_reloading_keeps_the_cursor_on_the_same_appointment_row(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        table = app.screen.query_one("#appointments", DataTable)
+        table.focus()
+        await pilot.press("down", "down")
+        await pilot.press("f5")
+        await _loaded(pilot)
+        assert table.cursor_row == 2

@@ -40,9 +40,9 @@ async def test_sync_now_sends_a_check_in_and_the_status_screen_shows_it(tmp_path
         Credential(url, kiosk.device_id, "hornslet", kiosk.token).save(settings.credential_path)
         app = KioskApp(KioskServices.build(settings, kiosk.engine), clock=frozen_clock(now))
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("f10")
+            await pilot.press("ctrl+s")
             await pilot.app.workers.wait_for_complete()
-            await pilot.press("f9")
+            await pilot.press("f10")
             await pilot.pause()
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
@@ -63,9 +63,20 @@ async def test_the_status_screen_says_when_a_kiosk_is_not_enrolled(tmp_path, dem
     settings = Settings(home=tmp_path, sync_interval_seconds=0)
     app = KioskApp(KioskServices.build(settings, demo_db), clock=frozen_clock(utcnow()))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert "ikke tilmeldt" in str(app.screen.query_one("#sync-server", Static).render())
         assert "aldrig" in str(app.screen.query_one("#sync-last-ok", Static).render())
+
+
+def test_sync_screen_snapshot(snap_compare, make_app) -> None:
+    async def open_sync(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_sync)

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from models import ChangeFeed, Citizen, GroupSession, Staff, SyncState
 from models.db import read_session, write_session
-from models.demo import DemoData, build_demo, demo_names, staff_pins
+from models.demo import DemoData, build_demo, citizen_records, demo_names, staff_pins
 from models.demo_catalogue import SITE_IDS
 from models.timeutil import local_today
 from sync.demo_seed import seed_central, seed_kiosk, site_share
@@ -195,3 +195,29 @@ def test_readme_lists_every_demo_login_with_its_pin() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for initials, pin in staff_pins().items():
         assert re.search(rf"^\| {initials} \|.*\| {pin} \|$", readme, re.M), initials
+
+
+def test_readme_logins_cover_the_hornslet_roles_the_features_need(demo: DemoData) -> None:
+    roles = {(r.staff_id, r.site_id, r.role) for r in demo.staff_roles}
+    front, leader = demo.staff_by_initials("MH"), demo.staff_by_initials("JK")
+    counsellor, admin = demo.staff_by_initials("LP"), demo.staff_by_initials("AB")
+    assert (front.id, "hornslet", "front_desk") in roles
+    assert all((admin.id, site, "admin") in roles for site in SITE_IDS)
+    todays = [
+        g
+        for g in demo.groups
+        for s in demo.sessions
+        if s.group_id == g.id and s.site_id == "hornslet" and local_today(s.starts_at) == TODAY
+    ]
+    assert any(g.leader_staff_id == leader.id for g in todays)
+    assert any(
+        c.counsellor_staff_id == counsellor.id and c.site_id == "hornslet" for c in demo.courses
+    )
+
+
+def test_citizen_records_equal_the_demo_citizens(demo: DemoData) -> None:
+    records = citizen_records(len(demo.citizens), today=TODAY)
+    assert records == [
+        c.model_dump(exclude={"merged_into", "created_site_id", "updated_at"})
+        for c in demo.citizens
+    ]

@@ -12,7 +12,7 @@ from models.db import read_session, write_session
 from sync.client import run_sync_session
 from sync.crashpoints import InjectedCrash, armed
 from sync.server.feed import rotate_epoch
-from sync.transport import RetryPolicy, SyncClient
+from sync.transport import RetryPolicy, SyncClient, SyncError
 from tests.conftest import FROZEN_NOW
 from tests.sync.world import World, check_in, no_sleep, sync
 
@@ -122,3 +122,29 @@ async def test_a_server_crash_before_commit_rolls_the_whole_batch_back(world: Wo
     await sync(kiosk, FROZEN_NOW)
     with read_session(world.central) as session:
         assert set(session.exec(select(CheckIn.id)).all()) == ids
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 18])
+async def test_sessions_converge_through_a_thirty_percent_fault_rate(world: World, seed: int):
+    from sync.testing.async_faults import AsyncFaultyTransport
+    from sync.testing.faults import FaultPlan
+
+    citizen_id, _ = world.add_group_with_citizen("hornslet")
+    kiosk = world.kiosk("hornslet")
+    ids = {check_in(kiosk, citizen_id, FROZEN_NOW) for _ in range(30)}
+    plan = FaultPlan(rate=0.3, seed=seed)
+    faulty = AsyncFaultyTransport(world.transport, plan)
+    kiosk.client = SyncClient(
+        world.base_url, kiosk.token, transport=faulty, retry=RetryPolicy(attempts=8, sleep=no_sleep)
+    )
+    for _ in range(5):  # a session may give up; the next one carries on
+        try:
+            await sync(kiosk, FROZEN_NOW)
+            break
+        except SyncError:  # the next session carries on, as the timer's next run would
+            continue
+    with read_session(world.central) as session:
+        assert set(session.exec(select(CheckIn.id)).all()) == ids
+    with read_session(kiosk.engine) as session:
+        assert session.exec(select(func.count()).select_from(Outbox)).one() == 0
+    assert sum(plan.injected.values()) > 0  # these seeds do inject (the draw is seeded)

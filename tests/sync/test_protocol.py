@@ -208,3 +208,64 @@ async def test_a_stamp_far_ahead_is_clamped_and_the_raw_device_time_kept(world: 
     # Clamped to the server's clock plus the allowed skew (5 min by default).
     limit = int(FROZEN_NOW.timestamp() * 1000) + world.settings.max_clock_skew_seconds * 1000
     assert Stamp.parse(stored.hlc).ms == limit
+
+
+async def test_confirmed_events_past_the_window_are_purged_and_unsent_ones_kept(world: World):
+    from datetime import timedelta
+
+    from models.timeutil import frozen_clock
+    from sync.client import run_sync_session
+
+    citizen_id, _ = world.add_group_with_citizen("hornslet")
+    kiosk = world.kiosk("hornslet")
+    old = check_in(kiosk, citizen_id, FROZEN_NOW - timedelta(days=40))
+    recent = check_in(kiosk, citizen_id, FROZEN_NOW - timedelta(days=2))
+    await run_sync_session(
+        kiosk.engine,
+        kiosk.client,
+        now=frozen_clock(FROZEN_NOW),
+        max_clock_skew_s=10**9,
+        keep_events_days=30,
+    )
+    with read_session(kiosk.engine) as session:
+        assert session.get(CheckIn, old) is None
+        assert session.get(CheckIn, recent) is not None
+    with read_session(world.central) as session:
+        assert session.get(CheckIn, old) is not None
+
+
+def test_an_unsent_old_event_is_never_purged(fresh_db, frozen_now):
+    from datetime import timedelta
+
+    from sync.local import purge_confirmed_events
+
+    with write_session(fresh_db) as session:
+        event = CheckIn(
+            id=new_id(),
+            action="check_in",
+            citizen_id="c",
+            offer_id="o",
+            created_at=frozen_now - timedelta(days=90),
+        )
+        record(session, [event], now=frozen_now)
+    assert purge_confirmed_events(fresh_db, now=frozen_now, keep_days=30) == 0
+    with read_session(fresh_db) as session:
+        assert session.get(CheckIn, event.id) is not None
+
+
+async def test_a_guest_added_at_the_kiosk_needs_no_integrity_repair(world: World):
+    from datetime import timedelta
+
+    kiosk = world.kiosk("hornslet")
+    await sync(kiosk, FROZEN_NOW)
+    guest = Citizen(
+        id=new_id(),
+        display_name="Gæst",
+        provisional=True,
+        created_site_id="hornslet",
+        updated_at=FROZEN_NOW - timedelta(minutes=3),
+    )
+    with write_session(kiosk.engine) as session:
+        record(session, [guest], now=FROZEN_NOW, kind="citizen")
+    report = await sync(kiosk, FROZEN_NOW)
+    assert report.resynced_tables == []

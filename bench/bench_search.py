@@ -1,0 +1,102 @@
+"""search: citizen name search at 100,000 citizens (Danish letters, ASCII spellings, typos)."""
+
+from __future__ import annotations
+
+import gc
+import random
+import resource
+import time
+from typing import Any
+
+from bench.harness import summary_ms
+from kiosk.services.search import CitizenIndex
+from models.demo_names import demo_names
+
+CITIZENS = 100_000
+ASCII_SPELLINGS = (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ø", "o"), ("é", "e"))
+
+
+def _ascii(word: str, rng: random.Random) -> str:
+    for letter, spelled in ASCII_SPELLINGS:
+        if letter in word and rng.random() < 0.8:
+            word = word.replace(letter, spelled)
+    return word
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    if rng.random() < 0.5:  # swapped neighbours
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + word[i + 1 :]  # a letter left out
+
+
+def queries(names: list[str], count: int, seed: int = 7) -> list[str]:
+    """What staff type: growing fragments of real names, ASCII spellings, typos, any order."""
+    rng = random.Random(seed)
+    found: list[str] = []
+    while len(found) < count:
+        words = rng.choice(names).lower().split()
+        first, last = words[0], words[-1]
+        kind = rng.random()
+        if kind < 0.35:  # typing the first name, then the surname, letter by letter
+            text = f"{first} {last}"
+            found.extend(text[:n] for n in range(1, len(text) + 1) if not text[:n].endswith(" "))
+        elif kind < 0.55:
+            found.append(f"{first[: rng.randint(2, 5)]} {last[: rng.randint(1, 4)]}")
+        elif kind < 0.7:
+            found.append(_ascii(f"{first} {last[: rng.randint(3, 8)]}", rng))
+        elif kind < 0.85:
+            found.append(f"{last[: rng.randint(3, len(last))]} {first[: rng.randint(1, 3)]}")
+        else:
+            found.append(_typo(rng.choice([first, last]), rng))
+    return found[:count]
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def run(quick: bool) -> dict[str, Any]:
+    names = demo_names(CITIZENS, seed=11)
+    rows = [(f"c{i:06d}", name, 1940 + i % 67) for i, name in enumerate(names)]
+    rng = random.Random(3)
+    gc.collect()
+    before = _rss_mb()
+    started = time.perf_counter()
+    index = CitizenIndex(rows)
+    build_s = time.perf_counter() - started
+    index.set_today(rng.sample([row[0] for row in rows], 150))
+    del rows
+    gc.collect()
+    index_mb = _rss_mb() - before
+    texts = queries(names, 3000 if quick else 20000)
+    for text in texts[:200]:  # warm-up
+        index.search(text)
+    samples: list[float] = []
+    suggestions = empty = 0
+    for text in texts:
+        t0 = time.perf_counter()
+        result = index.search(text)
+        samples.append(time.perf_counter() - t0)
+        suggestions += result.suggestion is not None
+        empty += not result.hits
+    figures = summary_ms(samples)
+    return {
+        "metrics": {
+            "p50_ms": figures["p50_ms"],
+            "p99_ms": figures["p99_ms"],
+            "max_ms": figures["max_ms"],
+            "citizens": CITIZENS,
+            "index_build_s": round(build_s, 3),
+            "index_rss_mb": round(index_mb, 1),
+        },
+        "sizes": {
+            "queries": len(texts),
+            "with_suggestion": suggestions,
+            "without_hits": empty,
+            "index": "in-memory token + sound-key postings",
+        },
+    }

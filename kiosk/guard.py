@@ -1,0 +1,128 @@
+"""Who is logged in at the kiosk: login, lock hotkey, idle auto-lock, and card scans anywhere."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+
+from kiosk.i18n import t
+from kiosk.services.checkin import Outcome
+from kiosk.services.staff import StaffMember
+from kiosk.wedge import CardWedge
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+
+class StaffGuard:
+    """The app's login state. Nothing personal is shown unless ``staff`` is set.
+
+    Screens that show names declare ``NEEDS_LOGIN = True``; opening one asks for a login
+    first. Locking (hotkey or idle) audits the end of the session, closes every screen back
+    to home and puts the lock screen on top, which still takes card scans.
+    """
+
+    def __init__(self, app: KioskApp, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.app = app
+        self.staff: StaffMember | None = None
+        self.wedge = CardWedge()
+        self.monotonic = monotonic
+        self.last_activity = monotonic()
+
+    @property
+    def locked(self) -> bool:
+        return self.staff is None
+
+    # -- key stream ----------------------------------------------------------------------
+
+    def intercept(self, event: events.Key) -> bool:
+        """Watch every key; True when it completed a card scan (the Enter is then eaten)."""
+        now = self.monotonic()
+        self.last_activity = now
+        token = self.wedge.feed(event.key, event.character, now)
+        if token is None:
+            return False
+        self._strip_from_focused_input(token)
+        screen = self.app.screen
+        interrupted = getattr(screen, "scan_interrupted", None)
+        if callable(interrupted):
+            interrupted()
+        self.scan(token)
+        return True
+
+    def _strip_from_focused_input(self, token: str) -> None:
+        from textual.widgets import Input
+
+        focused = self.app.focused
+        if not isinstance(focused, Input):
+            return
+        if focused.has_class("clear-on-scan"):
+            focused.value = ""  # a login in progress: the scan's characters are in it
+        elif focused.value.endswith(token):
+            focused.value = focused.value[: -len(token)]
+
+    def scan(self, token: str) -> None:
+        """Check the card's citizen in, in a worker thread (SQLite stays off the UI thread)."""
+        staff, now = self.staff, self.app.clock()
+
+        def work() -> None:
+            try:
+                outcome = self.app.services.frontdesk.scan(token, staff, now)
+            except Exception as err:  # the kiosk keeps running; staff see why
+                message = t("checkin.error", error=err)
+                self.app.call_from_thread(self.app.notify, message, severity="error")
+                return
+            self.app.call_from_thread(self.show_scan, outcome)
+
+        self.app.run_worker(work, thread=True, group="card-scan")
+
+    def show_scan(self, outcome: Outcome) -> None:
+        """Hand a scan's outcome to the screen in front, or say it in a notification."""
+        show: Any = getattr(self.app.screen, "show_scan", None)
+        if callable(show):
+            show(outcome)
+            return
+        if outcome.status == "choose" and self.staff is not None:
+            self.app.open_screen("checkin", then=lambda screen: screen.show_scan(outcome))
+            return
+        timeout = self.app.services.settings.clear_after_checkin_seconds
+        self.app.notify(scan_message(outcome), timeout=timeout)
+
+    # -- login and lock ------------------------------------------------------------------
+
+    def logged_in(self, member: StaffMember) -> None:
+        self.staff = member
+        self.last_activity = self.monotonic()
+
+    def lock(self, reason: str) -> None:
+        """End the staff session: audit it, close personal screens, show the lock screen."""
+        member, self.staff = self.staff, None
+        if member is not None:
+            self.app.services.frontdesk.lock(member, self.app.clock(), reason)
+        from kiosk.screens.lock import LockScreen
+
+        if isinstance(self.app.screen, LockScreen):
+            return
+        while len(self.app.screen_stack) > 2:  # the default screen and home stay
+            self.app.pop_screen()
+        self.app.push_screen(LockScreen(reason=reason))
+
+    def check_idle(self) -> None:
+        """Lock after ``idle_lock_seconds`` without a key (called every second)."""
+        limit = self.app.services.settings.idle_lock_seconds
+        if self.staff is not None and self.monotonic() - self.last_activity >= limit:
+            self.lock("idle")
+
+
+def scan_message(outcome: Outcome) -> str:
+    """What a citizen may read after scanning: their first name at most."""
+    name = outcome.first_name
+    return {
+        "checked_in": t("scan.done", name=name),
+        "duplicate": t("scan.duplicate", name=name),
+        "no_plan": t("scan.no_plan", name=name),
+        "choose": t("scan.choose", name=name),
+    }.get(outcome.status, t("scan.unknown"))

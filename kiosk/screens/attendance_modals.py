@@ -1,0 +1,124 @@
+"""Modal dialogs for attendance: add a guest, give a reason (cancel or reopen a session)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label
+
+from kiosk.i18n import t
+from kiosk.screens.base import KioskModal
+from kiosk.services.attendance import AttendanceRefused
+from kiosk.services.attendance_marks import validate_guest
+from kiosk.services.session_state import clean_reason
+
+
+@dataclass(frozen=True, slots=True)
+class GuestInput:
+    display_name: str
+    birth_year: int | None
+
+
+class GuestModal(KioskModal[GuestInput | None]):
+    """Name and optional birth year of a guest; Enter adds, Esc cancels."""
+
+    CSS_PATH = "attendance_modals.tcss"
+    BINDINGS = [
+        Binding(
+            "escape",
+            "dismiss_modal",
+            "attendance.modal.cancel",
+            id="attendance.modal.cancel",
+            tooltip="attendance.back.tooltip",
+        ),
+    ]
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self._clock = clock
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("attendance.guest.title"), classes="dialog-title")
+            yield Label(t("attendance.guest.name"))
+            yield Input(id="guest-name", max_length=120)
+            yield Label(t("attendance.guest.year"))
+            yield Input(id="guest-year", max_length=4, restrict=r"[0-9]*")
+            yield Label("", id="dialog-error", classes="dialog-error")
+            yield Label(
+                f"{t('attendance.modal.ok')}   {t('attendance.modal.cancel')}",
+                classes="dialog-help",
+            )
+
+    @on(Input.Submitted, "#guest-name")
+    def _next_field(self) -> None:
+        self.query_one("#guest-year", Input).focus()
+
+    @on(Input.Submitted, "#guest-year")
+    def _submit(self) -> None:
+        name = self.query_one("#guest-name", Input).value
+        year_text = self.query_one("#guest-year", Input).value.strip()
+        error = self.query_one("#dialog-error", Label)
+        year = int(year_text) if year_text.isdigit() else None
+        if year_text and year is None:
+            error.update(t("attendance.guest.year_invalid"))
+            return
+        try:
+            clean = validate_guest(name, year, now=self._clock())
+        except AttendanceRefused as refused:
+            error.update(t(f"attendance.refused.{refused.reason}"))
+            if refused.reason.startswith("name"):
+                self.query_one("#guest-name", Input).focus()
+            return
+        self.dismiss(GuestInput(clean, year))
+
+    def action_dismiss_modal(self) -> None:
+        self.dismiss(None)
+
+
+class ReasonModal(KioskModal[str | None]):
+    """Ask for a reason (cancelling or reopening a session); Enter confirms, Esc cancels."""
+
+    CSS_PATH = "attendance_modals.tcss"
+    BINDINGS = [
+        Binding(
+            "escape",
+            "dismiss_modal",
+            "attendance.modal.cancel",
+            id="attendance.modal.cancel",
+            tooltip="attendance.back.tooltip",
+        ),
+    ]
+
+    def __init__(self, title_key: str) -> None:
+        super().__init__()
+        self._title = t(title_key)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Label(t("attendance.reason"))
+            yield Input(id="reason", max_length=200)
+            yield Label("", id="dialog-error", classes="dialog-error")
+            yield Label(
+                f"{t('attendance.modal.ok')}   {t('attendance.modal.cancel')}",
+                classes="dialog-help",
+            )
+
+    @on(Input.Submitted, "#reason")
+    def _submit(self, event: Input.Submitted) -> None:
+        try:
+            reason = clean_reason(event.value)
+        except AttendanceRefused as refused:
+            self.query_one("#dialog-error", Label).update(t(f"attendance.refused.{refused.reason}"))
+            return
+        self.dismiss(reason)
+
+    def action_dismiss_modal(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,85 @@
+"""The lock screen: nothing personal, but card scans still check in ("Tak, Søren, …")."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.widgets import Footer, Static
+
+from kiosk.guard import scan_message
+from kiosk.i18n import t
+from kiosk.i18n.formats import clock, long_date
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.login import check_pin
+from kiosk.services.checkin import Outcome
+from kiosk.services.staff import StaffMember
+from kiosk.widgets.login_form import LoginForm
+from models.timeutil import local_today
+
+
+class LockScreen(KioskScreen):
+    """Covers everything until a staff member logs in; answers scans with a first name."""
+
+    DEFAULT_CSS = """
+    LockScreen { align: center middle; }
+    LockScreen #lock-clock { text-style: bold; width: 44; content-align: center middle; }
+    LockScreen #lock-title { text-style: bold; width: 44; content-align: center middle; }
+    LockScreen #lock-hint { color: $text-muted; width: 60; content-align: center middle; }
+    LockScreen #scan-answer { width: 60; height: 3; content-align: center middle;
+                              text-style: bold; color: $success; }
+    """
+
+    def __init__(self, reason: str = "hotkey") -> None:
+        super().__init__()
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Middle():
+            with Center():
+                yield Static(id="lock-clock")
+            with Center():
+                yield Static(t("lock.title"), id="lock-title")
+            with Center():
+                yield Static(t("lock.hint"), id="lock-hint")
+            with Center():
+                yield Static("", id="scan-answer")
+            with Center():
+                yield LoginForm()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        if self.reason == "idle":
+            seconds = self.kiosk.services.settings.idle_lock_seconds
+            self.query_one("#lock-hint", Static).update(
+                t("lock.locked_idle", seconds=seconds) + "\n" + t("lock.hint")
+            )
+
+    def _tick(self) -> None:
+        now = self.kiosk.clock()
+        self.query_one("#lock-clock", Static).update(
+            f"{long_date(local_today(now))} · {clock(now)}"
+        )
+
+    def show_scan(self, outcome: Outcome) -> None:
+        """Answer a scan with the citizen's first name only, then forget it."""
+        answer = self.query_one("#scan-answer", Static)
+        answer.update(scan_message(outcome))
+        answer.set_class(outcome.status not in ("checked_in", "duplicate"), "-warning")
+        delay = self.kiosk.services.settings.clear_after_checkin_seconds
+        self.set_timer(delay, lambda: answer.update(""))
+
+    def scan_interrupted(self) -> None:
+        self.query_one(LoginForm).clear()
+
+    @on(LoginForm.Submitted)
+    def _submitted(self, event: LoginForm.Submitted) -> None:
+        event.stop()
+        check_pin(self, event.initials, event.pin)
+
+    def login_succeeded(self, member: StaffMember) -> None:
+        self.kiosk.guard.logged_in(member)
+        self.app.pop_screen()
+        self.app.notify(t("login.welcome", name=member.display_name))

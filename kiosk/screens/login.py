@@ -1,0 +1,73 @@
+"""Login: initials + masked PIN, as a dialog over the screen that needs a staff member."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Protocol
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kiosk.i18n import t
+from kiosk.screens.base import KioskModal
+from kiosk.services.auth import LoginRefused
+from kiosk.services.staff import StaffMember
+from kiosk.widgets.login_form import LoginForm
+
+
+class LogsIn(Protocol):
+    def login_succeeded(self, member: StaffMember) -> None: ...
+
+
+def check_pin(screen: Screen[Any], initials: str, pin: str) -> None:
+    """Verify the PIN off the UI thread, then ``screen.login_succeeded`` or the refusal."""
+    app: Any = screen.app
+    frontdesk, now = app.services.frontdesk, app.clock()
+    form = screen.query_one(LoginForm)
+    target: LogsIn = screen  # type: ignore[assignment]
+
+    def verify() -> None:
+        try:
+            member = frontdesk.log_in(initials, pin, now)
+        except LoginRefused as refused:
+            app.call_from_thread(form.show_refusal, refused)
+            return
+        app.call_from_thread(target.login_succeeded, member)
+
+    screen.run_worker(verify, thread=True, exclusive=True, group="login")
+
+
+class LoginScreen(KioskModal[StaffMember | None]):
+    """Asks for initials and PIN; dismisses with the staff member, or None on Esc."""
+
+    DEFAULT_CSS = """
+    LoginScreen { align: center middle; }
+    LoginScreen #login-title { text-style: bold; width: 44; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "login.cancel", tooltip="login.cancel.tooltip",
+                id="login.cancel"),
+    ]  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield Static(t("login.title"), id="login-title")
+            yield LoginForm()
+        yield Footer()
+
+    def action_cancel(self) -> None:
+        """Close without logging in."""
+        self.dismiss(None)
+
+    @on(LoginForm.Submitted)
+    def _submitted(self, event: LoginForm.Submitted) -> None:
+        event.stop()
+        check_pin(self, event.initials, event.pin)
+
+    def login_succeeded(self, member: StaffMember) -> None:
+        self.kiosk.guard.logged_in(member)
+        self.app.notify(t("login.welcome", name=member.display_name))
+        self.dismiss(member)

@@ -1,0 +1,194 @@
+"""Walk-in queue: new ticket (name optional), call next, served, left; a public view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Input, Static
+
+from kiosk.i18n import t
+from kiosk.screens.base import KioskModal, KioskScreen
+from kiosk.services.queue import PublicQueue, QueueRefused, Ticket, public_view
+
+RELOAD_SECONDS = 30.0
+
+
+class NamePrompt(KioskModal[str | None]):
+    """Asks for an optional name; Enter gives the ticket, Esc cancels."""
+
+    DEFAULT_CSS = """
+    NamePrompt { align: center middle; }
+    NamePrompt > Vertical { width: 60; height: auto; border: round $primary; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "picker.cancel", id="queue.prompt.cancel")
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("queue.add.prompt"))
+            yield Input(id="ticket-name", max_length=80)
+        yield Footer()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QueueScreen(KioskScreen):
+    """Today's tickets with waiting times; the public view shows numbers only."""
+
+    NEEDS_LOGIN = True
+    CSS_PATH = "queue.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "add", "queue.add", tooltip="queue.add.tooltip", id="queue.add"),
+        Binding("ctrl+k", "call_next", "queue.call", tooltip="queue.call.tooltip",
+                id="queue.call"),
+        Binding("ctrl+e", "finish('served')", "queue.served", tooltip="queue.served.tooltip",
+                id="queue.served"),
+        Binding("ctrl+x", "finish('left')", "queue.left", tooltip="queue.left.tooltip",
+                id="queue.left"),
+        Binding("ctrl+t", "toggle_public", "queue.public", tooltip="queue.public.tooltip",
+                id="queue.public"),
+        Binding("escape", "back", "queue.back", id="queue.back"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tickets: list[Ticket] = []
+        self.public = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("queue.title"), id="queue-title")
+        yield DataTable(id="tickets", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="public-view")
+        yield Static("", id="queue-summary")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#tickets", DataTable)
+        for key in ("number", "name", "status", "waited"):
+            table.add_column(t(f"queue.col.{key}"), key=key)
+        table.focus()
+        self.query_one("#public-view").display = False
+        self.load()
+        self.set_interval(RELOAD_SECONDS, self.load)
+
+    def run_in_thread(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        def run() -> None:
+            try:
+                result = work()
+            except QueueRefused as refused:
+                self.app.call_from_thread(self.set_status, t("queue.refused", reason=refused), True)
+                return
+            self.app.call_from_thread(done, result)
+
+        self.run_worker(run, thread=True, group="queue")
+
+    def set_status(self, text: str, warning: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(warning, "-warning")
+
+    def load(self) -> None:
+        """Read today's tickets again (waiting times move on)."""
+        now = self.kiosk.clock()
+        self.run_in_thread(lambda: self.kiosk.services.frontdesk.queue(now), self.draw)
+
+    def draw(self, tickets: list[Ticket]) -> None:
+        self.tickets = tickets
+        now = self.kiosk.clock()
+        table = self.query_one("#tickets", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for ticket in tickets:
+            table.add_row(str(ticket.number), ticket.name or "",
+                          t(f"queue.status.{ticket.status}"),
+                          t("queue.minutes", minutes=ticket.waited_minutes(now)),
+                          key=ticket.id)  # fmt: skip
+        if tickets:
+            table.move_cursor(row=min(row, len(tickets) - 1))
+        waiting = [x.waited_minutes(now) for x in tickets if x.status == "waiting"]
+        called = [x.waited_minutes(now) for x in tickets if x.called_at is not None]
+        average = round(sum(called) / len(called)) if called else 0
+        self.query_one("#queue-summary", Static).update(
+            t("queue.summary", waiting=len(waiting), longest=max(waiting, default=0),
+              average=average)
+        )  # fmt: skip
+        self.draw_public(public_view(tickets))
+
+    def draw_public(self, view: PublicQueue) -> None:
+        now = " ".join(str(n) for n in view.called) or "–"
+        waiting = " ".join(str(n) for n in view.waiting) or "–"
+        self.query_one("#public-view", Static).update(
+            f"{t('queue.public.now')}\n{now}\n\n{t('queue.public.waiting')}\n{waiting}"
+        )
+
+    def action_add(self) -> None:
+        """Give the next ticket number (asking for an optional name)."""
+        staff = self.kiosk.guard.staff
+
+        def named(name: str | None) -> None:
+            if name is None or staff is None:
+                return
+            now = self.kiosk.clock()
+            self.run_in_thread(
+                lambda: self.kiosk.services.frontdesk.add_ticket(staff, name or None, now),
+                lambda ticket: (self.set_status(t("queue.added", number=ticket.number)),
+                                self.load()),
+            )  # fmt: skip
+
+        self.app.push_screen(NamePrompt(), named)
+
+    def action_call_next(self) -> None:
+        """Call whoever has waited longest."""
+        staff, now = self.kiosk.guard.staff, self.kiosk.clock()
+        if staff is None:
+            return
+
+        def called(ticket: Ticket | None) -> None:
+            text = t("queue.called", number=ticket.number) if ticket else t("queue.empty")
+            self.set_status(text, ticket is None)
+            self.load()
+
+        self.run_in_thread(lambda: self.kiosk.services.frontdesk.call_next(staff, now), called)
+
+    def action_finish(self, action: str) -> None:
+        """Mark the highlighted ticket served, or left without being served."""
+        table = self.query_one("#tickets", DataTable)
+        staff, now = self.kiosk.guard.staff, self.kiosk.clock()
+        if not table.row_count or staff is None:
+            self.set_status(t("queue.empty"), True)
+            return
+        ticket_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.run_in_thread(
+            lambda: self.kiosk.services.frontdesk.finish_ticket(ticket_id, action, staff, now),
+            lambda _none: self.load(),
+        )
+
+    def action_toggle_public(self) -> None:
+        """Switch between the staff list and the public view (ticket numbers only)."""
+        self.public = not self.public
+        for widget_id in ("#tickets", "#queue-summary", "#status"):
+            self.query_one(widget_id).display = not self.public
+        self.query_one("#public-view").display = self.public
+
+    def action_back(self) -> None:
+        """Back to home (leaving the public view first)."""
+        if self.public:
+            self.action_toggle_public()
+        else:
+            self.app.pop_screen()
+
+
+SCREEN: Any = QueueScreen

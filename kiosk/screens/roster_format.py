@@ -1,0 +1,68 @@
+"""How roster rows and session states read on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from kiosk.i18n import t
+from kiosk.services.attendance import RosterEntry
+from kiosk.services.mark_merge import ATTENDED_MARKS
+
+MARK_STYLES = {
+    "present": "bold green",
+    "late": "yellow",
+    "left_early": "yellow",
+    "excused": "cyan",
+    "absent": "bold red",
+}
+COLUMNS = ("name", "born", "mark", "desk", "so_far")
+
+
+def status_text(status: str, reason: str, closed: bool) -> str:
+    """The session's state in words: "afholdt · lukket", "aflyst: Leder syg"."""
+    if status == "cancelled" and reason:
+        words = t("attendance.status.cancelled_reason", reason=reason)
+    else:
+        words = t(f"attendance.status.{status}")
+    return f"{words} · {t('attendance.status.closed')}" if closed else words
+
+
+def roster_cells(entry: RosterEntry) -> list[str | Text]:
+    """The cells of one participant's row, in ``COLUMNS`` order."""
+    name = entry.display_name
+    if entry.guest:
+        name = f"{name} ({t('attendance.roster.guest')})"
+    mark = (
+        Text(t(f"attendance.mark.{entry.mark}"), style=MARK_STYLES[entry.mark])
+        if entry.mark
+        else Text(t("attendance.roster.unmarked"), style="dim")
+    )
+    return [
+        name,
+        str(entry.birth_year or ""),
+        mark,
+        t("attendance.roster.checked_in") if entry.checked_in else "",
+        t("attendance.roster.so_far", attended=entry.attended, counted=entry.counted),
+    ]
+
+
+def roster_summary(entries: list[RosterEntry]) -> str:
+    """ "5 af 8 registreret · 3 mødt", or a hint when the roster is empty."""
+    if not entries:
+        return t("attendance.roster.empty")
+    return t(
+        "attendance.roster.summary",
+        marked=sum(1 for e in entries if e.mark),
+        total=len(entries),
+        attended=sum(1 for e in entries if e.mark in ATTENDED_MARKS),
+    )
+
+
+def relabel(table: DataTable[Any], prefix: str) -> None:
+    """Give every column of ``table`` its label in the current language (``prefix.<key>``)."""
+    for key, column in table.columns.items():
+        column.label = Text(t(f"{prefix}.{key.value}"))
+    table.refresh()

@@ -1,0 +1,140 @@
+"""Today's group sessions at this site, the logged-in leader's own first."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from kiosk.i18n import t
+from kiosk.i18n.formats import clock as hhmm
+from kiosk.i18n.formats import long_date
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.roster import RosterScreen
+from kiosk.screens.roster_format import relabel, status_text
+from kiosk.screens.staff_context import FeatureContext
+from kiosk.services.attendance import SessionSummary, todays_sessions
+from models.timeutil import local_today
+
+COLUMNS = ("time", "group", "place", "status", "count")
+
+
+class SessionsScreen(KioskScreen):
+    """Pick a session (Enter) to take attendance."""
+
+    NEEDS_LOGIN = True  # names and rosters: the app asks for a staff login first
+    CSS_PATH = "sessions.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "open_roster",
+            "attendance.open",
+            tooltip="attendance.open.tooltip",
+            id="sessions.open",
+        ),
+        Binding(
+            "f5",
+            "refresh",
+            "attendance.refresh",
+            tooltip="attendance.refresh.tooltip",
+            id="sessions.refresh",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "attendance.back",
+            tooltip="attendance.back.tooltip",
+            id="sessions.back",
+        ),
+    ]
+
+    def __init__(self, context: FeatureContext | None = None) -> None:
+        super().__init__()
+        self._feature = context
+        self.sessions: list[SessionSummary] = []
+
+    @property
+    def ctx(self) -> FeatureContext:
+        # Read from the app each time: whoever is logged in *now* is the one acting.
+        return self._feature or FeatureContext.of(self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sessions-title")
+        yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="sessions-empty")
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        table: DataTable[Any] = self.query_one(DataTable)
+        for key in COLUMNS:
+            table.add_column(t(f"attendance.sessions.col.{key}"), key=key)
+        self.watch(self.app, "language", self._language_changed, init=False)
+        await self.action_refresh()
+
+    async def on_screen_resume(self) -> None:
+        if self.sessions:
+            await self.action_refresh()  # the roster may have marked or closed a session
+
+    async def action_refresh(self) -> None:
+        """Read today's sessions again."""
+        now = self.ctx.clock()
+        self.sessions = await asyncio.to_thread(
+            todays_sessions, self.ctx.engine, now=now, staff=self.ctx.staff
+        )
+        self.draw()
+
+    def _language_changed(self, _language: str) -> None:
+        relabel(self.query_one(DataTable), "attendance.sessions.col")
+        self.draw()
+
+    def draw(self) -> None:
+        now = self.ctx.clock()
+        title = f"{t('attendance.sessions.title')} · {long_date(local_today(now))}"
+        self.query_one("#sessions-title", Static).update(title)
+        table: DataTable[Any] = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for s in self.sessions:
+            table.add_row(*self.cells(s), key=s.id)
+        if self.sessions:
+            table.move_cursor(row=max(0, min(cursor, len(self.sessions) - 1)))
+        empty = "" if self.sessions else t("attendance.sessions.empty")
+        self.query_one("#sessions-empty", Static).update(empty)
+        table.focus()
+
+    def cells(self, s: SessionSummary) -> list[str]:
+        # Titles of sensitive groups only while someone is logged in (SPEC §6).
+        title = s.shown_title(private=self.ctx.staff is not None)
+        if s.own:
+            title = f"{title} ({t('attendance.sessions.own')})"
+        return [
+            f"{hhmm(s.starts_at)}–{hhmm(s.ends_at)}",
+            title,
+            s.location,
+            status_text(s.status, s.status_reason, s.closed),
+            t("attendance.sessions.count", marked=s.marked, enrolled=s.enrolled),
+        ]
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_roster()
+
+    def action_open_roster(self) -> None:
+        """Open the roster of the selected session."""
+        table: DataTable[Any] = self.query_one(DataTable)
+        if not self.sessions or table.cursor_row < 0:
+            return
+        session = self.sessions[table.cursor_row]
+        self.app.push_screen(RosterScreen(session.id, self._feature))
+
+    def action_back(self) -> None:
+        """Back to the home screen."""
+        self.dismiss(None)
+
+
+SCREEN = SessionsScreen

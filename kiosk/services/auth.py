@@ -1,0 +1,122 @@
+"""Staff login: initials + PIN checked against an argon2 hash, roles at this site, lock-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from kiosk.services.audit import audit
+from kiosk.services.staff import StaffMember
+from models import LoginLockout, Staff, StaffSiteRole
+from models.db import write_session
+from sync.outbox import load_state
+
+_HASHER = PasswordHasher()
+#: Verified when the initials are unknown, so a wrong name costs as long as a wrong PIN.
+_DUMMY_HASH = _HASHER.hash("not-a-pin")
+
+
+class LoginRefused(Exception):
+    """A refused login; ``reason``: ``empty``, ``wrong``, ``locked`` or ``no_role``."""
+
+    def __init__(self, reason: str, *, locked_until: datetime | None = None, left: int = 0):
+        super().__init__(reason)
+        self.reason = reason
+        self.locked_until = locked_until
+        self.attempts_left = left
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    """How many wrong PINs lock a login, and for how long."""
+
+    failures: int = 5
+    minutes: int = 5
+
+
+def normalise_initials(initials: str) -> str:
+    """Initials as stored: trimmed and upper-case."""
+    return initials.strip().upper()[:8]
+
+
+def log_in(
+    engine: Engine, *, initials: str, pin: str, now: datetime, policy: LoginPolicy | None = None
+) -> StaffMember:
+    """Check ``initials`` + ``pin`` at this kiosk's site; raise ``LoginRefused`` otherwise.
+
+    Every failure and every lock-out is audited; the failure count is stored so a reboot
+    does not reset it.
+    """
+    if not normalise_initials(initials) or not pin.strip():
+        raise LoginRefused("empty")
+    with write_session(engine) as session:
+        outcome = _attempt(session, normalise_initials(initials), pin, now, policy or LoginPolicy())
+    # Raised after the commit so the failure count and its audit entry are kept.
+    if isinstance(outcome, LoginRefused):
+        raise outcome
+    return outcome
+
+
+def _attempt(
+    session: Session, key: str, pin: str, now: datetime, policy: LoginPolicy
+) -> StaffMember | LoginRefused:
+    lockout = session.get(LoginLockout, key) or LoginLockout(initials=key)
+    session.add(lockout)
+    if lockout.locked_until is not None and lockout.locked_until > now:
+        audit(session, action="login_while_locked", detail=key, now=now)
+        return LoginRefused("locked", locked_until=lockout.locked_until)
+    staff = _find_staff(session, key)
+    if not _pin_matches(staff.pin_hash if staff else None, pin) or staff is None:
+        return _record_failure(session, lockout, key, policy, now)
+    member = _member(session, staff, load_state(session).site_id)
+    if not member.roles:
+        audit(session, action="login_no_role", staff_id=staff.id, now=now)
+        return LoginRefused("no_role")
+    lockout.failures, lockout.locked_until = 0, None
+    audit(session, action="login", staff_id=staff.id, now=now)
+    return member
+
+
+def _find_staff(session: Session, initials: str) -> Staff | None:
+    query = select(Staff).where(func.upper(Staff.initials) == initials, col(Staff.active))
+    return session.exec(query).first()
+
+
+def _pin_matches(pin_hash: str | None, pin: str) -> bool:
+    try:
+        return _HASHER.verify(pin_hash or _DUMMY_HASH, pin) and pin_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _record_failure(
+    session: Session, lockout: LoginLockout, key: str, policy: LoginPolicy, now: datetime
+) -> LoginRefused:
+    lockout.failures += 1
+    audit(session, action="login_failed", detail=key, now=now)
+    if lockout.failures >= policy.failures:
+        lockout.locked_until = now + timedelta(minutes=policy.minutes)
+        lockout.failures = 0
+        audit(session, action="login_locked", detail=key, now=now)
+        return LoginRefused("locked", locked_until=lockout.locked_until)
+    return LoginRefused("wrong", left=policy.failures - lockout.failures)
+
+
+def _member(session: Session, staff: Staff, site_id: str) -> StaffMember:
+    roles = session.exec(
+        select(StaffSiteRole.role).where(
+            StaffSiteRole.staff_id == staff.id, StaffSiteRole.site_id == site_id
+        )
+    ).all()
+    return StaffMember(staff.id, staff.initials, staff.display_name, frozenset(roles))
+
+
+def audit_logout(engine: Engine, *, staff: StaffMember, now: datetime, reason: str) -> None:
+    """Record that a staff member's session ended (logout, lock hotkey or idle auto-lock)."""
+    with write_session(engine) as session:
+        audit(session, action="lock", staff_id=staff.id, detail=reason, now=now)
