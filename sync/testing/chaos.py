@@ -114,6 +114,7 @@ class ChaosWorld:
 
     def __init__(self, home: Path, now: datetime, central: Engine | None = None) -> None:
         self.home, self.now = home, now
+        home.mkdir(parents=True, exist_ok=True)
         self.central = central or fresh_sqlite("central", home / "central.db", now)
         self.kiosks: list[ChaosKiosk] = []
         self.restart_server()
