@@ -183,10 +183,14 @@ class SyncModel(RuleBasedStateMachine):
                 held |= {(kind, r) for r in session.execute(select(table.c.id)).scalars()}
         return held
 
+    #: Examples checked to the end in this process (the chaos bench reports it).
+    completed = 0
+
     def teardown(self) -> None:
         try:
             if self.world.kiosks:
                 self.check_quiescence()
+                SyncModel.completed += 1
         finally:
             self.world.close()
             shutil.rmtree(self.home, ignore_errors=True)
