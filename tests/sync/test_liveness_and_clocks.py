@@ -83,8 +83,8 @@ def test_after_one_transient_failure_the_outbox_drains_without_a_new_write(tmp_p
     world.close()
 
 
-def test_a_permanently_bad_row_never_blocks_the_rows_behind_it(tmp_path):
-    world = ChaosWorld(tmp_path, FROZEN_NOW)
+def test_a_permanently_bad_row_never_blocks_the_rows_behind_it(tmp_path, central):
+    world = ChaosWorld(tmp_path, FROZEN_NOW, central=central)
     _group, citizens = world.add_group("hornslet", citizens=2)
     kiosk = world.add_kiosk("hornslet")
     bad = chaos_rows.check_in(new_id(), FROZEN_NOW)  # a citizen central never knew
