@@ -120,11 +120,15 @@ def _marks_run(home, skews: list[timedelta]) -> tuple[list[str], str, int]:
         world.write(kiosk, [chaos_rows.mark(session_id, citizens[0], value, FROZEN_NOW + skew)])
         asyncio.run(world.sync(kiosk))
     with read_session(world.central) as session:
-        rows = session.execute(select(AttendanceMark.mark, AttendanceMark.hlc)).all()
+        rows = session.execute(
+            select(AttendanceMark.mark, AttendanceMark.hlc, AttendanceMark.id)
+        ).all()
     world.close()
-    ordered = sorted(rows, key=lambda r: r[1])
-    top = max(Stamp.parse(h).ms for _m, h in rows)
-    return [m for m, _h in ordered], ordered[-1][0], top
+    # The merge rule (kiosk.services.mark_merge): HLC order, the event id breaks a tie (a
+    # clock far ahead is clamped by central, so a batch of its marks can share one stamp).
+    ordered = sorted(rows, key=lambda r: (r[1], r[2]))
+    top = max(Stamp.parse(h).ms for _m, h, _i in rows)
+    return [m for m, _h, _i in ordered], ordered[-1][0], top
 
 
 @pytest.mark.parametrize("clock", list(CLOCKS))
