@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -34,19 +33,3 @@ def central(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def world(central: Engine, tmp_path: Path) -> World:
     return World(central, tmp_path, FROZEN_NOW)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """One line CI's log can be searched for: how the PostgreSQL runs went."""
-    counts = {
-        outcome: sum(
-            1
-            for report in terminalreporter.stats.get(outcome, [])
-            if getattr(report, "when", "call") in ("call", "setup")
-            and "postgres" in getattr(report, "nodeid", "")
-        )
-        for outcome in ("passed", "failed", "skipped", "error")
-    }
-    if any(counts.values()):
-        summary = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n)
-        terminalreporter.write_line(f"PostgreSQL-backed tests: {summary}")
