@@ -26,6 +26,9 @@ from kiosk.screens.home import HomeScreen
 from kiosk.services.container import KioskServices
 from models.timeutil import Clock, utcnow
 
+#: Seconds after start-up before the search index is built in the background.
+INDEX_WARMUP_DELAY_S = 2.0
+
 
 class KioskApp(App[None]):
     """The front-desk kiosk of one site."""
@@ -95,9 +98,15 @@ class KioskApp(App[None]):
         self.title = t("app.title")
         self.push_screen(HomeScreen())
         self.set_interval(1.0, self.guard.check_idle)
+        # Build the citizen search index once home is up, so the first F2 finds it ready.
+        self.set_timer(INDEX_WARMUP_DELAY_S, self._warm_search_index)
         interval = self.services.settings.sync_interval_seconds
         if interval > 0 and self.services.sync.credential() is not None:
             self.set_interval(interval, self._background_sync)
+
+    def _warm_search_index(self) -> None:
+        frontdesk, now = self.services.frontdesk, self.clock()
+        self.run_worker(lambda: frontdesk.ensure_index(now), thread=True, group="search-index")
 
     def action_sync_now(self) -> None:
         """Sync with central now (also runs on its own every few minutes)."""
@@ -138,8 +147,9 @@ class KioskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
         # Under the lock screen only scans and the login form work.
-        if action in ("open", "lock") and type(self.screen).__name__ == "LockScreen":
-            return False
+        locked_out = ("open", "lock", "quit", "sync_now")
+        if action in locked_out and type(self.screen).__name__ == "LockScreen":
+            return False  # nobody quits or opens a feature past the lock
         return True
 
     def action_lock(self) -> None:

@@ -45,18 +45,21 @@ class StaffGuard:
         token = self.wedge.feed(event.key, event.character, now)
         if token is None:
             return False
-        self._strip_from_focused_input(token)
-        screen = self.app.screen
-        interrupted = getattr(screen, "scan_interrupted", None)
-        if callable(interrupted):
-            interrupted()
+        # The scanner's characters may still wait in the focused widget's queue: tidy up
+        # after them (call_later is first in, first out on that widget's queue).
+        target = self.app.focused or self.app.screen
+        target.call_later(self._after_scan_keys, token)
         self.scan(token)
         return True
 
-    def _strip_from_focused_input(self, token: str) -> None:
+    def _after_scan_keys(self, token: str) -> None:
+        """Take the scan's characters out of the field they were typed into."""
         from textual.widgets import Input
 
         focused = self.app.focused
+        interrupted = getattr(self.app.screen, "scan_interrupted", None)
+        if callable(interrupted):
+            interrupted()
         if not isinstance(focused, Input):
             return
         if focused.has_class("clear-on-scan"):

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import clock
@@ -18,6 +18,9 @@ from kiosk.screens.picker import PickerScreen
 from kiosk.services.checkin import CheckInRecord, CheckInRefused, Outcome
 from kiosk.services.plan import OfferChoice, TodayItem
 from kiosk.services.search import SearchResult
+from kiosk.widgets.line import Line
+from kiosk.widgets.result_list import ResultList
+from kiosk.widgets.search_input import SearchInput
 
 #: A search is audited once its text has not changed for this long (not per keystroke).
 AUDIT_SETTLE_S = 2.0
@@ -64,18 +67,16 @@ class CheckInScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(t("checkin.title"), id="checkin-title")
-        yield Input(placeholder=t("checkin.placeholder"), id="search")
-        yield Static("", id="suggestion")
-        table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        table.can_focus = False
-        yield table
-        yield Static("", id="status")
+        yield SearchInput(self._changed, placeholder=t("checkin.placeholder"), id="search")
+        yield Line("", id="suggestion")
+        yield ResultList((34, 6, 60), id="results")
+        yield Line("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
-        for key in ("name", "born", "today"):
-            table.add_column(t(f"checkin.col.{key}"), key=key)
+        self.query_one(ResultList).set_headers(
+            *(t(f"checkin.col.{key}") for key in ("name", "born", "today"))
+        )
         self.query_one("#search", Input).focus()
         if not self.frontdesk.ready:
             self.set_status(t("checkin.loading"))
@@ -101,14 +102,14 @@ class CheckInScreen(KioskScreen):
         self.run_worker(run, thread=True, group="checkin")
 
     def set_status(self, text: str, warning: bool = False) -> None:
-        status = self.query_one("#status", Static)
+        status = self.query_one("#status", Line)
         status.update(text)
         status.set_class(warning, "-warning")
 
     # -- search ----------------------------------------------------------------------------
 
-    @on(Input.Changed, "#search")
-    def _changed(self, _event: Input.Changed) -> None:
+    def _changed(self, _text: str) -> None:
+        """Each change of the search text: results at once, the audit once it settles."""
         self.refresh_results()
         if self._audit_timer is not None:
             self._audit_timer.stop()
@@ -118,15 +119,14 @@ class CheckInScreen(KioskScreen):
         """Search the current text and redraw the list (sub-millisecond, on the UI thread)."""
         text = self.query_one("#search", Input).value
         self.result = self.frontdesk.search(text)
-        table = self.query_one("#results", DataTable)
-        table.clear()
+        rows = []
         for hit in self.result.hits:
             plan = ", ".join(item_label(i) for i in self.frontdesk.plan(hit.citizen_id))
             born = str(hit.birth_year) if hit.birth_year else ""
-            table.add_row(hit.display_name, born, plan or t("checkin.nothing_today"),
-                          key=hit.citizen_id)  # fmt: skip
+            rows.append((hit.citizen_id, (hit.display_name, born, plan or "–")))
+        self.query_one(ResultList).set_rows(rows)
         suggestion = self.result.suggestion
-        self.query_one("#suggestion", Static).update(
+        self.query_one("#suggestion", Line).update(
             t("checkin.suggestion", text=suggestion) if suggestion else ""
         )
         if text.strip() and self.frontdesk.ready:
@@ -149,9 +149,7 @@ class CheckInScreen(KioskScreen):
 
     def action_move(self, step: int) -> None:
         """Move the highlight in the result list."""
-        table = self.query_one("#results", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        self.query_one(ResultList).move(step)
 
     def action_accept_suggestion(self) -> None:
         """Search for the "did you mean …?" suggestion instead."""
@@ -170,12 +168,11 @@ class CheckInScreen(KioskScreen):
     def action_check_in(self, target: TodayItem | OfferChoice | None = None,
                         citizen_id: str | None = None) -> None:  # fmt: skip
         """Check in the highlighted citizen (or ``citizen_id`` to ``target``)."""
-        table = self.query_one("#results", DataTable)
         if citizen_id is None:
-            if not table.row_count:
+            citizen_id = self.query_one(ResultList).highlighted_key
+            if citizen_id is None:
                 self.set_status(t("checkin.no_hits", text=self.result.query), True)
                 return
-            citizen_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         self.audit_search()
         staff, now = self.kiosk.guard.staff, self.kiosk.clock()
         if staff is None:

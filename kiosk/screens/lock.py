@@ -45,7 +45,7 @@ class LockScreen(KioskScreen):
             with Center():
                 yield Static("", id="scan-answer")
             with Center():
-                yield LoginForm()
+                yield LoginForm(hint_key="lock.login_hint")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -71,3 +71,7 @@ class LoginScreen(KioskModal[StaffMember | None]):
         self.kiosk.guard.logged_in(member)
         self.app.notify(t("login.welcome", name=member.display_name))
         self.dismiss(member)
+
+    def scan_interrupted(self) -> None:
+        """A card was scanned mid-login: start the login over."""
+        self.query_one(LoginForm).clear()

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Digits, Footer, Input, Static
 
 from kiosk.i18n import t
 from kiosk.screens.base import KioskModal, KioskScreen
@@ -70,7 +70,11 @@ class QueueScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Static(t("queue.title"), id="queue-title")
         yield DataTable(id="tickets", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="public-view")
+        with Vertical(id="public-view"):
+            yield Static(t("queue.public.now"), classes="public-label")
+            yield Digits("", id="public-now")
+            yield Static(t("queue.public.waiting"), classes="public-label")
+            yield Digits("", id="public-waiting")
         yield Static("", id="queue-summary")
         yield Static("", id="status")
         yield Footer()
@@ -103,7 +107,7 @@ class QueueScreen(KioskScreen):
     def load(self) -> None:
         """Read today's tickets again (waiting times move on)."""
         now = self.kiosk.clock()
-        self.run_in_thread(lambda: self.kiosk.services.frontdesk.queue(now), self.draw)
+        self.run_in_thread(lambda: self.kiosk.services.frontdesk.queue_today(now), self.draw)
 
     def draw(self, tickets: list[Ticket]) -> None:
         self.tickets = tickets
@@ -128,11 +132,9 @@ class QueueScreen(KioskScreen):
         self.draw_public(public_view(tickets))
 
     def draw_public(self, view: PublicQueue) -> None:
-        now = " ".join(str(n) for n in view.called) or "–"
-        waiting = " ".join(str(n) for n in view.waiting) or "–"
-        self.query_one("#public-view", Static).update(
-            f"{t('queue.public.now')}\n{now}\n\n{t('queue.public.waiting')}\n{waiting}"
-        )
+        self.query_one("#public-now", Digits).update(" ".join(map(str, view.called)) or "-")
+        waiting = " ".join(str(n) for n in view.waiting[:8]) or "-"
+        self.query_one("#public-waiting", Digits).update(waiting)
 
     def action_add(self) -> None:
         """Give the next ticket number (asking for an optional name)."""

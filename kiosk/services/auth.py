@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,7 +19,15 @@ from sync.outbox import load_state
 
 _HASHER = PasswordHasher()
 #: Verified when the initials are unknown, so a wrong name costs as long as a wrong PIN.
-_DUMMY_HASH = _HASHER.hash("not-a-pin")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown initials, so they take as long as known ones.
+
+    Made on first use: hashing costs ~0.3 s, which must not be paid at kiosk start.
+    """
+    return _HASHER.hash("not-a-pin")
 
 
 class LoginRefused(Exception):
@@ -89,7 +98,7 @@ def _find_staff(session: Session, initials: str) -> Staff | None:
 
 def _pin_matches(pin_hash: str | None, pin: str) -> bool:
     try:
-        return _HASHER.verify(pin_hash or _DUMMY_HASH, pin) and pin_hash is not None
+        return _HASHER.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -148,7 +148,7 @@ def check_in(
         first = _first_name(citizen.display_name)
         if _key(target) in standing:
             event = standing[_key(target)]
-            label = target.title if isinstance(target, TodayItem) else target.name
+            label = target.code if isinstance(target, TodayItem) else target.name
             offer = session.get(Offer, event.offer_id)
             return Outcome("duplicate", citizen.id, first, _record(event, citizen, label, offer))
         done = _write_check_in(session, citizen, target, staff, method, now)
@@ -179,7 +179,7 @@ def _decide(
     if mine:
         latest = max(standing.values(), key=lambda e: e.hlc)
         offer = session.get(Offer, latest.offer_id)
-        label = next((i.title for i in mine if _key(i) == _event_key(latest)), "")
+        label = next((i.code for i in mine if _key(i) == _event_key(latest)), "")
         return Outcome("duplicate", citizen.id, first, _record(latest, citizen, label, offer))
     if staff is None:
         return Outcome("no_plan", citizen.id, first)
@@ -206,7 +206,7 @@ def _write_check_in(
         staff_id=staff.id if staff else None,
     )
     record(session, [event], now=now)
-    label = target.title if isinstance(target, TodayItem) else target.name
+    label = target.code if isinstance(target, TodayItem) else target.name
     detail = f"{method} {_key(target)[0]} {_key(target)[1]}"
     audit(session, action="check_in", staff_id=event.staff_id, citizen_id=citizen.id,
           detail=detail, now=now)  # fmt: skip

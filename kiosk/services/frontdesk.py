@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from kiosk.services import anonymous, auth, checkin, citizens, corrections, queue
+from kiosk.services import anonymous, auth, checkin, corrections, queue
 from kiosk.services.plan import TodayItem
-from kiosk.services.search import CitizenIndex, SearchResult
 from kiosk.services.staff import StaffMember
 from models.config import Settings
 from models.timeutil import local_today
+
+if TYPE_CHECKING:  # the index (and numpy) load with the check-in screen, not at start-up
+    from kiosk.services.search import CitizenIndex, SearchResult
 
 
 class FrontDesk:
@@ -43,6 +46,8 @@ class FrontDesk:
 
     def ensure_index(self, now: datetime) -> CitizenIndex:
         """The index over this kiosk's citizens, with today's plan (rebuilt on a new day)."""
+        from kiosk.services import citizens
+
         with self._lock:
             day = local_today(now)
             if self._index is None or self._index_day != day:
@@ -61,6 +66,8 @@ class FrontDesk:
 
     def search(self, text: str, *, limit: int = 20) -> SearchResult:
         """Search the loaded index (call ``ensure_index`` first, off the UI thread)."""
+        from kiosk.services.search import SearchResult
+
         index = self._index
         return index.search(text, limit=limit) if index else SearchResult(text)
 
@@ -68,6 +75,8 @@ class FrontDesk:
         return self._plan.get(citizen_id, [])
 
     def audit_search(self, staff: StaffMember, text: str, hits: int, now: datetime) -> None:
+        from kiosk.services import citizens
+
         citizens.audit_search(self.engine, staff=staff, text=text, hits=hits, now=now)
 
     # -- check-in ------------------------------------------------------------------------
@@ -110,7 +119,7 @@ class FrontDesk:
             self.engine, offer_id=offer_id, topic_ids=topic_ids, age_band=age_band, now=now
         )
 
-    def queue(self, now: datetime) -> list[queue.Ticket]:
+    def queue_today(self, now: datetime) -> list[queue.Ticket]:
         return queue.queue_today(self.engine, now=now)
 
     def add_ticket(self, staff: StaffMember, name: str | None, now: datetime) -> queue.Ticket:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -13,6 +13,21 @@ from textual.widgets import Input, Label, Static
 from kiosk.i18n import t
 from kiosk.i18n.formats import clock
 from kiosk.services.auth import LoginRefused
+
+
+class InitialsInput(Input):
+    """Initials never contain digits: a digit typed here (a fast typist's PIN, before the
+    focus has moved) goes to the masked PIN field instead of showing in clear."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character.isdigit():
+            event.stop()
+            event.prevent_default()
+            pin = self.screen.query_one("#pin", Input)
+            pin.insert_text_at_cursor(event.character)
+            pin.focus()
+            return
+        await super()._on_key(event)
 
 
 class LoginForm(Vertical):
@@ -30,14 +45,18 @@ class LoginForm(Vertical):
         initials: str
         pin: str
 
+    def __init__(self, hint_key: str = "login.hint") -> None:
+        super().__init__()
+        self.hint_key = hint_key
+
     def compose(self) -> ComposeResult:
         yield Label(t("login.initials"))
-        yield Input(id="initials", max_length=8, classes="clear-on-scan")
+        yield InitialsInput(id="initials", max_length=8, classes="clear-on-scan")
         yield Label(t("login.pin"))
         yield Input(id="pin", password=True, max_length=8, restrict=r"[0-9]*",
                     classes="clear-on-scan")  # fmt: skip
         yield Static("", id="login-message")
-        yield Static(t("login.hint"), id="login-hint")
+        yield Static(t(self.hint_key), id="login-hint")
 
     def on_mount(self) -> None:
         self.query_one("#initials", Input).focus()
@@ -52,7 +71,11 @@ class LoginForm(Vertical):
         event.stop()
         initials = self.query_one("#initials", Input).value
         pin = self.query_one("#pin", Input).value
-        if not initials.strip() or not pin:
+        if not initials.strip():
+            self.query_one("#initials", Input).focus()
+            self.query_one("#login-message", Static).update(t("login.empty"))
+            return
+        if not pin:
             self.show_error(t("login.empty"))
             return
         self.post_message(self.Submitted(initials, pin))

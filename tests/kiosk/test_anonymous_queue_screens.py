@@ -90,7 +90,9 @@ async def test_queue_ticket_call_served_left_and_public_view(kiosk, tmp_path, cl
         await settle(app, pilot)
         assert [table.get_row_at(i)[2] for i in range(2)] == ["betjent", "gået"]
         await pilot.press("ctrl+t")
-        public = str(app.screen.query_one("#public-view").render())
-        assert "Ib" not in public and not app.screen.query_one("#tickets").display
+        assert not app.screen.query_one("#tickets").display
+        shown = [str(w.render()) for w in app.screen.query("#public-view Static")]
+        shown += [w.value for w in app.screen.query("#public-view Digits")]
+        assert "Ib" not in " ".join(shown) and shown[2:] == ["-", "-"]
         with read_session(kiosk) as session:
             assert [t.name for t in session.exec(select(QueueTicket))] == ["Ib Ravn", None]
