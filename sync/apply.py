@@ -16,10 +16,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import Outbox
+from sync.crashpoints import crash_point, declare
 from sync.hlc import Stamp
 from sync.outbox import clock_for, load_state
 from sync.protocol import Change, PullPage
 from sync.rows import REFERENCE, WireRow, decoder, key_of, key_values, pk_columns
+
+PAGE_WRITTEN = declare("kiosk.pull.page_written", "a page's rows written; cursor not yet saved")
+CURSOR_SAVED = declare("kiosk.pull.cursor_saved", "a page and its cursor written; not committed")
+SWAP_BEFORE_COMMIT = declare("kiosk.swap.before_commit", "snapshot rows swapped in; not committed")
 
 #: Rows a citizen's eviction takes with it.
 CITIZEN_OWNED = ("enrolment", "course", "appointment")
@@ -190,11 +195,13 @@ def apply_page(engine: Engine, page: PullPage, *, now_ms: int) -> ApplyStats:
         for change in page.changes:
             writer.apply(change)
         writer.flush()
+        crash_point(PAGE_WRITTEN)
         state = load_state(session)
         state.cursor = page.cursor
         state.epoch = page.epoch
         session.add(state)
         observe_server_clock(session, page.server_hlc, now_ms)
+        crash_point(CURSOR_SAVED)
         return writer.stats
 
 
@@ -228,4 +235,5 @@ def swap_in_tables(
             state = load_state(session)
             state.cursor, state.epoch = cursor, epoch
             session.add(state)
+        crash_point(SWAP_BEFORE_COMMIT)
     return stats

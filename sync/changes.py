@@ -34,6 +34,7 @@ from models import (
     StaffSiteRole,
     Topic,
 )
+from sync.crashpoints import crash_point, declare
 
 #: How long a visit (or a past appointment) keeps a citizen in a site's scope.
 VISIT_SCOPE_DAYS = 30
@@ -118,6 +119,11 @@ def append(
                 seq=seq, site_id=site_id, table_name=table, row_id=row_id, op=op, changed_at=now
             )
         )
+    crash_point(FEED_APPENDED)
+
+
+SCOPE_REFRESHED = declare("server.scope.refreshed", "a citizen's scope changed; not committed")
+FEED_APPENDED = declare("server.feed.appended", "feed entries added; not committed")
 
 
 def publish(
@@ -221,4 +227,5 @@ def refresh_scope(session: Session, citizen_id: str, *, now: datetime) -> tuple[
             entries.append((site, str(row.__tablename__), row_key(row), UPSERT))
     entries += [(site, "citizen", citizen_id, EVICT) for site in sorted(left)]
     append(session, entries, now=now)
+    crash_point(SCOPE_REFRESHED)
     return entered, left

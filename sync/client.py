@@ -27,7 +27,7 @@ from sync.local import (
 )
 from sync.outbox import load_state
 from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE, PullPage
-from sync.requeue import requeue_from
+from sync.requeue import requeue_from, requeue_own_rows
 from sync.retention import purge_kiosk
 from sync.rows import REFERENCE, WireRow
 from sync.transport import (
@@ -55,6 +55,11 @@ PULL_RECEIVED = declare("kiosk.pull.received", "a page arrived; not yet applied"
 PULL_APPLIED = declare("kiosk.pull.applied", "a page, its cursor and clock committed")
 RESYNC_DOWNLOADED = declare("kiosk.resync.downloaded", "snapshot in memory; not yet swapped")
 RESYNC_SWAPPED = declare("kiosk.resync.swapped", "snapshot swapped in with its cursor")
+BATCH_READ = declare("kiosk.push.batch_read", "a batch read from the outbox; not yet sent")
+REQUEUED = declare("kiosk.requeue.committed", "own rows queued again after a 409; not yet sent")
+REPAIR_DOWNLOADED = declare("kiosk.repair.downloaded", "mismatching tables in memory; not swapped")
+REPAIR_SWAPPED = declare("kiosk.repair.swapped", "mismatching tables swapped in")
+FINISHED = declare("kiosk.session.finished", "a good sync recorded; the session not yet closed")
 
 
 @dataclass
@@ -108,6 +113,7 @@ class _Session:
             batch = await asyncio.to_thread(next_batch, self.engine, limit)
             if batch is None:
                 return
+            crash_point(BATCH_READ)
             try:
                 result = await self.client.push(batch)
             except PayloadTooLarge:
@@ -119,6 +125,7 @@ class _Session:
                 # Central lost entries we no longer hold (restored from backup): queue our
                 # local copies again; central de-duplicates them by id.
                 await asyncio.to_thread(requeue_from, self.engine, gap.expected_seq, now=self.now())
+                crash_point(REQUEUED)
                 continue
             crash_point(PUSH_ANSWERED)  # central committed; the ack is not yet local
             await asyncio.to_thread(
@@ -185,8 +192,16 @@ class _Session:
         return snapshot, max(cursor, 0), epoch
 
     async def full_resync(self) -> None:
+        _cursor, old_epoch = self.cursor_and_epoch()
         snapshot, cursor, epoch = await self.download(list(REFERENCE))
         crash_point(RESYNC_DOWNLOADED)
+        if old_epoch and epoch != old_epoch:
+            # Central was restored from a backup: it may have lost rows it had acknowledged
+            # (the outbox no longer holds them). Queue every own row again before taking the
+            # new epoch; central skips ids it still has. A crash here repeats this next time.
+            await asyncio.to_thread(requeue_own_rows, self.engine, now=self.now())
+            crash_point(REQUEUED)
+            await self.push_all()
         await asyncio.to_thread(swap_in_tables, self.engine, snapshot, cursor=cursor, epoch=epoch)
         crash_point(RESYNC_SWAPPED)
         self.report.full_resync = True
@@ -206,7 +221,9 @@ class _Session:
             if not mismatched:
                 return []
             snapshot, _cursor, _epoch = await self.download(mismatched)
+            crash_point(REPAIR_DOWNLOADED)
             await asyncio.to_thread(swap_in_tables, self.engine, snapshot)
+            crash_point(REPAIR_SWAPPED)
             self.report.resynced_tables.extend(mismatched)
         return mismatched
 
@@ -247,6 +264,7 @@ async def run_sync_session(
     await asyncio.to_thread(record_outcome, engine, ok=True, error="", now=now())
     if retention is not None:
         await asyncio.to_thread(purge_kiosk, engine, retention, now())
+    crash_point(FINISHED)
     session.progress(Progress("done", session.report.pushed))
     return session.report
 

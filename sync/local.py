@@ -13,9 +13,13 @@ from sqlmodel import col
 
 from models import LocalRejection, Outbox, SyncState
 from models.db import read_session, write_session
+from sync.crashpoints import crash_point, declare
 from sync.outbox import load_state
 from sync.protocol import Mutation, PushBatch, RejectionInfo, TableSummary
 from sync.rows import REFERENCE, encode, table_digest
+
+ACK_BEFORE_COMMIT = declare("kiosk.ack.before_commit", "outbox trimmed; not committed")
+OUTCOME_BEFORE_COMMIT = declare("kiosk.outcome.before_commit", "outcome written; not committed")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def acknowledge(
                 )
             )
         result = session.execute(delete(Outbox).where(col(Outbox.seq) <= acked_through))
+        crash_point(ACK_BEFORE_COMMIT)
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -76,6 +81,7 @@ def record_outcome(engine: Engine, *, ok: bool, error: str, now: datetime) -> No
         if ok:
             state.last_sync_ok_at = now
         session.add(state)
+        crash_point(OUTCOME_BEFORE_COMMIT)
 
 
 def local_status(engine: Engine) -> LocalStatus:

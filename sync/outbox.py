@@ -12,7 +12,10 @@ from sqlmodel import Session, SQLModel
 
 from models.events import EventBase
 from models.kiosk_state import Outbox, SyncState
+from sync.crashpoints import crash_point, declare
 from sync.hlc import HybridClock, Stamp
+
+RECORDED = declare("kiosk.write.recorded", "a local write and its outbox entries; uncommitted")
 
 
 class NotInitialised(RuntimeError):
@@ -85,4 +88,5 @@ def record(
     if state.hlc == "" or clock.last.pack() > state.hlc:
         state.hlc = clock.last.pack()
     session.add(state)
+    crash_point(RECORDED)
     return seqs

@@ -11,7 +11,17 @@ from sqlmodel import SQLModel, col, select
 
 from models import EVENT_TABLES, Citizen, Outbox
 from models.db import write_session
+from sync.crashpoints import crash_point, declare
 from sync.outbox import load_state, row_payload
+
+BEFORE_COMMIT = declare("kiosk.requeue.before_commit", "own rows queued again; not committed")
+
+
+def requeue_own_rows(engine: Engine, *, now: datetime) -> int:
+    """Queue every row this device made again after the pending entries (from the next seq)."""
+    with write_session(engine) as session:
+        next_seq = load_state(session).next_seq
+    return requeue_from(engine, next_seq, now=now)
 
 
 def requeue_from(engine: Engine, expected_seq: int, *, now: datetime) -> int:
@@ -64,4 +74,5 @@ def requeue_from(engine: Engine, expected_seq: int, *, now: datetime) -> int:
             seq += 1
         state.next_seq = seq
         session.add(state)
+        crash_point(BEFORE_COMMIT)
         return len(again)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -69,3 +70,19 @@ def pg_engine() -> Iterator[Engine]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line CI's log can be searched for: how the PostgreSQL runs went."""
+    counts = {
+        outcome: sum(
+            1
+            for report in terminalreporter.stats.get(outcome, [])
+            if getattr(report, "when", "call") in ("call", "setup")
+            and "postgres" in getattr(report, "nodeid", "")
+        )
+        for outcome in ("passed", "failed", "skipped", "error")
+    }
+    if any(counts.values()):
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n)
+        terminalreporter.write_line(f"PostgreSQL-backed tests: {summary}")

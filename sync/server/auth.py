@@ -14,6 +14,10 @@ from sqlmodel import Session, col, select, update
 from models import Device, EnrolmentCode, Site
 from models.db import read_session, write_session
 from models.ids import new_id
+from sync.crashpoints import crash_point, declare
+
+ENROL_BEFORE_COMMIT = declare("server.enrol.before_commit", "device added; not committed")
+ENROL_COMMITTED = declare("server.enrol.committed", "device committed; credential not yet sent")
 
 TOKEN_PREFIX = "mst"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -103,6 +107,8 @@ def enrol_device(engine: Engine, *, code: str, name: str, now: datetime) -> tupl
             created_at=now,
         )
         session.add(device)
+        crash_point(ENROL_BEFORE_COMMIT)
+    crash_point(ENROL_COMMITTED)
     return device, token
 
 

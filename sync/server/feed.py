@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from models import ChangeFeed, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
 from models.db import read_session, write_session
 from models.ids import new_id
+from sync.crashpoints import crash_point, declare
 from sync.protocol import IntegritySummary, SnapshotPage, TableSummary
 from sync.rows import REFERENCE, WireRow, encode, key_of, key_values, pk_columns, table_digest
 from sync.server.auth import DeviceIdentity
@@ -21,6 +22,11 @@ from sync.server.auth import DeviceIdentity
 EPOCH_KEY, FLOOR_KEY = "epoch", "feed_floor"
 SITE_WIDE = {"site", "offer", "topic"}
 CITIZEN_OWNED = {"enrolment", "course", "appointment"}
+
+
+PULL_READ = declare("server.pull.read", "a pull page read; not yet answered")
+SNAPSHOT_READ = declare("server.snapshot.read", "a snapshot page read; not yet answered")
+INTEGRITY_READ = declare("server.integrity.read", "integrity summary computed; not yet answered")
 
 
 class ResyncRequired(Exception):
@@ -131,6 +137,7 @@ def pull_page(
             {"seq": seq, "table": table_name, "op": sent_op, "row_id": row_id, "row": row}
         )
     last = entries[-1][0] if entries else cursor
+    crash_point(PULL_READ)
     return {"changes": changes, "cursor": last, "epoch": server_epoch, "more": more}
 
 
@@ -158,6 +165,7 @@ def snapshot_page(
     more = len(rows) > limit
     rows = rows[:limit]
     next_after = key_of(table, rows[-1]) if more and rows else None
+    crash_point(SNAPSHOT_READ)
     return SnapshotPage(
         table=table_name, rows=rows, cursor=cursor, epoch=epoch, next_after=next_after
     )
@@ -173,6 +181,7 @@ def integrity_summary(engine: Engine, identity: DeviceIdentity) -> IntegritySumm
             rows = session.execute(site_rows(name, identity.site_id)).mappings()
             count, digest = table_digest(encode(table, r) for r in rows)
             tables[name] = TableSummary(count=count, hash=digest)
+    crash_point(INTEGRITY_READ)
     return IntegritySummary(cursor=cursor, epoch=epoch, tables=tables)
 
 

@@ -27,6 +27,7 @@ from models import (
 )
 from models.events import CheckInAction, CheckInMethod, Mark, QueueAction, SessionRequest
 from sync.changes import refresh_scope
+from sync.crashpoints import crash_point, declare
 from sync.hlc import HybridClock, Stamp
 from sync.protocol import Mutation
 from sync.rows import table_name
@@ -41,6 +42,10 @@ ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
     "queue_ticket_event": {"action": QueueAction},
 }
 IGNORED_IN_COMPARISON = {"received_at", "hlc"}
+REJECTION_ADDED = declare("server.push.rejection_added", "a rejection recorded; not committed")
+EVENTS_INSERTED = declare("server.push.events_inserted", "new events inserted; not committed")
+DECIDED = declare("server.push.decided", "session requests decided; not committed")
+SCOPES_REFRESHED = declare("server.push.scopes_refreshed", "visitors scoped; not committed")
 
 
 class Rejected(Exception):
@@ -70,6 +75,7 @@ def reject(context: BatchContext, mutation: Mutation, reason: str) -> None:
             rejected_at=context.now,
         )
     )
+    crash_point(REJECTION_ADDED)
 
 
 def _first_error(err: ValidationError) -> str:
@@ -123,8 +129,11 @@ def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
     fresh = _drop_duplicates(context)
     fresh = _check_references(context, fresh)
     _insert_events(context, fresh)
+    crash_point(EVENTS_INSERTED)
     _decide_session_requests(context, fresh)
+    crash_point(DECIDED)
     _refresh_visit_scopes(context, fresh)
+    crash_point(SCOPES_REFRESHED)
 
 
 def _apply_citizen(context: BatchContext, mutation: Mutation) -> None:

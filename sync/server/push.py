@@ -29,6 +29,9 @@ class GapError(Exception):
 APPLIED = declare("server.push.applied", "mutations applied; device seq not yet advanced")
 BEFORE_COMMIT = declare("server.push.before_commit", "everything written; not yet committed")
 COMMITTED = declare("server.push.committed", "committed; the answer not yet sent")
+RECEIVED = declare("server.push.received", "push transaction open; device not yet locked")
+LOCKED = declare("server.push.locked", "device row locked; nothing written")
+GAP = declare("server.push.gap", "a gap found; about to answer 409")
 
 
 def lock_device(session: Session, device_id: str) -> Device:
@@ -49,9 +52,12 @@ def apply_push(
 ) -> PushResult:
     """Apply ``batch`` for the calling device; everything or nothing is committed."""
     with write_session(engine) as session:
+        crash_point(RECEIVED)
         device = lock_device(session, identity.device_id)
+        crash_point(LOCKED)
         expected = device.last_seq + 1
         if batch.first_seq > expected:
+            crash_point(GAP)
             raise GapError(expected)
         fresh: list[Mutation] = [m for m in batch.mutations if m.seq >= expected]
         context = BatchContext(session=session, identity=identity, now=now, clock=clock)

@@ -152,7 +152,8 @@ async def test_a_new_server_epoch_resyncs_and_keeps_unsent_check_ins(world: Worl
     rotate_epoch(world.central)
     event_id = check_in(kiosk, citizen_id, FROZEN_NOW)
     report = await sync(kiosk, FROZEN_NOW)
-    assert report.full_resync and report.pushed == 1
+    # Pushed, then once more after the new epoch (a restore may have lost it; central skips it).
+    assert report.full_resync and report.pushed == 2
     from models import CheckIn
 
     with read_session(world.central) as session:
