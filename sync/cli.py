@@ -12,7 +12,6 @@ from typing import Any
 
 from models.config import Settings
 from models.db import make_engine
-from models.migrate import upgrade
 from models.timeutil import utcnow
 from sync.credential import Credential, CredentialMissing
 
@@ -43,6 +42,8 @@ def with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
 def central_engine(settings: Settings) -> Any:
     settings.ensure_home()
     engine = make_engine(settings.central_db_url())
+    from models.migrate import upgrade  # Alembic loads only for commands that migrate
+
     upgrade(engine, "central")
     return engine
 
@@ -122,6 +123,8 @@ def cmd_rotate_epoch(args: argparse.Namespace, settings: Settings) -> int:
 def kiosk_engine(settings: Settings) -> Any:
     settings.ensure_home()
     engine = make_engine(settings.kiosk_database_url())
+    from models.migrate import upgrade
+
     upgrade(engine, "kiosk")
     return engine
 
