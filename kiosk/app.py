@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
 
+from kiosk import startup
 from kiosk.commands import BindingCommands
 from kiosk.guard import StaffGuard
 from kiosk.i18n import LANGUAGES, set_language, t
@@ -81,6 +82,7 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.push_screen(HomeScreen())
+        self.call_after_refresh(startup.finished)  # garbage collection resumes once painted
         self.set_interval(1.0, self.guard.check_idle)
         # Build the citizen search index once home is up, so the first F2 finds it ready.
         self.set_timer(INDEX_WARMUP_DELAY_S, self._warm_search_index)

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from kiosk import startup
 from models.config import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -84,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    if not getattr(args, "paints_first", False):
+        startup.finished()  # the kiosk app says when its first screen is painted
     try:
         return handler(args, settings_from(args))
     except UserError as err:

@@ -15,6 +15,8 @@ from textual.binding import ActiveBinding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from kiosk.widgets.keybar import key_label
+
 #: Actions that make no sense from inside the palette itself.
 HIDDEN_ACTIONS = frozenset({"command_palette"})
 
@@ -33,7 +35,7 @@ class BindingCommands(Provider):
             if binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
+            key = key_label(binding)
             help_text = f"{key} · {active.tooltip}" if active.tooltip else key
             yield binding.description, help_text, active
 

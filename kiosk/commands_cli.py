@@ -17,7 +17,7 @@ def register(sub: Any) -> None:
     kiosk = sub.add_parser("kiosk", help="open the kiosk on this machine's local database")
     kiosk.add_argument("--config", metavar="FILE", help="settings file (TOML)")
     kiosk.add_argument("--home", default=argparse.SUPPRESS, help="data directory")
-    kiosk.set_defaults(handler=run_kiosk)
+    kiosk.set_defaults(handler=run_kiosk, paints_first=True)
     # Other kiosk commands (e.g. `mestring kiosk enroll`) are added to kiosk_sub; without
     # one, `mestring kiosk` opens the app.
     kiosk_sub = kiosk.add_subparsers(dest="kiosk_command", metavar="[COMMAND]")
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
     demo.add_argument(
         "--home", default=argparse.SUPPRESS, help=f"data directory (default: ./{DEMO_HOME})"
     )
-    demo.set_defaults(handler=run_demo, default_home=str(DEMO_HOME))
+    demo.set_defaults(handler=run_demo, default_home=str(DEMO_HOME), paints_first=True)
 
 
 def run_kiosk(args: argparse.Namespace, settings: Settings) -> int:

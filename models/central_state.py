@@ -4,6 +4,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+import models.catalogue  # noqa: F401  (site: the table its foreign keys name)
+
 
 class Device(SQLModel, table=True):
     """An enrolled kiosk. Its site comes from here, never from a request body."""

@@ -5,6 +5,8 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+import models.catalogue  # noqa: F401  (site: the table its foreign keys name)
+
 
 class Role(StrEnum):
     """What a staff member may do at a site."""

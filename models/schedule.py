@@ -5,6 +5,9 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+import models.catalogue  # noqa: F401  (site, offer: tables its foreign keys name)
+import models.people  # noqa: F401  (citizen, staff)
+
 
 class SessionStatus(StrEnum):
     """State of a group session; kiosks request changes, central decides."""

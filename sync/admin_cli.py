@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
 
 def register_central(central_sub: Any) -> None:
     """Add `import`, `purge` and `provisional` under `mestring central`."""
-    from sync.admin.kinds import KINDS
+    from sync.admin import IMPORT_KINDS
 
     parser = central_sub.add_parser(
         "import",
@@ -52,7 +52,7 @@ def register_central(central_sub: Any) -> None:
         "Nothing is imported when any line is bad.",
     )
     parser.add_argument(
-        "kind", choices=sorted(KINDS), metavar="KIND", help="one of: " + ", ".join(KINDS)
+        "kind", choices=IMPORT_KINDS, metavar="KIND", help="one of: " + ", ".join(IMPORT_KINDS)
     )
     parser.add_argument("file", type=Path, metavar="FILE.csv")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; show what changes")

@@ -198,7 +198,7 @@ def register_kiosk_enroll(kiosk_sub: Any) -> None:
     enroll.add_argument("--server", required=True, help="central server URL")
     enroll.add_argument("--code", required=True, help=CODE_HELP)
     enroll.add_argument("--name", default="", help="a name for this kiosk (shown to admins)")
-    enroll.set_defaults(handler=cmd_enroll)
+    enroll.set_defaults(handler=cmd_enroll, paints_first=False)
 
 
 def _register_central(sub: Any) -> None:

@@ -7,11 +7,12 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kiosk.i18n import current_language, t
 from kiosk.screens.base import KioskScreen
 from kiosk.services.anonymous import AGE_BANDS, Choice
+from kiosk.widgets.keybar import KeyBar
 
 AGE_KEYS = string.ascii_lowercase[: len(AGE_BANDS)]
 
@@ -54,7 +55,7 @@ class AnonymousScreen(KioskScreen):
         yield Static(id="anon-topics", classes="anon-step")
         yield Static(id="anon-ages", classes="anon-step")
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         frontdesk = self.kiosk.services.frontdesk

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import clock
@@ -18,6 +18,7 @@ from kiosk.screens.picker import PickerScreen
 from kiosk.services.checkin import CheckInRecord, CheckInRefused, Outcome
 from kiosk.services.plan import OfferChoice, TodayItem
 from kiosk.services.search import SearchResult
+from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.line import Line
 from kiosk.widgets.result_list import ResultList
 from kiosk.widgets.search_input import SearchInput
@@ -71,7 +72,7 @@ class CheckInScreen(KioskScreen):
         yield Line("", id="suggestion")
         yield ResultList((34, 6, 60), id="results")
         yield Line("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(ResultList).set_headers(

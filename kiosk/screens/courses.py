@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.i18n import current_language, t
 from kiosk.i18n.formats import clock as hhmm
@@ -24,6 +24,7 @@ from kiosk.services.courses import (
     my_courses,
     todays_appointments,
 )
+from kiosk.widgets.keybar import KeyBar
 
 ALERT_STYLE = {CourseAlert.OVERDUE: "bold red", CourseAlert.NEARING_END: "yellow"}
 
@@ -64,7 +65,7 @@ class CoursesScreen(KioskScreen):
         yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
         yield Static(t("courses.appointments"), id="appointments-title", classes="pane-title")
         yield DataTable(id="appointments", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         courses: DataTable[Any] = self.query_one("#courses", DataTable)

@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.i18n import current_language, t
 from kiosk.i18n.formats import clock, date_time, long_date
 from kiosk.screens.base import KioskScreen
 from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
+from kiosk.widgets.keybar import KeyBar
 from models.timeutil import local_today
 
 log = logging.getLogger(__name__)
@@ -65,14 +66,16 @@ class HomeScreen(KioskScreen):
             with Vertical(id="appointments-pane"):
                 yield Static(id="appointments-title", classes="pane-title")
                 yield DataTable(id="appointments", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.watch(self.app, "language", self._language_changed, init=False)
         self.set_interval(1.0, self._tick)
         self.set_interval(RELOAD_SECONDS, self.load)
         self._draw()
-        self.load()
+        # Paint the screen first, then read the programme: the reading thread would
+        # otherwise hold up the first frame.
+        self.call_after_refresh(self.load)
 
     def on_screen_resume(self) -> None:
         if self.view is not None:

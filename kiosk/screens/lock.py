@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kiosk.guard import scan_message
 from kiosk.i18n import t
@@ -14,6 +14,7 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.login import check_pin
 from kiosk.services.checkin import Outcome
 from kiosk.services.staff import StaffMember
+from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.login_form import LoginForm
 from models.timeutil import local_today
 
@@ -46,7 +47,7 @@ class LockScreen(KioskScreen):
                 yield Static("", id="scan-answer")
             with Center():
                 yield LoginForm(hint_key="lock.login_hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._tick()

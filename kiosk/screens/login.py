@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kiosk.i18n import t
 from kiosk.screens.base import KioskModal
 from kiosk.services.auth import LoginRefused
 from kiosk.services.staff import StaffMember
+from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.login_form import LoginForm
 
 
@@ -56,7 +57,7 @@ class LoginScreen(KioskModal[StaffMember | None]):
         with Middle(), Center():
             yield Static(t("login.title"), id="login-title")
             yield LoginForm()
-        yield Footer()
+        yield KeyBar()
 
     def action_cancel(self) -> None:
         """Close without logging in."""

@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.i18n import t
 from kiosk.screens.base import KioskModal
+from kiosk.widgets.keybar import KeyBar
 
 
 class PickerScreen(KioskModal[Any]):
@@ -47,7 +48,7 @@ class PickerScreen(KioskModal[Any]):
                 id="picker-options",
             )
             yield Static(t("picker.hint"), id="picker-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

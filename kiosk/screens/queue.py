@@ -9,11 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Digits, Footer, Input, Static
+from textual.widgets import DataTable, Digits, Input, Static
 
 from kiosk.i18n import t
 from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.services.queue import PublicQueue, QueueRefused, Ticket, public_view
+from kiosk.widgets.keybar import KeyBar
 
 RELOAD_SECONDS = 30.0
 
@@ -33,7 +34,7 @@ class NamePrompt(KioskModal[str | None]):
         with Vertical():
             yield Static(t("queue.add.prompt"))
             yield Input(id="ticket-name", max_length=80)
-        yield Footer()
+        yield KeyBar()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -77,7 +78,7 @@ class QueueScreen(KioskScreen):
             yield Digits("", id="public-waiting")
         yield Static("", id="queue-summary")
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#tickets", DataTable)

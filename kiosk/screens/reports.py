@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
@@ -23,6 +23,7 @@ from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.site_report import SiteReport, site_report
 from kiosk.services.site_report_csv import export_report_csv
+from kiosk.widgets.keybar import KeyBar
 from models.timeutil import local_today
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class ReportsScreen(KioskScreen):
         yield DataTable(id="report-groups", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="report-sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="report-summary")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         groups: DataTable[Any] = self.query_one("#report-groups", DataTable)

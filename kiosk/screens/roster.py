@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
@@ -37,6 +37,7 @@ from kiosk.services.session_state import (
     mark_held,
     reopen_session,
 )
+from kiosk.widgets.keybar import KeyBar
 
 
 def _binding(key: str, action: str, label: str, *, show: bool = True) -> Binding:
@@ -80,7 +81,7 @@ class RosterScreen(KioskScreen):
         yield Static(id="roster-state")
         yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="roster-summary")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         table: DataTable[Any] = self.query_one(DataTable)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
@@ -18,6 +18,7 @@ from kiosk.screens.roster import RosterScreen
 from kiosk.screens.roster_format import relabel, status_text
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import SessionSummary, todays_sessions
+from kiosk.widgets.keybar import KeyBar
 from models.timeutil import local_today
 
 COLUMNS = ("time", "group", "place", "status", "count")
@@ -66,7 +67,7 @@ class SessionsScreen(KioskScreen):
         yield Static(id="sessions-title")
         yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sessions-empty")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         table: DataTable[Any] = self.query_one(DataTable)

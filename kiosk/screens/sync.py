@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import date_time
 from kiosk.screens.base import KioskScreen
 from kiosk.services.sync import SyncStatusView
+from kiosk.widgets.keybar import KeyBar
 
 
 class SyncScreen(KioskScreen):
@@ -46,7 +47,7 @@ class SyncScreen(KioskScreen):
             yield Static(id="sync-error")
             yield Static(id="sync-rejected-title", classes="pane-title")
         yield DataTable(id="sync-rejected", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.watch(self.app, "language", lambda _l: self._draw(), init=False)

@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from models.config import Settings
 from models.timeutil import Clock, utcnow
 from sync.credential import Credential, CredentialMissing
-from sync.local import local_rejections, local_status
 
 if TYPE_CHECKING:
     from sync.client import Progress
@@ -65,6 +64,9 @@ class SyncService:
             return None
 
     def status(self) -> SyncStatusView:
+        # sync.local loads the whole schema and the wire protocol: first F10, not start-up.
+        from sync.local import local_rejections, local_status
+
         local = local_status(self.engine)
         last = local.last_sync_ok_at
         stale = last is None or (self.clock() - last).total_seconds() > STALE_AFTER_HOURS * 3600

@@ -2,7 +2,9 @@
 
 from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers every table)
+import models
+
+models.load_all()  # registers every table
 
 
 def test_no_table_has_a_cpr_like_column() -> None:

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import models
 from models.db import make_engine
 
+models.load_all()  # the whole schema in SQLModel.metadata
 config = context.config
 kind = config.attributes.get("kind") or "central"
 wanted = models.KIOSK_TABLE_NAMES if kind == "kiosk" else models.CENTRAL_TABLE_NAMES

@@ -292,3 +292,10 @@ def test_large_files_find_existing_citizens_by_one_scan(central, frozen_now, mon
         central, "citizens", CITIZENS.replace("1975", "1976").encode(), now=frozen_now
     )
     assert [(c.key, c.fields) for c in changed.changes] == [("R-2", ("birth_year",))]
+
+
+def test_the_command_line_lists_every_import_kind_in_order() -> None:
+    from sync.admin import IMPORT_KINDS
+    from sync.admin.kinds import KINDS
+
+    assert tuple(KINDS) == IMPORT_KINDS
