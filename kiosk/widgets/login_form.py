@@ -64,11 +64,19 @@ class LoginForm(Vertical):
     @on(Input.Submitted, "#initials")
     def _initials_done(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.query_one("#pin", Input).value and event.value.strip():
+            # Typed fast ("MH", Tab, PIN, Enter), the Enter can reach the initials field
+            # before the focus has moved on: it is the Enter after the PIN, so log in.
+            self._submit()
+            return
         self.query_one("#pin", Input).focus()
 
     @on(Input.Submitted, "#pin")
     def _pin_done(self, event: Input.Submitted) -> None:
         event.stop()
+        self._submit()
+
+    def _submit(self) -> None:
         initials = self.query_one("#initials", Input).value
         pin = self.query_one("#pin", Input).value
         if not initials.strip():
