@@ -121,8 +121,9 @@ class KioskApp(App[None]):
                 self.notify(t("sync.done", pushed=outcome.pushed, pulled=outcome.pulled))
         elif not background:
             self.notify(t("sync.failed", error=outcome.message), severity="error")
-        if outcome.pulled:
-            self.services.frontdesk.invalidate()  # new citizens or plan: search rebuilds
+        if outcome.pulled:  # maybe new citizens or a changed plan: rebuild the search index
+            self.services.frontdesk.invalidate()
+            self._warm_search_index()
         self.reload_screens()
 
     def reload_screens(self) -> None:

@@ -77,22 +77,18 @@ class CheckInScreen(KioskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.set_headers()
+        self.retranslate()
         self.query_one("#search", Input).focus()
         if not self.frontdesk.ready:
             self.set_status(tr("checkin.loading"))
         self.run_in_thread(lambda: self.frontdesk.ensure_index(self.kiosk.clock()),
                            lambda _index: self.refresh_results())  # fmt: skip
 
-    def set_headers(self) -> None:
-        self.query_one(ResultList).set_headers(
-            *(t(f"checkin.col.{key}") for key in ("name", "born", "today"))
-        )
-
     def retranslate(self) -> None:
         """The placeholder and column headers; the status lines redraw themselves."""
         self.query_one("#search", Input).placeholder = t("checkin.placeholder")
-        self.set_headers()
+        headers = (t(f"checkin.col.{key}") for key in ("name", "born", "today"))
+        self.query_one(ResultList).set_headers(*headers)
 
     def load(self) -> None:
         """After a sync: search the typed text again in the rebuilt index (new citizens, a
