@@ -1,4 +1,5 @@
-"""The site report for group leaders and admins: rates per group and session, CSV export."""
+"""The site report for group leaders and admins: visits per offer, anonymous contacts by topic,
+attendance rates per group and session; CSV and XLSX export."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from kiosk.i18n import t
+from kiosk.i18n import current_language, t
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
@@ -23,6 +24,7 @@ from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.site_report import GroupRow, SessionRow, SiteReport, site_report
 from kiosk.services.site_report_csv import export_report_csv
+from kiosk.services.site_visits import Visits
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.table import refill
 from models.timeutil import local_today
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 GROUP_COLUMNS = ("group", "sessions", "cancelled", "enrolled", "attended", "absent", "excused",
                  "guests", "rate")  # fmt: skip
+VISIT_COLUMNS = ("offer", "check_ins", "citizens", "anonymous")
 SESSION_COLUMNS = ("date", "group", "status", "enrolled", "attended", "absent", "excused",
                    "guests", "rate")  # fmt: skip
 
@@ -47,6 +50,23 @@ def _pct(rate: float | None) -> str:
 
 def _counts(row: GroupRow | SessionRow) -> list[str]:
     return [str(row.attended), str(row.absent), str(row.excused), str(row.guests)]
+
+
+def visit_rows(visits: Visits, english: bool) -> list[tuple[str, list[str]]]:
+    """One row per offer with visits, then the totals."""
+    rows = [
+        (o.offer_id, [o.name_en if english else o.name_da, str(o.check_ins), str(o.citizens),
+                      str(o.anonymous)])
+        for o in visits.offers
+    ]  # fmt: skip
+    total = [t("reports.total"), str(visits.check_ins), str(visits.citizens), str(visits.anonymous)]
+    return [*rows, ("total", total)]
+
+
+def topics_text(visits: Visits, english: bool) -> str:
+    """ "Bolig 2 · Økonomi 1" (anonymous contacts per topic), or a dash."""
+    parts = [f"{x.name_en if english else x.name_da} {x.contacts}" for x in visits.topics]
+    return t("reports.topics", topics=" · ".join(parts) or "–")
 
 
 def period(kind: str, today: date) -> tuple[date, date]:
@@ -88,6 +108,13 @@ class ReportsScreen(KioskScreen):
             "e", "export", "reports.export", tooltip="reports.export.tooltip", id="reports.export"
         ),
         Binding(
+            "x",
+            "export('xlsx')",
+            "reports.export_xlsx",
+            tooltip="reports.export_xlsx.tooltip",
+            id="reports.export_xlsx",
+        ),
+        Binding(
             "escape", "back", "reports.back", tooltip="reports.back.tooltip", id="reports.back"
         ),
     ]
@@ -116,6 +143,8 @@ class ReportsScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="report-title", classes="pane-title")
+        yield DataTable(id="report-visits", cursor_type="row", zebra_stripes=True)
+        yield Static(id="report-topics")
         yield DataTable(id="report-groups", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="report-sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="report-summary")
@@ -129,6 +158,7 @@ class ReportsScreen(KioskScreen):
         if self.report is not None:
             self.draw(self.report)
             return
+        refill(self.query_one("#report-visits", DataTable), columns(VISIT_COLUMNS), [])
         refill(self.query_one("#report-groups", DataTable), columns(GROUP_COLUMNS), [])
         refill(self.query_one("#report-sessions", DataTable), columns(SESSION_COLUMNS), [])
 
@@ -161,6 +191,10 @@ class ReportsScreen(KioskScreen):
             end=short_date(report.end),
         )
         self.query_one("#report-title", Static).update(title)
+        english = current_language() == "en"
+        visits = visit_rows(report.visits, english)
+        refill(self.query_one("#report-visits", DataTable), columns(VISIT_COLUMNS), visits)
+        self.query_one("#report-topics", Static).update(topics_text(report.visits, english))
         # The screen is private (a staff member is logged in): groups by their titles.
         names = {g.group_id: g.title for g in report.groups}
         groups = [
@@ -189,18 +223,22 @@ class ReportsScreen(KioskScreen):
         )
         self.query_one("#report-summary", Static).update(summary)
 
-    def action_export(self) -> None:
-        """Save the shown report as CSV (in a worker thread); the export is audited."""
+    def action_export(self, kind: str = "csv") -> None:
+        """Save the shown report as CSV or XLSX (in a worker thread); the export is audited."""
         if self.report is not None and self.ctx.staff is not None:
-            self.export(self.report)
+            self.export(self.report, kind)
 
     @work(thread=True, exclusive=True, group="report-export")
-    def export(self, report: SiteReport) -> None:
+    def export(self, report: SiteReport, kind: str) -> None:
         staff = self.ctx.staff
         assert staff is not None
-        name = f"fremmoede-{report.site_id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.csv"
+        name = f"rapport-{report.site_id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{kind}"
+        if kind == "xlsx":
+            from kiosk.services.site_report_xlsx import export_report_xlsx as write
+        else:
+            write = export_report_csv
         try:
-            path = export_report_csv(
+            path = write(
                 self.ctx.engine, report, self.export_dir / name, staff=staff, now=self.ctx.clock()
             )
         except (AttendanceRefused, OSError) as err:

@@ -81,9 +81,15 @@ async def test_report_screen_shows_rates_and_exports_csv(fresh_db, frozen_now, t
         await pilot.press("m")
         await settle(pilot)
         assert len(cell_texts(app.screen.query_one("#report-sessions"))) == 2
+        visits = cell_texts(app.screen.query_one("#report-visits"))
+        assert visits[-1][0] == "I alt"
         await pilot.press("e")
         await settle(pilot)
-    exported = list((tmp_path / "exports").glob("fremmoede-hornslet-20261101-20261130.csv"))
+        await pilot.press("x")
+        await settle(pilot)
+    workbooks = list((tmp_path / "exports").glob("rapport-hornslet-20261101-20261130.xlsx"))
+    assert len(workbooks) == 1 and workbooks[0].read_bytes().startswith(b"PK")
+    exported = list((tmp_path / "exports").glob("rapport-hornslet-20261101-20261130.csv"))
     assert len(exported) == 1
     text = exported[0].read_text("utf-8-sig")
     rows = list(csv.reader(text.splitlines(), delimiter=";"))
@@ -91,7 +97,7 @@ async def test_report_screen_shows_rates_and_exports_csv(fresh_db, frozen_now, t
     assert "ADHD" not in text
     with read_session(fresh_db) as s:
         actions = s.exec(select(AuditEntry.action).where(AuditEntry.staff_id == LEADER.id)).all()
-    assert actions.count("report_view") == 2 and actions.count("report_export") == 1
+    assert actions.count("report_view") == 2 and actions.count("report_export") == 2
 
 
 async def test_front_desk_is_refused_the_report(fresh_db, frozen_now, tmp_path):
