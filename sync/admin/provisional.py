@@ -124,6 +124,7 @@ def merge_provisional(
     """
     with write_session(engine) as session:
         guest, target = find_citizen(session, provisional_key), find_citizen(session, into_key)
+        guest = _lock(session, guest.id)  # a concurrent push naming the guest waits, or we do
         _check_merge(guest, target)
         result = MergeResult(guest.id, target.id)
         for model in CITIZEN_EVENTS:
@@ -160,6 +161,12 @@ def merge_provisional(
             detail=f"provisional {guest.id} merged into {target.id}; {moved_text}",
         )
     return result
+
+
+def _lock(session: Session, citizen_id: str) -> Citizen:
+    """The citizen's row, locked until commit and re-read (PostgreSQL; SQLite writes alone)."""
+    query = select(Citizen).where(Citizen.id == citizen_id).with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).one()
 
 
 def _move_card(session: Session, guest: Citizen, target: Citizen) -> None:

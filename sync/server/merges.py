@@ -20,12 +20,24 @@ LATE_REPOINT_ACTION = "merged_citizen_late_events"
 MAX_CHAIN = 16
 
 
-def surviving_citizens(session: Session, citizen_ids: Iterable[str]) -> dict[str, str]:
+def surviving_citizens(
+    session: Session, citizen_ids: Iterable[str], *, lock: bool = False
+) -> dict[str, str]:
     """For every merged citizen among ``citizen_ids``: the citizen that survives the merge
-    chain (A→B, B→C gives A→C and B→C). Citizens not merged are left out."""
+    chain (A→B, B→C gives A→C and B→C). Citizens not merged are left out.
+
+    With ``lock`` the named citizens' rows are share-locked (PostgreSQL) until commit: a
+    merge running at the same time (it locks the guest's row first) either waits for this
+    transaction, and then re-points what it stored, or is seen here as merged.
+    """
     wanted = set(citizen_ids)
     step: dict[str, str] = {}
     frontier = set(wanted)
+    if lock and wanted:
+        locked = select(Citizen.id, Citizen.merged_into).where(col(Citizen.id).in_(sorted(wanted)))
+        rows = session.exec(locked.with_for_update(read=True)).all()
+        step.update({cid: str(target) for cid, target in rows if target})
+        frontier = set(step.values())
     for _ in range(MAX_CHAIN):
         frontier -= step.keys()
         if not frontier:
@@ -57,7 +69,7 @@ def follow_merges(
     named = {str(p["citizen_id"]) for _k, p in accepted if p.get("citizen_id")}
     if not named:
         return {}
-    survivors = surviving_citizens(session, named)
+    survivors = surviving_citizens(session, named, lock=True)
     moved: dict[tuple[str, str], str] = {}
     for kind, params in accepted:
         sent = params.get("citizen_id")

@@ -306,3 +306,54 @@ async def test_the_audit_export_of_the_real_citizen_follows_a_chain_of_merges(wo
                                citizen_id="older-guest", action="guest_add"))  # fmt: skip
     _name, lines = export_citizen_log(world.central, known, now=FROZEN_NOW)
     assert sum(line.action == "guest add" for line in lines) == 2  # the guest's and the older one
+
+
+async def test_a_push_during_a_merge_waits_for_it_and_stores_under_the_real_citizen(world: World):
+    import threading
+
+    import pytest
+    from sqlalchemy import text
+
+    from sync.hlc import HybridClock
+    from sync.local import next_batch
+    from sync.server.auth import DeviceIdentity
+    from sync.server.push import apply_push
+
+    if world.central.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; row locks matter on PostgreSQL")
+    known, _sessions = world.add_group_with_citizen("hornslet")
+    with write_session(world.central) as session:
+        session.add(Citizen(id="racing-guest", display_name="G", provisional=True,
+                            created_site_id="hornslet"))  # fmt: skip
+    kiosk = world.kiosk("hornslet")
+    event = check_in(kiosk, "racing-guest", FROZEN_NOW)
+    batch = next_batch(kiosk.engine, 10)
+    identity = DeviceIdentity(device_id=kiosk.device_id, site_id="hornslet")
+    clock = HybridClock("central", wall=lambda: int(FROZEN_NOW.timestamp() * 1000))
+    failures: list[BaseException] = []
+
+    def push() -> None:
+        try:
+            apply_push(world.central, identity, batch, now=FROZEN_NOW, clock=clock)
+        except BaseException as err:  # reported to the test below
+            failures.append(err)
+
+    pusher = threading.Thread(target=push)
+    with write_session(world.central) as merging:  # a merge holding the guest's row
+        guest = merging.exec(
+            select(Citizen).where(Citizen.id == "racing-guest").with_for_update()
+        ).one()
+        pusher.start()
+        with world.central.connect() as watcher:  # until the push waits for the row lock
+            waiting = text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            while not watcher.execute(waiting).scalar() and pusher.is_alive():
+                watcher.rollback()
+        guest.merged_into, guest.provisional = known, False
+        merging.add(guest)
+    pusher.join()
+    assert failures == []
+    with read_session(world.central) as session:
+        assert session.get(CheckIn, event).citizen_id == known
