@@ -20,7 +20,7 @@ from sync.crashpoints import crash_point, declare
 from sync.hlc import Stamp
 from sync.outbox import clock_for, load_state
 from sync.protocol import Change, PullPage
-from sync.rows import REFERENCE, WireRow, decoder, key_of, key_values, pk_columns
+from sync.rows import EVENTS, REFERENCE, WireRow, decoder, key_of, key_values, pk_columns
 
 PAGE_WRITTEN = declare("kiosk.pull.page_written", "a page's rows written; cursor not yet saved")
 CURSOR_SAVED = declare("kiosk.pull.cursor_saved", "a page and its cursor written; not committed")
@@ -28,6 +28,8 @@ SWAP_BEFORE_COMMIT = declare("kiosk.swap.before_commit", "snapshot rows swapped 
 
 #: Rows a citizen's eviction takes with it.
 CITIZEN_OWNED = ("enrolment", "course", "appointment")
+#: The kiosk's own events that name a citizen: re-pointed when central reports a merge.
+CITIZEN_EVENTS = ("check_in", "attendance_mark", "audit_entry")
 
 
 @dataclass
@@ -36,6 +38,7 @@ class ApplyStats:
     deleted: int = 0
     evicted: int = 0
     kept_pending: int = 0
+    repointed: int = 0
 
 
 @contextmanager
@@ -132,6 +135,43 @@ def delete_rows(session: Session, table: Table, keys: Iterable[str]) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def merges_in(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Merged citizen id → the citizen it was merged into, among decoded citizen rows."""
+    return {str(r["id"]): str(r["merged_into"]) for r in rows if r.get("merged_into")}
+
+
+def repoint_merged(session: Session, merged: dict[str, str]) -> int:
+    """Point this kiosk's events for merged citizens at the citizen that survives the merge
+    chain, as central did. Events are facts central already holds under the survivor (or
+    re-points on arrival): no outbox entries. Returns the number of events re-pointed."""
+    if not merged:
+        return 0
+    step = dict(merged)
+    citizens = REFERENCE["citizen"]
+    while targets := set(step.values()) - step.keys():
+        further = session.execute(
+            select(citizens.c.id, citizens.c.merged_into).where(
+                citizens.c.id.in_(targets), citizens.c.merged_into.is_not(None)
+            )
+        ).all()
+        if not further:
+            break
+        step.update({str(cid): str(into) for cid, into in further})
+    moved = 0
+    for merged_id in merged:
+        survivor, seen = merged_id, {merged_id}
+        while survivor in step and step[survivor] not in seen:
+            survivor = step[survivor]
+            seen.add(survivor)
+        for name in CITIZEN_EVENTS:
+            table = EVENTS[name]
+            result = session.execute(
+                update(table).where(table.c.citizen_id == merged_id).values(citizen_id=survivor)
+            )
+            moved += int(result.rowcount)  # type: ignore[attr-defined]
+    return moved
+
+
 def evict_citizen(session: Session, citizen_id: str) -> None:
     """Delete a citizen who left this site's scope, with their site rows."""
     for name in CITIZEN_OWNED:
@@ -147,6 +187,7 @@ class _PageWriter:
     def __init__(self, session: Session, pending: Pending) -> None:
         self.session, self.pending = session, pending
         self.buffer: dict[str, dict[str, dict[str, Any]]] = {}
+        self.merged: dict[str, str] = {}
         self.stats = ApplyStats()
 
     def flush(self) -> None:
@@ -158,11 +199,16 @@ class _PageWriter:
         table = REFERENCE.get(change.table)
         if table is None:
             raise ValueError(f"the server sent an unknown table {change.table!r}")
+        row = (
+            decoder(table)(change.row) if change.op == "upsert" and change.row is not None else None
+        )
+        if row is not None and change.table == "citizen":
+            # A merge is central's fact: followed even while the local row itself is pending.
+            self.merged.update(merges_in([row]))
         if (change.table, change.row_id) in self.pending.rows:
             self.stats.kept_pending += 1
             return
-        if change.op == "upsert" and change.row is not None:
-            row = decoder(table)(change.row)
+        if row is not None:
             self.buffer.setdefault(change.table, {})[key_of(table, row)] = row
             self.stats.upserted += 1
             return
@@ -195,6 +241,7 @@ def apply_page(engine: Engine, page: PullPage, *, now_ms: int) -> ApplyStats:
         for change in page.changes:
             writer.apply(change)
         writer.flush()
+        writer.stats.repointed = repoint_merged(session, writer.merged)
         crash_point(PAGE_WRITTEN)
         state = load_state(session)
         state.cursor = page.cursor
@@ -231,6 +278,8 @@ def swap_in_tables(
             upsert_rows(session, table, keep)
             stats.upserted += len(keep)
             stats.kept_pending += len(protected)
+            if name == "citizen":
+                stats.repointed += repoint_merged(session, merges_in(incoming.values()))
         if cursor is not None and epoch is not None:
             state = load_state(session)
             state.cursor, state.epoch = cursor, epoch

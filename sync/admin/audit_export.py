@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from models import AuditEntry, Citizen, Site, Staff
 from models.db import write_session
@@ -53,14 +53,23 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action.replace("_", " "))
 
 
+def _with_merged(session: Session, citizen_id: str) -> list[str]:
+    """The citizen and every citizen merged into them, directly or through a chain."""
+    ids, frontier = [citizen_id], [citizen_id]
+    while frontier:
+        query = select(Citizen.id).where(col(Citizen.merged_into).in_(frontier))
+        frontier = [cid for cid in session.exec(query).all() if cid not in ids]
+        ids += frontier
+    return ids
+
+
 def export_citizen_log(
     engine: Engine, citizen_key: str, *, now: datetime, with_staff: bool = False
 ) -> tuple[str, list[AuditLine]]:
     """The audit log about one citizen (id or case-system reference), oldest first."""
     with write_session(engine) as session:
         citizen = find_citizen(session, citizen_key)
-        merged = session.exec(select(Citizen.id).where(Citizen.merged_into == citizen.id)).all()
-        ids = [citizen.id, *merged]
+        ids = _with_merged(session, citizen.id)
         entries = session.exec(
             select(AuditEntry)
             .where(col(AuditEntry.citizen_id).in_(ids))

@@ -2,7 +2,10 @@
 
 Events are insert-only facts; re-pointing a merged guest's ``citizen_id`` is the one
 sanctioned correction, made on central, audited, and published so kiosks receive the
-merged citizen (and the re-pointed rows) and evict the provisional one on their next sync.
+merged citizen (and the re-pointed rows), then the provisional row naming the citizen it was
+merged into (kiosks re-point their own copies of its events on receiving it), then its evict.
+Events a kiosk pushes for the guest after the merge are re-pointed by central on arrival
+(``sync.server.merges``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from models.text import danish_sort_key
 from sync.admin.audit import central_audit
 from sync.admin.csvfile import cpr_like
 from sync.changes import publish, refresh_scope
+from sync.server.merges import surviving_citizens
 
 #: Events that name a citizen, re-pointed by a merge.
 CITIZEN_EVENTS = (CheckIn, AttendanceMark, AuditEntry)
@@ -70,13 +74,7 @@ def find_citizen(session: Session, key: str) -> Citizen:
 
 def resolve_citizen_id(session: Session, citizen_id: str) -> str:
     """The citizen an id stands for now: follows ``merged_into`` (late pushes of a guest)."""
-    seen = {citizen_id}
-    citizen = session.get(Citizen, citizen_id)
-    while citizen is not None and citizen.merged_into and citizen.merged_into not in seen:
-        seen.add(citizen.merged_into)
-        citizen_id = citizen.merged_into
-        citizen = session.get(Citizen, citizen_id)
-    return citizen_id
+    return surviving_citizens(session, [citizen_id]).get(citizen_id, citizen_id)
 
 
 def list_provisional(engine: Engine, *, now: datetime) -> list[ProvisionalCitizen]:
@@ -126,6 +124,7 @@ def merge_provisional(
     """
     with write_session(engine) as session:
         guest, target = find_citizen(session, provisional_key), find_citizen(session, into_key)
+        guest = _lock(session, guest.id)  # a concurrent push naming the guest waits, or we do
         _check_merge(guest, target)
         result = MergeResult(guest.id, target.id)
         for model in CITIZEN_EVENTS:
@@ -142,12 +141,14 @@ def merge_provisional(
             row.citizen_id = target.id
         result.repointed["reference rows"] = len(rows)
         _move_card(session, guest, target)
-        guest.merged_into, guest.provisional = target.id, False
+        guest.merged_into, guest.provisional, guest.updated_at = target.id, False, now
         session.add(guest)
         session.flush()
         refresh_scope(session, target.id, now=now)  # the target reaches the guest's sites first
-        publish(session, [target, *rows], now=now)
-        refresh_scope(session, guest.id, now=now)  # then the guest is evicted everywhere
+        # The guest row itself, now naming the target, reaches every kiosk that holds the guest
+        # (they re-point their local events on receiving it), then it is evicted everywhere.
+        publish(session, [target, guest, *rows], now=now)
+        refresh_scope(session, guest.id, now=now)
         result.sites = sorted(
             session.exec(select(SiteScope.site_id).where(SiteScope.citizen_id == target.id))
         )
@@ -160,6 +161,12 @@ def merge_provisional(
             detail=f"provisional {guest.id} merged into {target.id}; {moved_text}",
         )
     return result
+
+
+def _lock(session: Session, citizen_id: str) -> Citizen:
+    """The citizen's row, locked until commit and re-read (PostgreSQL; SQLite writes alone)."""
+    query = select(Citizen).where(Citizen.id == citizen_id).with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).one()
 
 
 def _move_card(session: Session, guest: Citizen, target: Citizen) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from statistics import median
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models import AnonymousContact, CheckIn, Citizen, QueueTicket, QueueTicketEvent
@@ -29,7 +30,17 @@ def _site_filter(stmt: Any, column: Any, query: ReportQuery) -> Any:
 def merged_citizens(session: Session) -> dict[str, str]:
     """Merged (provisional) citizen ids → the citizen they were merged into."""
     stmt = select(Citizen.id, Citizen.merged_into).where(col(Citizen.merged_into).is_not(None))
-    return {cid: str(target) for cid, target in session.exec(stmt).all()}
+    step = {cid: str(target) for cid, target in session.exec(stmt).all()}
+    return {cid: _survivor(step, cid) for cid in step}
+
+
+def _survivor(step: dict[str, str], citizen_id: str) -> str:
+    """The end of a merge chain (A→B, B→C: C); a cycle stops instead of looping."""
+    seen = {citizen_id}
+    while citizen_id in step and step[citizen_id] not in seen:
+        citizen_id = step[citizen_id]
+        seen.add(citizen_id)
+    return citizen_id
 
 
 def visits(session: Session, query: ReportQuery) -> list[Visit]:
@@ -38,8 +49,14 @@ def visits(session: Session, query: ReportQuery) -> list[Visit]:
     retracted = select(CheckIn.ref_id).where(
         CheckIn.action == CheckInAction.RETRACTION, col(CheckIn.ref_id).is_not(None)
     )
-    stmt = select(CheckIn.site_id, CheckIn.offer_id, CheckIn.citizen_id, CheckIn.created_at).where(
-        CheckIn.action == CheckInAction.CHECK_IN,
+    stmt = sa_select(
+        col(CheckIn.site_id),
+        col(CheckIn.offer_id),
+        col(CheckIn.citizen_id),
+        col(CheckIn.created_at),
+        col(CheckIn.session_id),
+    ).where(
+        col(CheckIn.action) == CheckInAction.CHECK_IN,
         col(CheckIn.created_at) >= start,
         col(CheckIn.created_at) < end,
         col(CheckIn.id).not_in(retracted),
@@ -47,12 +64,22 @@ def visits(session: Session, query: ReportQuery) -> list[Visit]:
     merged = merged_citizens(session)
     days: dict[tuple[int, int, int, int], date] = {}
     found: list[Visit] = []
-    for site, offer, citizen, at in session.exec(_site_filter(stmt, CheckIn.site_id, query)):
+    at_session: set[tuple[str, str]] = set()
+    for site, offer, sent, at, session_id in session.execute(
+        _site_filter(stmt, CheckIn.site_id, query)
+    ):
+        citizen = merged.get(sent, sent)
+        if session_id is not None:
+            # A guest and the citizen they were merged into, both checked in to one session,
+            # are one visit.
+            if (session_id, citizen) in at_session:
+                continue
+            at_session.add((session_id, citizen))
         hour = (at.year, at.month, at.day, at.hour)
         day = days.get(hour)
         if day is None:  # Danish days change on the hour, so one conversion per hour will do
             day = days[hour] = at.astimezone(LOCAL_TZ).date()
-        found.append((site, offer, merged.get(citizen, citizen), day))
+        found.append((site, offer, citizen, day))
     return found
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models import AttendanceMark, Course, Enrolment, Group, GroupSession
@@ -40,19 +41,22 @@ class GroupFigures:
 
 
 def _current_marks(session: Session, session_ids: list[str]) -> dict[tuple[str, str], str]:
-    """The current mark of each (session, citizen): the one with the greatest HLC."""
-    latest: dict[tuple[str, str], tuple[str, str]] = {}
+    """The current mark of each (session, citizen): the one with the greatest HLC, the event
+    id breaking a tie (stamps clamped alike), as on the kiosks (``kiosk.services.mark_merge``).
+    After a merge, the guest's and the citizen's marks of one session compete the same way."""
+    latest: dict[tuple[str, str], tuple[str, tuple[str, str]]] = {}
     for start in range(0, len(session_ids), _CHUNK):
-        stmt = select(
-            AttendanceMark.session_id,
-            AttendanceMark.citizen_id,
-            AttendanceMark.mark,
-            AttendanceMark.hlc,
+        stmt = sa_select(
+            col(AttendanceMark.session_id),
+            col(AttendanceMark.citizen_id),
+            col(AttendanceMark.mark),
+            col(AttendanceMark.hlc),
+            col(AttendanceMark.id),
         ).where(col(AttendanceMark.session_id).in_(session_ids[start : start + _CHUNK]))
-        for sid, cid, mark, hlc in session.exec(stmt).all():
+        for sid, cid, mark, hlc, event_id in session.execute(stmt).all():
             key = (sid, cid)
-            if key not in latest or hlc > latest[key][1]:
-                latest[key] = (mark, hlc)
+            if key not in latest or (hlc, event_id) > latest[key][1]:
+                latest[key] = (mark, (hlc, event_id))
     return {key: mark for key, (mark, _) in latest.items()}
 
 

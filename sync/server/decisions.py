@@ -75,6 +75,10 @@ def accept_provisional_citizen(
     if proposed.created_site_id != site_id:
         raise RequestRefused("the citizen belongs to another site")
     existing = session.get(Citizen, proposed.id)
+    if existing is not None and existing.merged_into is not None:
+        # A late or replayed push of a guest central has merged since: the merge stands
+        # (the kiosk learns it from the feed), nothing to refuse or to change.
+        return
     if existing is None:
         # Stored exactly as the kiosk wrote it, so both copies agree (integrity check).
         session.add(proposed)

@@ -33,6 +33,7 @@ from sync.protocol import Mutation
 from sync.rows import table_name
 from sync.server.auth import DeviceIdentity
 from sync.server.decisions import RequestRefused, accept_provisional_citizen, decide_session_state
+from sync.server.merges import audit_late_events, follow_merges
 
 EVENT_MODELS: dict[str, type[SQLModel]] = {table_name(m): m for m in EVENT_TABLES}
 ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
@@ -59,6 +60,8 @@ class BatchContext:
     now: datetime
     clock: HybridClock
     accepted: list[tuple[Mutation, dict[str, Any]]] = field(default_factory=list)
+    #: (kind, event id) → the merged citizen id the device sent (stored under the survivor).
+    moved: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def reject(context: BatchContext, mutation: Mutation, reason: str) -> None:
@@ -126,10 +129,21 @@ def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
                 raise Rejected(f"unknown kind {mutation.kind!r}")
         except Rejected as refused:
             reject(context, mutation, str(refused))
+    # Before the duplicate check, so a replay compares equal to the re-pointed stored row.
+    context.moved = follow_merges(context.session, ((m.kind, p) for m, p in context.accepted))
     fresh = _drop_duplicates(context)
     fresh = _check_references(context, fresh)
     _insert_events(context, fresh)
     crash_point(EVENTS_INSERTED)
+    stored = [(m.kind, p) for m, p in fresh if not p.get("_rejected")]
+    audit_late_events(
+        context.session,
+        stored,
+        context.moved,
+        device_id=context.identity.device_id,
+        clock=context.clock,
+        now=context.now,
+    )
     _decide_session_requests(context, fresh)
     crash_point(DECIDED)
     _refresh_visit_scopes(context, fresh)
