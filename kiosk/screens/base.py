@@ -67,8 +67,11 @@ class KioskScreen(Screen[Any]):
     def retranslate(self) -> None:
         """Redraw everything shown that comes from ``t(...)``, in the new language."""
 
-    def load(self) -> None:
-        """Read the shown data again (a sync brought changes); keep the cursor and input."""
+    def load(self) -> object:
+        """Read the shown data again (a sync brought changes); keep the cursor and input.
+
+        May return the worker it starts (``@work``); callers ignore the result."""
+        return None
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
