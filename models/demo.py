@@ -27,9 +27,10 @@ from models.demo_catalogue import (
     sites,
     topics,
 )
-from models.demo_history import EventRow, add_history, course_appointments, uuid7_at
+from models.demo_history import EventRow, add_history, uuid7_at
 from models.demo_names import demo_names
-from models.events import AttendanceMark, CheckIn, SessionStateChange
+from models.demo_visits import add_visits, course_appointments
+from models.events import AnonymousContact, AttendanceMark, CheckIn, SessionStateChange
 from models.people import Citizen, Role, Staff, StaffSiteRole
 from models.schedule import (
     Appointment,
@@ -74,6 +75,7 @@ class DemoData:
     session_changes: list[EventRow] = field(default_factory=list)
     attendance_marks: list[EventRow] = field(default_factory=list)
     check_ins: list[EventRow] = field(default_factory=list)
+    anonymous_contacts: list[EventRow] = field(default_factory=list)
 
     def tables(self) -> list[list[object]]:
         """Row lists in foreign-key order."""
@@ -101,6 +103,7 @@ class DemoData:
             (SessionStateChange, self.session_changes),
             (AttendanceMark, self.attendance_marks),
             (CheckIn, self.check_ins),
+            (AnonymousContact, self.anonymous_contacts),
         ]
 
     def staff_by_initials(self, initials: str) -> Staff:
@@ -343,7 +346,8 @@ def build_demo(
     """The whole demo data set for ``today`` (a Danish calendar day), same input → same rows.
 
     With ``history``, the weeks before today come with weekly §82b meetings, closed past
-    sessions (a few cancelled), attendance marks and check-ins (``models.demo_history``).
+    sessions (a few cancelled) and their attendance marks (``models.demo_history``), and
+    check-ins, walk-ins and anonymous contacts (``models.demo_visits``).
     """
     rng = random.Random(seed)
     ids = _Ids(rng, today)
@@ -361,5 +365,5 @@ def build_demo(
         start_ms -= 100 * 86_400_000  # the kiosks were set up about 14 weeks ago
         data.devices = {site: uuid7_at(start_ms + i, past) for i, site in enumerate(SITE_IDS)}
         course_appointments(data, past, ids)
-        add_history(data, past)
+        add_visits(add_history(data, past))
     return data

@@ -1,4 +1,4 @@
-"""Demo history: past group sessions held or cancelled and closed, marks and check-ins.
+"""Demo history: past group sessions held or cancelled and closed, with attendance marks.
 
 Every event is one a site's (earlier) kiosk would have made: a UUIDv7 id from its time, the
 site's history device, a packed HLC stamp and ``created_at``. All of it lies before today,
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from models.events import CheckInAction, CheckInMethod, Mark, SessionRequest
 from models.people import Role
-from models.schedule import Appointment, Course, GroupSession, SessionStatus
+from models.schedule import GroupSession, SessionStatus
 from models.timeutil import LOCAL_TZ, local_datetime
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ CANCELLED_SHARE = 0.07
 #: How likely an ordinary participant comes (drawn per citizen) and a rare one.
 USUAL_ATTENDANCE = (0.74, 0.92)
 RARE_ATTENDANCE = (0.12, 0.3)
-APPOINTMENT_SHOW_RATE = 0.87
 
 
 def hlc_stamp(ms: int, node: str, counter: int = 0) -> str:
@@ -80,7 +79,7 @@ class _Recorder:
         }
 
 
-def _minutes(rng: random.Random, low: int, high: int) -> timedelta:
+def jitter(rng: random.Random, low: int, high: int) -> timedelta:
     return timedelta(minutes=rng.randint(low, high), seconds=rng.randint(0, 59))
 
 
@@ -92,7 +91,7 @@ def _front_desk(data: DemoData) -> dict[str, list[str]]:
     return desk
 
 
-class _Builder:
+class HistoryBuilder:
     """Adds the history to ``data`` (events, plus the state of past sessions)."""
 
     def __init__(self, data: DemoData, rng: random.Random) -> None:
@@ -155,13 +154,9 @@ class _Builder:
     def cancelled(self, gs: GroupSession, leader: str | None) -> None:
         reason = self.rng.choice(CANCEL_REASONS)
         day = gs.starts_at - timedelta(days=self.rng.randint(1, 3))
-        asked = local_datetime(day.astimezone(LOCAL_TZ).date(), time(9)) + _minutes(
-            self.rng, 0, 300
-        )
+        asked = local_datetime(day.astimezone(LOCAL_TZ).date(), time(9)) + jitter(self.rng, 0, 300)
         self.state(gs, SessionRequest.CANCELLED, asked, leader, reason)
-        closed = self.state(
-            gs, SessionRequest.CLOSED, gs.ends_at + _minutes(self.rng, 5, 60), leader
-        )
+        closed = self.state(gs, SessionRequest.CLOSED, gs.ends_at + jitter(self.rng, 5, 60), leader)
         gs.status, gs.status_reason, gs.closed, gs.state_hlc = (
             SessionStatus.CANCELLED, reason, True, closed
         )  # fmt: skip
@@ -174,15 +169,15 @@ class _Builder:
         guests: Sequence[str],
     ) -> None:
         rng, start = self.rng, gs.starts_at
-        self.state(gs, SessionRequest.HELD, start + _minutes(rng, 1, 10), leader)
+        self.state(gs, SessionRequest.HELD, start + jitter(rng, 1, 10), leader)
         for citizen_id, chance in propensity.items():
             self.participant(gs, citizen_id, chance, leader)
         if guests and rng.random() < 0.15:  # a member of another group here tries this one
             guest = rng.choice(guests)
-            arrived = start - _minutes(rng, 2, 12)
+            arrived = start - jitter(rng, 2, 12)
             self.check_in(arrived, gs.site_id, guest, "gruppeforloeb", session_id=gs.id)
-            self.mark(gs, guest, Mark.PRESENT, start + _minutes(rng, 5, 15), leader)
-        closed = self.state(gs, SessionRequest.CLOSED, gs.ends_at + _minutes(rng, 5, 90), leader)
+            self.mark(gs, guest, Mark.PRESENT, start + jitter(rng, 5, 15), leader)
+        closed = self.state(gs, SessionRequest.CLOSED, gs.ends_at + jitter(rng, 5, 90), leader)
         gs.status, gs.status_reason, gs.closed, gs.state_hlc = SessionStatus.HELD, "", True, closed
 
     def participant(
@@ -192,23 +187,23 @@ class _Builder:
         if rng.random() >= chance:
             if rng.random() < 0.55:  # afbud, phoned in that morning
                 at = local_datetime(start.astimezone(LOCAL_TZ).date(), time(8, 5))
-                self.mark(gs, citizen_id, Mark.EXCUSED, at + _minutes(rng, 0, 40), leader)
+                self.mark(gs, citizen_id, Mark.EXCUSED, at + jitter(rng, 0, 40), leader)
             else:
-                self.mark(gs, citizen_id, Mark.ABSENT, start + _minutes(rng, 3, 15), leader)
+                self.mark(gs, citizen_id, Mark.ABSENT, start + jitter(rng, 3, 15), leader)
             return
         draw = rng.random()
-        mark, arrived = Mark.PRESENT, start - _minutes(rng, 1, 14)
+        mark, arrived = Mark.PRESENT, start - jitter(rng, 1, 14)
         if draw < 0.09:
-            mark, arrived = Mark.LATE, start + _minutes(rng, 15, 30)
+            mark, arrived = Mark.LATE, start + jitter(rng, 15, 30)
             if rng.random() < 0.4:  # marked absent first, corrected when they arrived
-                self.mark(gs, citizen_id, Mark.ABSENT, start + _minutes(rng, 3, 12), leader)
+                self.mark(gs, citizen_id, Mark.ABSENT, start + jitter(rng, 3, 12), leader)
         elif draw < 0.12:
             mark = Mark.LEFT_EARLY
         if rng.random() < 0.6:
             self.check_in(arrived, gs.site_id, citizen_id, "gruppeforloeb", session_id=gs.id)
-        at = arrived + _minutes(rng, 1, 5) if mark == Mark.LATE else start + _minutes(rng, 2, 12)
+        at = arrived + jitter(rng, 1, 5) if mark == Mark.LATE else start + jitter(rng, 2, 12)
         if mark == Mark.LEFT_EARLY:
-            at = gs.ends_at - _minutes(rng, 20, 40)
+            at = gs.ends_at - jitter(rng, 20, 40)
         self.mark(gs, citizen_id, mark, at, leader)
 
 
@@ -219,7 +214,7 @@ def _propensities(rng: random.Random, members: list[str]) -> dict[str, float]:
     return chances
 
 
-def _group_history(builder: _Builder) -> None:
+def _group_history(builder: HistoryBuilder) -> None:
     data, rng = builder.data, builder.rng
     past = [s for s in data.sessions if s.starts_at < builder.midnight]
     cancelled = {
@@ -240,45 +235,9 @@ def _group_history(builder: _Builder) -> None:
                 builder.held(gs, group.leader_staff_id, chances, guests)
 
 
-def _weekday(day: date) -> date:
-    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
-
-
-def course_appointments(data: DemoData, rng: random.Random, ids: Callable[[], str]) -> None:
-    """Weekly §82b meetings from each course's start until yesterday (some cancelled)."""
-    for course in data.courses:
-        for week in range(60):
-            day = _weekday(course.starts_on + timedelta(weeks=week, days=rng.randint(0, 1)))
-            if day >= data.today:
-                break
-            starts = local_datetime(day, time(rng.randint(9, 14), rng.choice((0, 15, 30, 45))))
-            data.appointments.append(_meeting(course, ids(), starts, week, rng.random() < 0.05))
-
-
-def _meeting(course: Course, id_: str, starts: datetime, week: int, cancelled: bool) -> Appointment:
-    return Appointment(
-        id=id_,
-        citizen_id=course.citizen_id,
-        site_id=course.site_id,
-        offer_id=course.offer_id,
-        staff_id=course.counsellor_staff_id,
-        course_id=course.id,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=45),
-        cancelled=cancelled,
-        reference=f"AP-{(course.reference or course.id)[3:]}-U{week + 1:02d}",
-    )
-
-
-def add_history(data: DemoData, rng: random.Random) -> None:
-    """Close past sessions (a few cancelled), mark attendance, check in past visits."""
-    builder = _Builder(data, rng)
+def add_history(data: DemoData, rng: random.Random) -> HistoryBuilder:
+    """Close past group sessions (a few cancelled) and mark their attendance; returns the
+    builder, which the desk's history (``models.demo_visits``) goes on with."""
+    builder = HistoryBuilder(data, rng)
     _group_history(builder)
-    for a in data.appointments:
-        if (
-            a.starts_at < builder.midnight
-            and not a.cancelled
-            and rng.random() < APPOINTMENT_SHOW_RATE
-        ):
-            at = a.starts_at - _minutes(rng, 1, 12)
-            builder.check_in(at, a.site_id, a.citizen_id, a.offer_id, appointment_id=a.id)
+    return builder

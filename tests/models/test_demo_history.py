@@ -14,11 +14,12 @@ from kiosk.services.attendance import open_roster, todays_sessions
 from kiosk.services.mark_merge import ATTENDED_MARKS
 from kiosk.services.staff import StaffMember
 from models.demo import DemoData, build_demo
+from models.demo_catalogue import SITE_IDS
 from models.demo_history import EventRow
 from models.events import CheckInAction, Mark, SessionRequest
 from models.schedule import SessionStatus
-from models.timeutil import local_datetime
-from sync.demo_seed import seed_kiosk
+from models.timeutil import local_datetime, local_today
+from sync.demo_seed import seed_kiosk, site_share
 from sync.hlc import Stamp
 
 TODAY = date(2026, 11, 24)
@@ -64,15 +65,20 @@ def test_every_event_reference_resolves(demo: DemoData) -> None:
     for c in demo.check_ins:
         assert c["citizen_id"] in citizens and c["offer_id"] in offers
         assert c["staff_id"] is None or c["staff_id"] in staff
-        assert (c["session_id"] is None) != (c["appointment_id"] is None)
-        target = sessions.get(c["session_id"]) or appointments[c["appointment_id"]]
-        assert target.site_id == c["site_id"]
+        assert c["session_id"] is None or c["appointment_id"] is None
+        if c["session_id"] or c["appointment_id"]:
+            target = sessions.get(c["session_id"]) or appointments[c["appointment_id"]]
+            assert target.site_id == c["site_id"]
+    offered = {(so.site_id, so.offer_id) for so in demo.site_offers}
+    for a in demo.anonymous_contacts:
+        assert (a["site_id"], a["offer_id"]) in offered
 
 
 def test_events_are_stamped_as_their_sites_kiosk_made_them(demo: DemoData) -> None:
     events = _all_events(demo)
     assert len({e["id"] for e in events}) == len(events)
-    assert len({e["hlc"] for e in events}) == len(events)
+    stamped = [e for e in events if "contact_date" not in e]  # anonymous: to the hour
+    assert len({e["hlc"] for e in stamped}) == len(stamped)
     for e in events:
         stamp = Stamp.parse(e["hlc"])
         created_ms = int(e["created_at"].timestamp() * 1000)
@@ -167,6 +173,34 @@ def test_check_ins_match_past_appointments_and_attended_sessions(demo: DemoData)
     for c in demo.check_ins:
         if c["session_id"]:
             assert current[(c["session_id"], c["citizen_id"])] in ATTENDED_MARKS
+
+
+def test_walk_ins_are_regular_visitors_of_the_site_so_central_scope_is_unchanged(
+    demo: DemoData, frozen_now: datetime
+) -> None:
+    walk_ins = [c for c in demo.check_ins if not (c["session_id"] or c["appointment_id"])]
+    assert len(walk_ins) > 100
+    for site_id in SITE_IDS:
+        in_scope = {c.id for c in site_share(demo, site_id, now=frozen_now)[4]}
+        here = [c for c in walk_ins if c["site_id"] == site_id]
+        assert here and all(c["citizen_id"] in in_scope for c in here)
+        assert {c["offer_id"] for c in here} <= {"beskaeftigelse", "borgerservice"}
+    weeks = {c["created_at"].isocalendar()[1] for c in walk_ins}
+    assert len(weeks) >= 12  # the desk has been busy for twelve weeks
+
+
+def test_anonymous_contacts_carry_no_identity_and_only_the_hour(demo: DemoData) -> None:
+    contacts = demo.anonymous_contacts
+    assert len(contacts) > 200
+    topics = {t.id for t in demo.topics}
+    for a in contacts:
+        assert "citizen_id" not in a and "staff_id" not in a
+        created = a["created_at"]
+        assert (created.minute, created.second, created.microsecond) == (0, 0, 0)
+        assert Stamp.parse(a["hlc"]).ms == int(created.timestamp() * 1000)
+        assert uuid.UUID(a["id"]).int >> 80 == int(created.timestamp() * 1000)
+        assert a["contact_date"] == local_today(created) < TODAY
+        assert a["topics"] and set(a["topics"].split(",")) <= topics
 
 
 def test_running_courses_have_weekly_meetings_until_yesterday(demo: DemoData) -> None:

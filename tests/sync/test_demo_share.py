@@ -7,11 +7,12 @@ from datetime import UTC
 
 from sqlmodel import select
 
-from models import AttendanceMark, CheckIn, SessionStateChange
+from models import AnonymousContact, AttendanceMark, CheckIn, SessionStateChange
 from models.db import make_engine, read_session, write_session
 from models.demo import build_demo
 from models.migrate import upgrade
 from models.timeutil import local_today
+from sync.changes import scoped_sites, wanted_sites
 from sync.demo_seed import seed_central, seed_kiosk_history, site_share
 from sync.local import local_summary
 from sync.rows import REFERENCE, encode, table_digest
@@ -39,6 +40,10 @@ async def test_a_first_sync_delivers_exactly_the_sites_share_of_the_demo_data(tm
     actual = {name: (s.count, s.hash) for name, s in local_summary(kiosk.engine).items()}
     for name, figures in expected.items():
         assert actual[name] == figures, name
+    with read_session(central) as session:  # the history's visits change no one's scope
+        for citizen in data.citizens:
+            scoped = scoped_sites(session, citizen.id)
+            assert wanted_sites(session, citizen.id, now=FROZEN_NOW) == scoped, citizen.id
     central.dispose()
 
 
@@ -65,7 +70,7 @@ def _events(engine) -> dict[tuple[str, str, str], tuple[object, ...]]:
     """Every event as ((table, site, id) → its columns other than ``received_at``)."""
     found = {}
     with read_session(engine) as session:
-        for model in (AttendanceMark, CheckIn, SessionStateChange):
+        for model in (AnonymousContact, AttendanceMark, CheckIn, SessionStateChange):
             for row in session.exec(select(model)).all():
                 values = row.model_dump(exclude={"received_at"})
                 values["created_at"] = row.created_at.astimezone(UTC)
