@@ -18,6 +18,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 
 from kiosk import startup
 from kiosk.commands import BindingCommands
@@ -120,9 +121,20 @@ class KioskApp(App[None]):
                 self.notify(t("sync.done", pushed=outcome.pushed, pulled=outcome.pulled))
         elif not background:
             self.notify(t("sync.failed", error=outcome.message), severity="error")
-        reload = getattr(self.screen, "load", None)
-        if callable(reload):
-            reload()  # the home badge or sync screen shows the new state
+        if outcome.pulled:  # maybe new citizens or a changed plan: rebuild the search index
+            self.services.frontdesk.invalidate()
+            self._warm_search_index()
+        self.reload_screens()
+
+    def reload_screens(self) -> None:
+        """Have the screens in view read their data again (after a sync): the top screen and,
+        under a dialog, the screen it covers. Each keeps its cursor and typed input."""
+        for screen in reversed(self.screen_stack):
+            reload = getattr(screen, "load", None)
+            if callable(reload):
+                reload()
+            if not isinstance(screen, ModalScreen):
+                break
 
     async def on_event(self, event: events.Event) -> None:
         # Every key passes the card wedge first: a scan works on any screen, locked or not.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Literal
 
 Language = Literal["da", "en"]
@@ -70,6 +71,11 @@ def t(key: str, **kwargs: object) -> str:
     return _translator(key, **kwargs)
 
 
+def tr(key: str, **kwargs: object) -> Callable[[], str]:
+    """``t(key, **kwargs)`` looked up each time it is shown: a text that follows F12."""
+    return partial(t, key, **kwargs)
+
+
 def set_language(language: str) -> None:
     """Switch the current language (``"da"`` or ``"en"``)."""
     _translator.set_language(language)
@@ -79,4 +85,4 @@ def current_language() -> Language:
     return _translator.language
 
 
-__all__ = ["LANGUAGES", "Language", "catalogues", "current_language", "set_language", "t"]
+__all__ = ["LANGUAGES", "Language", "catalogues", "current_language", "set_language", "t", "tr"]

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from kiosk.i18n import current_language, t
+from kiosk.i18n import current_language, t, tr
 from kiosk.screens.base import KioskScreen
 from kiosk.services.anonymous import AGE_BANDS, Choice
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.words import Phrase, Words
 
 AGE_KEYS = string.ascii_lowercase[: len(AGE_BANDS)]
 
@@ -50,18 +51,30 @@ class AnonymousScreen(KioskScreen):
         self.chosen: list[Choice] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(t("anon.title"), id="anon-title")
+        yield Phrase(tr("anon.title"), id="anon-title")
         yield Static(id="anon-offers", classes="anon-step")
         yield Static(id="anon-topics", classes="anon-step")
         yield Static(id="anon-ages", classes="anon-step")
-        yield Static("", id="status")
+        yield Phrase("", id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.load()
+
+    def retranslate(self) -> None:
+        self.draw()  # offer and topic names, the steps and age bands; the status redraws itself
+
+    def load(self) -> None:
+        """Read the offers and topics (again, after a sync); a half-made choice is kept when
+        its offer and topics still exist."""
         frontdesk = self.kiosk.services.frontdesk
 
         def loaded(choices: tuple[list[Choice], list[Choice]]) -> None:
             self.offers, self.topics = choices
+            offers, topics = {o.id: o for o in self.offers}, {c.id: c for c in self.topics}
+            self.offer = offers.get(self.offer.id) if self.offer else None
+            chosen = [topics.get(c.id) for c in self.chosen] if self.offer else []
+            self.chosen = [c for c in chosen if c is not None]
             self.draw()
 
         def load() -> None:
@@ -88,9 +101,9 @@ class AnonymousScreen(KioskScreen):
         self.query_one("#anon-offers").set_class(self.offer is None, "-current")
         self.query_one("#anon-topics").set_class(self.offer is not None, "-current")
 
-    def set_status(self, text: str, warning: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(text)
+    def set_status(self, text: Words, warning: bool = False) -> None:
+        status = self.query_one("#status", Phrase)
+        status.say(text)
         status.set_class(warning, "-warning")
 
     def action_number(self, n: int) -> None:
@@ -118,15 +131,17 @@ class AnonymousScreen(KioskScreen):
     def save(self, band: str | None) -> None:
         offer, topics = self.offer, list(self.chosen)
         if offer is None:
-            self.set_status(t("anon.need_offer"), True)
+            self.set_status(tr("anon.need_offer"), True)
             return
         if not topics:
-            self.set_status(t("anon.need_topic"), True)
+            self.set_status(tr("anon.need_topic"), True)
             return
         frontdesk, now = self.kiosk.services.frontdesk, self.kiosk.clock()
-        age = f" · {t(f'anon.age.{band}')}" if band else ""
-        saved = t("anon.saved", offer=self.label_of(offer),
-                  topics=", ".join(self.label_of(c) for c in topics), age=age)  # fmt: skip
+
+        def saved() -> str:
+            age = f" · {t(f'anon.age.{band}')}" if band else ""
+            return t("anon.saved", offer=self.label_of(offer),
+                     topics=", ".join(self.label_of(c) for c in topics), age=age)  # fmt: skip
 
         def done() -> None:
             self.action_reset()
@@ -136,7 +151,7 @@ class AnonymousScreen(KioskScreen):
             try:
                 frontdesk.register_anonymous(offer.id, [c.id for c in topics], band, now)
             except Exception as err:
-                self.app.call_from_thread(self.set_status, t("checkin.error", error=err), True)
+                self.app.call_from_thread(self.set_status, tr("checkin.error", error=err), True)
                 return
             self.app.call_from_thread(done)
 

@@ -10,13 +10,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label
+from textual.widgets import Input
 
-from kiosk.i18n import t
+from kiosk.i18n import t, tr
 from kiosk.screens.base import KioskModal
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.attendance_marks import validate_guest
 from kiosk.services.session_state import clean_reason
+from kiosk.widgets.words import Caption
+
+
+def dialog_help() -> str:
+    """The keys of a dialog, ``Enter: OK   Esc: Fortryd``."""
+    return f"{t('attendance.modal.ok')}   {t('attendance.modal.cancel')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +51,13 @@ class GuestModal(KioskModal[GuestInput | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(t("attendance.guest.title"), classes="dialog-title")
-            yield Label(t("attendance.guest.name"))
+            yield Caption(tr("attendance.guest.title"), classes="dialog-title")
+            yield Caption(tr("attendance.guest.name"))
             yield Input(id="guest-name", max_length=120)
-            yield Label(t("attendance.guest.year"))
+            yield Caption(tr("attendance.guest.year"))
             yield Input(id="guest-year", max_length=4, restrict=r"[0-9]*")
-            yield Label("", id="dialog-error", classes="dialog-error")
-            yield Label(
-                f"{t('attendance.modal.ok')}   {t('attendance.modal.cancel')}",
-                classes="dialog-help",
-            )
+            yield Caption("", id="dialog-error", classes="dialog-error")
+            yield Caption(dialog_help, classes="dialog-help")
 
     @on(Input.Submitted, "#guest-name")
     def _next_field(self) -> None:
@@ -64,15 +67,15 @@ class GuestModal(KioskModal[GuestInput | None]):
     def _submit(self) -> None:
         name = self.query_one("#guest-name", Input).value
         year_text = self.query_one("#guest-year", Input).value.strip()
-        error = self.query_one("#dialog-error", Label)
+        error = self.query_one("#dialog-error", Caption)
         year = int(year_text) if year_text.isdigit() else None
         if year_text and year is None:
-            error.update(t("attendance.guest.year_invalid"))
+            error.say(tr("attendance.guest.year_invalid"))
             return
         try:
             clean = validate_guest(name, year, now=self._clock())
         except AttendanceRefused as refused:
-            error.update(t(f"attendance.refused.{refused.reason}"))
+            error.say(tr(f"attendance.refused.{refused.reason}"))
             if refused.reason.startswith("name"):
                 self.query_one("#guest-name", Input).focus()
             return
@@ -98,25 +101,22 @@ class ReasonModal(KioskModal[str | None]):
 
     def __init__(self, title_key: str) -> None:
         super().__init__()
-        self._title = t(title_key)
+        self._title_key = title_key
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title")
-            yield Label(t("attendance.reason"))
+            yield Caption(tr(self._title_key), classes="dialog-title")
+            yield Caption(tr("attendance.reason"))
             yield Input(id="reason", max_length=200)
-            yield Label("", id="dialog-error", classes="dialog-error")
-            yield Label(
-                f"{t('attendance.modal.ok')}   {t('attendance.modal.cancel')}",
-                classes="dialog-help",
-            )
+            yield Caption("", id="dialog-error", classes="dialog-error")
+            yield Caption(dialog_help, classes="dialog-help")
 
     @on(Input.Submitted, "#reason")
     def _submit(self, event: Input.Submitted) -> None:
         try:
             reason = clean_reason(event.value)
         except AttendanceRefused as refused:
-            self.query_one("#dialog-error", Label).update(t(f"attendance.refused.{refused.reason}"))
+            self.query_one("#dialog-error", Caption).say(tr(f"attendance.refused.{refused.reason}"))
             return
         self.dismiss(reason)
 

@@ -1,11 +1,12 @@
-"""Base screens: bindings shown in the current language, typed access to the kiosk app."""
+"""Base screens: texts and bindings in the current language, typed access to the kiosk app."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from textual.binding import ActiveBinding, Binding
+from textual import events, on
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from kiosk.i18n import t
@@ -38,8 +39,36 @@ def translate_active(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBind
     }
 
 
+def watch_language(screen: Screen[Any]) -> None:
+    """Call ``retranslate()`` on ``screen`` and each of its widgets that has one whenever
+    the app's language changes (F12): every open screen redraws at once, not when reopened."""
+
+    def switched(_language: str) -> None:
+        for node in screen.walk_children(with_self=False):
+            hook = getattr(node, "retranslate", None)
+            if callable(hook):
+                hook()
+        screen.retranslate()  # type: ignore[attr-defined]
+
+    if hasattr(type(screen.app), "language"):
+        screen.watch(screen.app, "language", switched, init=False)
+
+
 class KioskScreen(Screen[Any]):
-    """A full screen of the kiosk. Declare ``BINDINGS`` with i18n keys as descriptions."""
+    """A full screen of the kiosk. Declare ``BINDINGS`` with i18n keys as descriptions.
+
+    Texts from ``t(...)`` are redrawn in ``retranslate()`` (widgets with their own
+    ``retranslate()`` are called too); data is read again in ``load()`` after a sync."""
+
+    @on(events.Mount)
+    def _watch_language(self) -> None:
+        watch_language(self)
+
+    def retranslate(self) -> None:
+        """Redraw everything shown that comes from ``t(...)``, in the new language."""
+
+    def load(self) -> None:
+        """Read the shown data again (a sync brought changes); keep the cursor and input."""
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -52,7 +81,22 @@ class KioskScreen(Screen[Any]):
 
 
 class KioskModal(ModalScreen[ResultT]):
-    """A modal dialog of the kiosk (``dismiss(value)`` returns its answer)."""
+    """A modal dialog of the kiosk (``dismiss(value)`` returns its answer).
+
+    A dialog hides the app's keys; F12 is repeated here so the language can be switched
+    in the middle of a login or a dialog as well."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f12", "app.toggle_language", "app.language", tooltip="app.language.tooltip",
+                id="modal.language"),
+    ]  # fmt: skip
+
+    @on(events.Mount)
+    def _watch_language(self) -> None:
+        watch_language(self)
+
+    def retranslate(self) -> None:
+        """Redraw everything shown that comes from ``t(...)``, in the new language."""
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

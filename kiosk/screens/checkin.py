@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
-from kiosk.i18n import t
+from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.picker import PickerScreen
@@ -22,6 +23,7 @@ from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.line import Line
 from kiosk.widgets.result_list import ResultList
 from kiosk.widgets.search_input import SearchInput
+from kiosk.widgets.words import Phrase, Words
 
 #: A search is audited once its text has not changed for this long (not per keystroke).
 AUDIT_SETTLE_S = 2.0
@@ -67,7 +69,7 @@ class CheckInScreen(KioskScreen):
         return self.kiosk.services.frontdesk
 
     def compose(self) -> ComposeResult:
-        yield Static(t("checkin.title"), id="checkin-title")
+        yield Phrase(tr("checkin.title"), id="checkin-title")
         yield SearchInput(self._changed, placeholder=t("checkin.placeholder"), id="search")
         yield Line("", id="suggestion")
         yield ResultList((34, 6, 60), id="results")
@@ -75,14 +77,25 @@ class CheckInScreen(KioskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(ResultList).set_headers(
-            *(t(f"checkin.col.{key}") for key in ("name", "born", "today"))
-        )
+        self.retranslate()
         self.query_one("#search", Input).focus()
         if not self.frontdesk.ready:
-            self.set_status(t("checkin.loading"))
+            self.set_status(tr("checkin.loading"))
         self.run_in_thread(lambda: self.frontdesk.ensure_index(self.kiosk.clock()),
                            lambda _index: self.refresh_results())  # fmt: skip
+
+    def retranslate(self) -> None:
+        """The placeholder and column headers; the status lines redraw themselves."""
+        self.query_one("#search", Input).placeholder = t("checkin.placeholder")
+        headers = (t(f"checkin.col.{key}") for key in ("name", "born", "today"))
+        self.query_one(ResultList).set_headers(*headers)
+
+    def load(self) -> None:
+        """After a sync: search the typed text again in the rebuilt index (new citizens, a
+        changed plan); the highlight stays on the same citizen and the status is kept."""
+        now = self.kiosk.clock()
+        self.run_in_thread(lambda: self.frontdesk.ensure_index(now),
+                           lambda _index: self.refresh_results(announce=False))  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -96,13 +109,13 @@ class CheckInScreen(KioskScreen):
                 self.app.call_from_thread(self.refused, refused)
                 return
             except Exception as err:  # shown, never swallowed; the kiosk keeps running
-                self.app.call_from_thread(self.set_status, t("checkin.error", error=err), True)
+                self.app.call_from_thread(self.set_status, tr("checkin.error", error=err), True)
                 return
             self.app.call_from_thread(done, result)
 
         self.run_worker(run, thread=True, group="checkin")
 
-    def set_status(self, text: str, warning: bool = False) -> None:
+    def set_status(self, text: Words, warning: bool = False) -> None:
         status = self.query_one("#status", Line)
         status.update(text)
         status.set_class(warning, "-warning")
@@ -116,8 +129,9 @@ class CheckInScreen(KioskScreen):
             self._audit_timer.stop()
         self._audit_timer = self.set_timer(AUDIT_SETTLE_S, self.audit_search)
 
-    def refresh_results(self) -> None:
-        """Search the current text and redraw the list (sub-millisecond, on the UI thread)."""
+    def refresh_results(self, *, announce: bool = True) -> None:
+        """Search the current text and redraw the list (sub-millisecond, on the UI thread);
+        ``announce``: say in the status line how many were found."""
         text = self.query_one("#search", Input).value
         self.result = self.frontdesk.search(text)
         rows = []
@@ -125,14 +139,16 @@ class CheckInScreen(KioskScreen):
             plan = ", ".join(item_label(i) for i in self.frontdesk.plan(hit.citizen_id))
             born = str(hit.birth_year) if hit.birth_year else ""
             rows.append((hit.citizen_id, (hit.display_name, born, plan or "–")))
-        self.query_one(ResultList).set_rows(rows)
+        self.query_one(ResultList).set_rows(rows, keep_highlight=not announce)
         suggestion = self.result.suggestion
         self.query_one("#suggestion", Line).update(
-            t("checkin.suggestion", text=suggestion) if suggestion else ""
+            tr("checkin.suggestion", text=suggestion) if suggestion else ""
         )
+        if not announce:
+            return
         if text.strip() and self.frontdesk.ready:
             hits = len(self.result.hits)
-            message = t("checkin.hits", count=hits) if hits else t("checkin.no_hits", text=text)
+            message = tr("checkin.hits", count=hits) if hits else tr("checkin.no_hits", text=text)
             self.set_status(message)
         elif self.frontdesk.ready and self.last is None:
             self.set_status("")
@@ -172,7 +188,7 @@ class CheckInScreen(KioskScreen):
         if citizen_id is None:
             citizen_id = self.query_one(ResultList).highlighted_key
             if citizen_id is None:
-                self.set_status(t("checkin.no_hits", text=self.result.query), True)
+                self.set_status(tr("checkin.no_hits", text=self.result.query), True)
                 return
         self.audit_search()
         staff, now = self.kiosk.guard.staff, self.kiosk.clock()
@@ -187,19 +203,19 @@ class CheckInScreen(KioskScreen):
         record = outcome.record
         if outcome.status == "checked_in" and record is not None:
             self.last = record
-            self.set_status(t("checkin.done", name=record.display_name, what=record.label,
-                              time=clock(record.at)))  # fmt: skip
+            self.set_status(tr("checkin.done", name=record.display_name, what=record.label,
+                               time=clock(record.at)))  # fmt: skip
             self.clear_soon()
         elif outcome.status == "duplicate" and record is not None:
-            self.set_status(t("checkin.duplicate", name=record.display_name, what=record.label,
-                              time=clock(record.at)), True)  # fmt: skip
+            self.set_status(tr("checkin.duplicate", name=record.display_name, what=record.label,
+                               time=clock(record.at)), True)  # fmt: skip
             self.clear_soon()
         elif outcome.status == "choose" and outcome.citizen_id is not None:
             self.ask_which(outcome)
         else:
             from kiosk.guard import scan_message
 
-            self.set_status(scan_message(outcome), True)
+            self.set_status(partial(scan_message, outcome), True)
 
     def ask_which(self, outcome: Outcome) -> None:
         options: list[TodayItem | OfferChoice] = [*outcome.items, *outcome.offers]
@@ -209,7 +225,7 @@ class CheckInScreen(KioskScreen):
             if target is not None:
                 self.action_check_in(target, citizen_id)
 
-        title = t("picker.title", name=outcome.first_name)
+        title = tr("picker.title", name=outcome.first_name)
         self.app.push_screen(PickerScreen(title, [item_label(o) for o in options], options), chosen)
 
     def clear_soon(self) -> None:
@@ -234,24 +250,24 @@ class CheckInScreen(KioskScreen):
         """Undo the last check-in made here (within the undo window)."""
         last, staff = self.last, self.kiosk.guard.staff
         if last is None or staff is None:
-            self.set_status(t("checkin.undo_nothing"), True)
+            self.set_status(tr("checkin.undo_nothing"), True)
             return
         now = self.kiosk.clock()
 
         def undone(_none: None) -> None:
             self.last = None
-            self.set_status(t("checkin.undone", name=last.display_name))
+            self.set_status(tr("checkin.undone", name=last.display_name))
 
         self.run_in_thread(lambda: self.frontdesk.undo(last.id, staff, now), undone)
 
     def refused(self, refused: CheckInRefused) -> None:
         minutes = self.kiosk.services.settings.undo_minutes
         messages = {
-            "too_late": t("checkin.undo_too_late", minutes=minutes),
-            "already_undone": t("checkin.undo_already"),
-            "already_out": t("checkin.checkout_already"),
+            "too_late": tr("checkin.undo_too_late", minutes=minutes),
+            "already_undone": tr("checkin.undo_already"),
+            "already_out": tr("checkin.checkout_already"),
         }
-        self.set_status(messages.get(refused.reason, t("checkin.error", error=refused.reason)),
+        self.set_status(messages.get(refused.reason, tr("checkin.error", error=refused.reason)),
                         True)  # fmt: skip
 
     def action_check_out(self) -> None:
@@ -262,11 +278,11 @@ class CheckInScreen(KioskScreen):
     def _pick_checkout(self, records: list[CheckInRecord]) -> None:
         open_ = [r for r in records if r.wants_checkout and not r.checked_out]
         if not open_:
-            self.set_status(t("checkin.checkout_none"), True)
+            self.set_status(tr("checkin.checkout_none"), True)
             return
         labels = [f"{r.display_name} · {r.label} · {clock(r.at)}" for r in open_]
         self.app.push_screen(
-            PickerScreen(t("picker.title_checkout"), labels, open_), self._check_out
+            PickerScreen(tr("picker.title_checkout"), labels, open_), self._check_out
         )
 
     def _check_out(self, record: CheckInRecord | None) -> None:
@@ -277,7 +293,7 @@ class CheckInScreen(KioskScreen):
         self.run_in_thread(
             lambda: self.frontdesk.check_out(record.id, staff, now),
             lambda _none: self.set_status(
-                t("checkin.checked_out", name=record.display_name, time=clock(now))
+                tr("checkin.checked_out", name=record.display_name, time=clock(now))
             ),
         )
 

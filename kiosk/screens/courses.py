@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
-from kiosk.i18n import current_language, t
+from kiosk.i18n import current_language, t, tr
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.roster_format import relabel
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.courses import (
@@ -25,8 +24,16 @@ from kiosk.services.courses import (
     todays_appointments,
 )
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.table import refill
+from kiosk.widgets.words import Phrase
 
 ALERT_STYLE = {CourseAlert.OVERDUE: "bold red", CourseAlert.NEARING_END: "yellow"}
+COURSE_COLUMNS = ("name", "born", "start", "week", "attended", "alert")
+APPOINTMENT_COLUMNS = ("time", "name", "born", "offer", "arrival")
+
+
+def columns(keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(key, t(f"courses.col.{key}")) for key in keys]
 
 
 class CoursesScreen(KioskScreen):
@@ -61,22 +68,20 @@ class CoursesScreen(KioskScreen):
         return self._feature or FeatureContext.of(self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(t("courses.title"), id="courses-title", classes="pane-title")
+        yield Phrase(tr("courses.title"), id="courses-title", classes="pane-title")
         yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
-        yield Static(t("courses.appointments"), id="appointments-title", classes="pane-title")
+        yield Phrase(tr("courses.appointments"), id="appointments-title", classes="pane-title")
         yield DataTable(id="appointments", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        courses: DataTable[Any] = self.query_one("#courses", DataTable)
-        for key in ("name", "born", "start", "week", "attended", "alert"):
-            courses.add_column(t(f"courses.col.{key}"), key=key)
-        appointments: DataTable[Any] = self.query_one("#appointments", DataTable)
-        for key in ("time", "name", "born", "offer", "arrival"):
-            appointments.add_column(t(f"courses.col.{key}"), key=key)
-        self.watch(self.app, "language", self._language_changed, init=False)
+        self.retranslate()  # the column headers, before anything is read
+        self.query_one("#courses", DataTable).focus()
         await self.action_refresh()
-        courses.focus()
+
+    def load(self) -> None:
+        """Read again after a sync (arrivals, appointments); the cursors keep their rows."""
+        self.run_worker(self.action_refresh(), group="courses-load", exclusive=True)
 
     async def action_refresh(self) -> None:
         """Read the courses and today's appointments again (both audited)."""
@@ -96,56 +101,45 @@ class CoursesScreen(KioskScreen):
             return
         self.fill_appointments(appointments)
 
-    def _language_changed(self, _language: str) -> None:
-        for table_id in ("courses", "appointments"):
-            relabel(self.query_one(f"#{table_id}", DataTable), "courses.col")
-        self.query_one("#courses-title", Static).update(t("courses.title"))
-        self.query_one("#appointments-title", Static).update(t("courses.appointments"))
-        if self.courses is not None:
-            self.fill_courses(self.courses)
-        if self.appointments is not None:
-            self.fill_appointments(self.appointments)
+    def retranslate(self) -> None:
+        self.fill_courses(self.courses)
+        self.fill_appointments(self.appointments)
 
-    def fill_courses(self, courses: list[CourseProgress]) -> None:
+    def fill_courses(self, courses: list[CourseProgress] | None) -> None:
+        """Show ``courses`` (None: not read yet, or not a counsellor: headers only)."""
         self.courses = courses
-        table: DataTable[Any] = self.query_one("#courses", DataTable)
-        table.clear()
-        for c in courses:
+        rows: list[tuple[str | None, list[str | Text]]] = []
+        for c in courses or []:
             week = (
                 t("courses.week", week=c.week, planned=c.planned_weeks)
                 if c.week
                 else t("courses.not_started")
             )
             alert = "" if c.alert is CourseAlert.NONE else t(f"courses.alert.{c.alert.value}")
-            table.add_row(
-                c.display_name,
-                str(c.birth_year or ""),
-                short_date(c.starts_on),
-                week,
-                t("courses.attended", attended=c.attended, booked=c.booked_so_far),
-                Text(alert, style=ALERT_STYLE.get(c.alert, "")),
-                key=c.course_id,
-            )
-        if not courses:
-            table.add_row(t("courses.none"), "", "", "", "", "")
+            attended = t("courses.attended", attended=c.attended, booked=c.booked_so_far)
+            alert_text = Text(alert, style=ALERT_STYLE.get(c.alert, ""))
+            cells = [c.display_name, str(c.birth_year or ""), short_date(c.starts_on), week]
+            rows.append((c.course_id, [*cells, attended, alert_text]))
+        if courses == []:
+            rows.append((None, [t("courses.none"), "", "", "", "", ""]))
+        refill(self.query_one("#courses", DataTable), columns(COURSE_COLUMNS), rows)
 
-    def fill_appointments(self, appointments: list[AppointmentArrival]) -> None:
+    def fill_appointments(self, appointments: list[AppointmentArrival] | None) -> None:
         self.appointments = appointments
-        table: DataTable[Any] = self.query_one("#appointments", DataTable)
-        table.clear()
         english = current_language() == "en"
-        for a in appointments:
+        rows: list[tuple[str | None, list[str | Text]]] = []
+        for a in appointments or []:
             when = hhmm(a.arrived_at) if a.arrived_at else ""
-            table.add_row(
+            rows.append((a.appointment_id, [
                 f"{hhmm(a.starts_at)}–{hhmm(a.ends_at)}",
                 a.display_name,
                 str(a.birth_year or ""),
                 a.offer_name_en if english else a.offer_name_da,
                 t(f"courses.arrival.{a.arrival.value}", time=when),
-                key=a.appointment_id,
-            )
-        if not appointments:
-            table.add_row("", t("courses.no_appointments"), "", "", "")
+            ]))  # fmt: skip
+        if appointments == []:
+            rows.append((None, ["", t("courses.no_appointments"), "", "", ""]))
+        refill(self.query_one("#appointments", DataTable), columns(APPOINTMENT_COLUMNS), rows)
 
     def action_switch(self) -> None:
         """Move between the courses and the appointments."""

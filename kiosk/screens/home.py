@@ -69,7 +69,6 @@ class HomeScreen(KioskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "language", self._language_changed, init=False)
         self.set_interval(1.0, self._tick)
         self.set_interval(RELOAD_SECONDS, self.load)
         self._draw()
@@ -106,7 +105,7 @@ class HomeScreen(KioskScreen):
     def _load_failed(self, message: LoadFailed) -> None:
         self.query_one("#sync", Static).update(t("app.error.load_failed", error=message.error))
 
-    def _language_changed(self, _language: str) -> None:
+    def retranslate(self) -> None:
         self._draw()
 
     def _tick(self) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.widgets import Static
 
 from kiosk.guard import scan_message
-from kiosk.i18n import t
+from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock, long_date
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.login import check_pin
@@ -16,6 +18,7 @@ from kiosk.services.checkin import Outcome
 from kiosk.services.staff import StaffMember
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.login_form import LoginForm
+from kiosk.widgets.words import Phrase
 from models.timeutil import local_today
 
 
@@ -40,11 +43,11 @@ class LockScreen(KioskScreen):
             with Center():
                 yield Static(id="lock-clock")
             with Center():
-                yield Static(t("lock.title"), id="lock-title")
+                yield Phrase(tr("lock.title"), id="lock-title")
             with Center():
-                yield Static(t("lock.hint"), id="lock-hint")
+                yield Phrase(tr("lock.hint"), id="lock-hint")
             with Center():
-                yield Static("", id="scan-answer")
+                yield Phrase("", id="scan-answer")
             with Center():
                 yield LoginForm(hint_key="lock.login_hint")
         yield KeyBar()
@@ -54,9 +57,12 @@ class LockScreen(KioskScreen):
         self.set_interval(1.0, self._tick)
         if self.reason == "idle":
             seconds = self.kiosk.services.settings.idle_lock_seconds
-            self.query_one("#lock-hint", Static).update(
-                t("lock.locked_idle", seconds=seconds) + "\n" + t("lock.hint")
+            self.query_one("#lock-hint", Phrase).say(
+                lambda: t("lock.locked_idle", seconds=seconds) + "\n" + t("lock.hint")
             )
+
+    def retranslate(self) -> None:
+        self._tick()  # the weekday
 
     def _tick(self) -> None:
         now = self.kiosk.clock()
@@ -66,11 +72,11 @@ class LockScreen(KioskScreen):
 
     def show_scan(self, outcome: Outcome) -> None:
         """Answer a scan with the citizen's first name only, then forget it."""
-        answer = self.query_one("#scan-answer", Static)
-        answer.update(scan_message(outcome))
+        answer = self.query_one("#scan-answer", Phrase)
+        answer.say(partial(scan_message, outcome))
         answer.set_class(outcome.status not in ("checked_in", "duplicate"), "-warning")
         delay = self.kiosk.services.settings.clear_after_checkin_seconds
-        self.set_timer(delay, lambda: answer.update(""))
+        self.set_timer(delay, lambda: answer.say(""))
 
     def scan_interrupted(self) -> None:
         self.query_one(LoginForm).clear()

@@ -9,14 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Static
 
-from kiosk.i18n import t
+from kiosk.i18n import t, tr
 from kiosk.screens.base import KioskModal
 from kiosk.services.auth import LoginRefused
 from kiosk.services.staff import StaffMember
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.login_form import LoginForm
+from kiosk.widgets.words import Phrase
 
 
 class LogsIn(Protocol):
@@ -55,7 +55,7 @@ class LoginScreen(KioskModal[StaffMember | None]):
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
-            yield Static(t("login.title"), id="login-title")
+            yield Phrase(tr("login.title"), id="login-title")
             yield LoginForm()
         yield KeyBar()
 

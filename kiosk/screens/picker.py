@@ -8,16 +8,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kiosk.i18n import t
+from kiosk.i18n import tr
 from kiosk.screens.base import KioskModal
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.words import Phrase, Words
 
 
 class PickerScreen(KioskModal[Any]):
-    """Shows ``labels`` numbered 1–9; dismisses with the matching value, or None."""
+    """Shows ``labels`` numbered 1–9; dismisses with the matching value, or None.
+
+    ``title`` may be ``tr(...)``: it then follows a language switch like the hint."""
 
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
@@ -34,7 +37,7 @@ class PickerScreen(KioskModal[Any]):
         ),
     ]
 
-    def __init__(self, title: str, labels: list[str], values: list[Any]) -> None:
+    def __init__(self, title: Words, labels: list[str], values: list[Any]) -> None:
         super().__init__()
         self.title_text = title
         self.labels = labels
@@ -42,12 +45,12 @@ class PickerScreen(KioskModal[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text, id="picker-title")
+            yield Phrase(self.title_text, id="picker-title")
             yield OptionList(
                 *(Option(f"{n}  {label}", id=str(n - 1)) for n, label in enumerate(self.labels, 1)),
                 id="picker-options",
             )
-            yield Static(t("picker.hint"), id="picker-hint")
+            yield Phrase(tr("picker.hint"), id="picker-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -9,14 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Digits, Input, Static
+from textual.widgets import DataTable, Digits, Input
 
-from kiosk.i18n import t
+from kiosk.i18n import t, tr
 from kiosk.screens.base import KioskModal, KioskScreen
 from kiosk.services.queue import PublicQueue, QueueRefused, Ticket, public_view
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.table import refill
+from kiosk.widgets.words import Phrase, Words
 
 RELOAD_SECONDS = 30.0
+COLUMNS = ("number", "name", "status", "waited")
 
 
 class NamePrompt(KioskModal[str | None]):
@@ -32,7 +35,7 @@ class NamePrompt(KioskModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(t("queue.add.prompt"))
+            yield Phrase(tr("queue.add.prompt"))
             yield Input(id="ticket-name", max_length=80)
         yield KeyBar()
 
@@ -69,20 +72,20 @@ class QueueScreen(KioskScreen):
         self.public = False
 
     def compose(self) -> ComposeResult:
-        yield Static(t("queue.title"), id="queue-title")
+        yield Phrase(tr("queue.title"), id="queue-title")
         yield DataTable(id="tickets", cursor_type="row", zebra_stripes=True)
         with Vertical(id="public-view"):
-            yield Static(t("queue.public.now"), classes="public-label")
+            yield Phrase(tr("queue.public.now"), classes="public-label")
             yield Digits("", id="public-now")
-            yield Static(t("queue.public.waiting"), classes="public-label")
+            yield Phrase(tr("queue.public.waiting"), classes="public-label")
             yield Digits("", id="public-waiting")
-        yield Static("", id="queue-summary")
-        yield Static("", id="status")
+        yield Phrase("", id="queue-summary")
+        yield Phrase("", id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#tickets", DataTable)
-        for key in ("number", "name", "status", "waited"):
+        for key in COLUMNS:
             table.add_column(t(f"queue.col.{key}"), key=key)
         table.focus()
         self.query_one("#public-view").display = False
@@ -94,15 +97,16 @@ class QueueScreen(KioskScreen):
             try:
                 result = work()
             except QueueRefused as refused:
-                self.app.call_from_thread(self.set_status, t("queue.refused", reason=refused), True)
+                message = tr("queue.refused", reason=refused)
+                self.app.call_from_thread(self.set_status, message, True)
                 return
             self.app.call_from_thread(done, result)
 
         self.run_worker(run, thread=True, group="queue")
 
-    def set_status(self, text: str, warning: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(text)
+    def set_status(self, text: Words, warning: bool = False) -> None:
+        status = self.query_one("#status", Phrase)
+        status.say(text)
         status.set_class(warning, "-warning")
 
     def load(self) -> None:
@@ -110,25 +114,26 @@ class QueueScreen(KioskScreen):
         now = self.kiosk.clock()
         self.run_in_thread(lambda: self.kiosk.services.frontdesk.queue_today(now), self.draw)
 
+    def retranslate(self) -> None:
+        self.draw(self.tickets)  # column labels, statuses, minutes; the texts redraw themselves
+
     def draw(self, tickets: list[Ticket]) -> None:
+        """Show ``tickets``; the cursor stays on the row it was on."""
         self.tickets = tickets
         now = self.kiosk.clock()
-        table = self.query_one("#tickets", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for ticket in tickets:
-            table.add_row(str(ticket.number), ticket.name or "",
-                          t(f"queue.status.{ticket.status}"),
-                          t("queue.minutes", minutes=ticket.waited_minutes(now)),
-                          key=ticket.id)  # fmt: skip
-        if tickets:
-            table.move_cursor(row=min(row, len(tickets) - 1))
+        columns = [(key, t(f"queue.col.{key}")) for key in COLUMNS]
+        rows = [
+            (x.id, [str(x.number), x.name or "", t(f"queue.status.{x.status}"),
+                    t("queue.minutes", minutes=x.waited_minutes(now))])
+            for x in tickets
+        ]  # fmt: skip
+        refill(self.query_one("#tickets", DataTable), columns, rows)
         waiting = [x.waited_minutes(now) for x in tickets if x.status == "waiting"]
         called = [x.waited_minutes(now) for x in tickets if x.called_at is not None]
         average = round(sum(called) / len(called)) if called else 0
-        self.query_one("#queue-summary", Static).update(
-            t("queue.summary", waiting=len(waiting), longest=max(waiting, default=0),
-              average=average)
+        self.query_one("#queue-summary", Phrase).say(
+            tr("queue.summary", waiting=len(waiting), longest=max(waiting, default=0),
+               average=average)
         )  # fmt: skip
         self.draw_public(public_view(tickets))
 
@@ -147,7 +152,7 @@ class QueueScreen(KioskScreen):
             now = self.kiosk.clock()
             self.run_in_thread(
                 lambda: self.kiosk.services.frontdesk.add_ticket(staff, name or None, now),
-                lambda ticket: (self.set_status(t("queue.added", number=ticket.number)),
+                lambda ticket: (self.set_status(tr("queue.added", number=ticket.number)),
                                 self.load()),
             )  # fmt: skip
 
@@ -160,7 +165,7 @@ class QueueScreen(KioskScreen):
             return
 
         def called(ticket: Ticket | None) -> None:
-            text = t("queue.called", number=ticket.number) if ticket else t("queue.empty")
+            text = tr("queue.called", number=ticket.number) if ticket else tr("queue.empty")
             self.set_status(text, ticket is None)
             self.load()
 
@@ -171,7 +176,7 @@ class QueueScreen(KioskScreen):
         table = self.query_one("#tickets", DataTable)
         staff, now = self.kiosk.guard.staff, self.kiosk.clock()
         if not table.row_count or staff is None:
-            self.set_status(t("queue.empty"), True)
+            self.set_status(tr("queue.empty"), True)
             return
         ticket_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         self.run_in_thread(

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,20 +18,35 @@ from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.roster_format import relabel, status_text
+from kiosk.screens.roster_format import status_text
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
-from kiosk.services.site_report import SiteReport, site_report
+from kiosk.services.site_report import GroupRow, SessionRow, SiteReport, site_report
 from kiosk.services.site_report_csv import export_report_csv
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.table import refill
 from models.timeutil import local_today
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
 
+GROUP_COLUMNS = ("group", "sessions", "cancelled", "enrolled", "attended", "absent", "excused",
+                 "guests", "rate")  # fmt: skip
+SESSION_COLUMNS = ("date", "group", "status", "enrolled", "attended", "absent", "excused",
+                   "guests", "rate")  # fmt: skip
+
+
+def columns(keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(key, t(f"reports.col.{key}")) for key in keys]
+
+
 def _pct(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.0f} %"
+
+
+def _counts(row: GroupRow | SessionRow) -> list[str]:
+    return [str(row.attended), str(row.absent), str(row.excused), str(row.guests)]
 
 
 def period(kind: str, today: date) -> tuple[date, date]:
@@ -87,6 +102,7 @@ class ReportsScreen(KioskScreen):
         self._feature = context
         self._export_dir = export_dir
         self.report: SiteReport | None = None
+        self.period = "week"
 
     @property
     def ctx(self) -> FeatureContext:
@@ -106,40 +122,19 @@ class ReportsScreen(KioskScreen):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        groups: DataTable[Any] = self.query_one("#report-groups", DataTable)
-        for key in (
-            "group",
-            "sessions",
-            "cancelled",
-            "enrolled",
-            "attended",
-            "absent",
-            "excused",
-            "guests",
-            "rate",
-        ):
-            groups.add_column(t(f"reports.col.{key}"), key=key)
-        sessions: DataTable[Any] = self.query_one("#report-sessions", DataTable)
-        for key in (
-            "date",
-            "group",
-            "status",
-            "enrolled",
-            "attended",
-            "absent",
-            "excused",
-            "guests",
-            "rate",
-        ):
-            sessions.add_column(t(f"reports.col.{key}"), key=key)
-        self.watch(self.app, "language", self._language_changed, init=False)
+        self.retranslate()  # the column headers, before anything is read
         await self.action_period("week")
 
-    def _language_changed(self, _language: str) -> None:
-        for table_id in ("report-groups", "report-sessions"):
-            relabel(self.query_one(f"#{table_id}", DataTable), "reports.col")
+    def retranslate(self) -> None:
         if self.report is not None:
             self.draw(self.report)
+            return
+        refill(self.query_one("#report-groups", DataTable), columns(GROUP_COLUMNS), [])
+        refill(self.query_one("#report-sessions", DataTable), columns(SESSION_COLUMNS), [])
+
+    def load(self) -> None:
+        """Read the shown period again (a sync brought marks from other devices)."""
+        self.run_worker(self.action_period(self.period), group="report-load", exclusive=True)
 
     async def action_period(self, kind: str) -> None:
         """Show the report for today, this week or this month."""
@@ -155,7 +150,7 @@ class ReportsScreen(KioskScreen):
         except AttendanceRefused as refused:
             self.notify(t(f"attendance.refused.{refused.reason}"), severity="warning")
             return
-        self.report = report
+        self.report, self.period = report, kind
         self.draw(report)
 
     def draw(self, report: SiteReport) -> None:
@@ -166,38 +161,21 @@ class ReportsScreen(KioskScreen):
             end=short_date(report.end),
         )
         self.query_one("#report-title", Static).update(title)
-        groups: DataTable[Any] = self.query_one("#report-groups", DataTable)
-        groups.clear()
-        names = {}
-        for g in report.groups:
-            names[g.group_id] = g.title  # the screen is private: a staff member is logged in
-            groups.add_row(
-                g.title,
-                str(g.sessions),
-                str(g.cancelled),
-                str(g.enrolled_slots),
-                str(g.attended),
-                str(g.absent),
-                str(g.excused),
-                str(g.guests),
-                _pct(g.rate),
-                key=g.group_id,
-            )
-        sessions: DataTable[Any] = self.query_one("#report-sessions", DataTable)
-        sessions.clear()
-        for s in report.sessions:
-            sessions.add_row(
-                f"{short_date(s.day)} {hhmm(s.starts_at)}",
-                names[s.group_id],
-                status_text(s.status, "", s.closed),
-                str(s.enrolled),
-                str(s.attended),
-                str(s.absent),
-                str(s.excused),
-                str(s.guests),
-                _pct(s.rate),
-                key=s.session_id,
-            )
+        # The screen is private (a staff member is logged in): groups by their titles.
+        names = {g.group_id: g.title for g in report.groups}
+        groups = [
+            (g.group_id, [g.title, str(g.sessions), str(g.cancelled), str(g.enrolled_slots),
+                          *_counts(g), _pct(g.rate)])
+            for g in report.groups
+        ]  # fmt: skip
+        refill(self.query_one("#report-groups", DataTable), columns(GROUP_COLUMNS), groups)
+        sessions = [
+            (s.session_id, [f"{short_date(s.day)} {hhmm(s.starts_at)}", names[s.group_id],
+                            status_text(s.status, "", s.closed), str(s.enrolled), *_counts(s),
+                            _pct(s.rate)])
+            for s in report.sessions
+        ]  # fmt: skip
+        refill(self.query_one("#report-sessions", DataTable), columns(SESSION_COLUMNS), sessions)
         c = report.courses
         median = "–" if c.median_weeks is None else f"{c.median_weeks:.1f}".replace(".", ",")
         summary = t(

@@ -1,7 +1,9 @@
 """The roster of one group session: single-key marks, guests, held/cancel/close/reopen.
 
 Writes run in ``asyncio.to_thread`` awaited by the action: the event loop stays free while
-the screen handles keys strictly in order, so two quick marks can never be reordered.
+the screen handles keys strictly in order, so two quick marks can never be reordered. A reload
+(after a sync) reads under the same lock as the writes, so it never shows a mark older than one
+made here.
 """
 
 from __future__ import annotations
@@ -20,13 +22,7 @@ from kiosk.i18n import t
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.screens.attendance_modals import GuestInput, GuestModal, ReasonModal
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.roster_format import (
-    COLUMNS,
-    relabel,
-    roster_cells,
-    roster_summary,
-    status_text,
-)
+from kiosk.screens.roster_format import COLUMNS, roster_cells, roster_summary, status_text
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused, Roster, RosterEntry, open_roster
 from kiosk.services.attendance_marks import add_guest, mark_attendance, mark_unmarked_absent
@@ -38,6 +34,7 @@ from kiosk.services.session_state import (
     reopen_session,
 )
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.table import refill
 
 
 def _binding(key: str, action: str, label: str, *, show: bool = True) -> Binding:
@@ -69,7 +66,9 @@ class RosterScreen(KioskScreen):
         self.session_id = session_id
         self._feature = context
         self.roster: Roster | None = None
+        #: Participants in the order of the table's rows (guests added here come last).
         self.entries: dict[str, RosterEntry] = {}
+        self._busy = asyncio.Lock()  # one service call at a time: reads never pass writes
 
     @property
     def ctx(self) -> FeatureContext:
@@ -84,25 +83,35 @@ class RosterScreen(KioskScreen):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        table: DataTable[Any] = self.query_one(DataTable)
-        for key in COLUMNS:
-            table.add_column(t(f"attendance.roster.col.{key}"), key=key)
-        self.watch(self.app, "language", self._language_changed, init=False)
+        self.draw_table()
+        self.query_one(DataTable).focus()
+        await self.read_roster()
+
+    def load(self) -> None:
+        """Read the roster again: marks or a state change from another device (by sync)."""
+        self.run_worker(self.read_roster(), group="roster-load", exclusive=True)
+
+    async def read_roster(self) -> None:
+        """Read the roster and show it; rows keep their order and the cursor its participant."""
         roster = await self.call_service(open_roster, session_id=self.session_id)
         if roster is None:
             return
         self.roster = roster
-        self.entries = {e.citizen_id: e for e in roster.entries}
-        for entry in roster.entries:
-            table.add_row(*roster_cells(entry), key=entry.citizen_id)
+        fresh = {e.citizen_id: e for e in roster.entries}
+        order = [key for key in self.entries if key in fresh]
+        order += [key for key in fresh if key not in self.entries]
+        self.entries = {key: fresh[key] for key in order}
+        self.draw_table()
         self.show_session()
-        table.focus()
 
-    def _language_changed(self, _language: str) -> None:
-        relabel(self.query_one(DataTable), "attendance.roster.col")
-        for entry in list(self.entries.values()):
-            self.update_entry(entry)
+    def retranslate(self) -> None:
+        self.draw_table()
         self.show_session()
+
+    def draw_table(self) -> None:
+        columns = [(key, t(f"attendance.roster.col.{key}")) for key in COLUMNS]
+        rows = [(key, roster_cells(entry)) for key, entry in self.entries.items()]
+        refill(self.query_one(DataTable), columns, rows)
 
     async def call_service(self, service: Callable[..., Any], **kwargs: Any) -> Any:
         """Run a service as the logged-in member, off the event loop; a refusal is shown and
@@ -113,7 +122,9 @@ class RosterScreen(KioskScreen):
             return None
         now = self.ctx.clock()
         try:
-            return await asyncio.to_thread(service, self.ctx.engine, staff=staff, now=now, **kwargs)
+            async with self._busy:
+                engine = self.ctx.engine
+                return await asyncio.to_thread(service, engine, staff=staff, now=now, **kwargs)
         except AttendanceRefused as refused:
             self.refused(refused)
             return None

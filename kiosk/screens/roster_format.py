@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
-from textual.widgets import DataTable
 
 from kiosk.i18n import t
 from kiosk.services.attendance import RosterEntry
@@ -59,10 +56,3 @@ def roster_summary(entries: list[RosterEntry]) -> str:
         total=len(entries),
         attended=sum(1 for e in entries if e.mark in ATTENDED_MARKS),
     )
-
-
-def relabel(table: DataTable[Any], prefix: str) -> None:
-    """Give every column of ``table`` its label in the current language (``prefix.<key>``)."""
-    for key, column in table.columns.items():
-        column.label = Text(t(f"{prefix}.{key.value}"))
-    table.refresh()

@@ -15,10 +15,11 @@ from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import long_date
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.roster import RosterScreen
-from kiosk.screens.roster_format import relabel, status_text
+from kiosk.screens.roster_format import status_text
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import SessionSummary, todays_sessions
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.table import refill
 from models.timeutil import local_today
 
 COLUMNS = ("time", "group", "place", "status", "count")
@@ -70,10 +71,7 @@ class SessionsScreen(KioskScreen):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        table: DataTable[Any] = self.query_one(DataTable)
-        for key in COLUMNS:
-            table.add_column(t(f"attendance.sessions.col.{key}"), key=key)
-        self.watch(self.app, "language", self._language_changed, init=False)
+        self.query_one(DataTable).focus()
         await self.action_refresh()
 
     async def on_screen_resume(self) -> None:
@@ -88,24 +86,23 @@ class SessionsScreen(KioskScreen):
         )
         self.draw()
 
-    def _language_changed(self, _language: str) -> None:
-        relabel(self.query_one(DataTable), "attendance.sessions.col")
+    def load(self) -> None:
+        """Read today's sessions again (a sync brought marks or a cancellation)."""
+        self.run_worker(self.action_refresh(), group="sessions-load", exclusive=True)
+
+    def retranslate(self) -> None:
         self.draw()
 
     def draw(self) -> None:
+        """Title, table and hint in the current language; the cursor stays on its session."""
         now = self.ctx.clock()
         title = f"{t('attendance.sessions.title')} · {long_date(local_today(now))}"
         self.query_one("#sessions-title", Static).update(title)
-        table: DataTable[Any] = self.query_one(DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for s in self.sessions:
-            table.add_row(*self.cells(s), key=s.id)
-        if self.sessions:
-            table.move_cursor(row=max(0, min(cursor, len(self.sessions) - 1)))
+        columns = [(key, t(f"attendance.sessions.col.{key}")) for key in COLUMNS]
+        rows = [(s.id, self.cells(s)) for s in self.sessions]
+        refill(self.query_one(DataTable), columns, rows)
         empty = "" if self.sessions else t("attendance.sessions.empty")
         self.query_one("#sessions-empty", Static).update(empty)
-        table.focus()
 
     def cells(self, s: SessionSummary) -> list[str]:
         # Titles of sensitive groups only while someone is logged in (SPEC §6).

@@ -50,12 +50,14 @@ class SyncScreen(KioskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "language", lambda _l: self._draw(), init=False)
         self.set_interval(5.0, self.load)
         self.load()
 
     def on_screen_resume(self) -> None:
         self.load()
+
+    def retranslate(self) -> None:
+        self._draw()
 
     @work(thread=True, exclusive=True, group="sync-status")
     def load(self) -> None:

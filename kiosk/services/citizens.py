@@ -35,9 +35,9 @@ def load_index(engine: Engine, *, now: datetime) -> tuple[CitizenIndex, dict[str
             select(Citizen.id, Citizen.display_name, Citizen.birth_year).where(
                 col(Citizen.merged_into).is_(None)
             )
-        ).all()
+        ).yield_per(5000)  # streamed into the index, never 100,000 row objects at once
+        index = CitizenIndex(rows)
         today = load_today(session, site_id=load_state(session).site_id, day=local_today(now))
-    index = CitizenIndex(rows)
     index.set_today(today)
     return index, today
 

@@ -1,4 +1,5 @@
-"""This site's attendance report: rates per group and per session, no-shows, course lengths."""
+"""This site's report: visits per offer, anonymous contacts by topic, group attendance rates
+per group and session, appointment no-shows and course lengths."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from kiosk.services.attendance import (
 from kiosk.services.audit import audit
 from kiosk.services.courses import arrivals, check_in_rows
 from kiosk.services.mark_merge import ATTENDED_MARKS, CurrentMarks
+from kiosk.services.site_visits import Visits, site_visits
 from kiosk.services.staff import StaffMember
 from models import Appointment, Course, Enrolment, Group, GroupSession
 from models.db import write_session
@@ -92,6 +94,7 @@ class SiteReport:
     appointments: int  # appointments due in the period (not cancelled)
     appointment_no_shows: int  # of those, never checked in
     courses: CourseLengths
+    visits: Visits
 
 
 def site_report(
@@ -108,6 +111,7 @@ def site_report(
         groups, sessions = _session_rows(session, site_id, start, last)
         due, no_shows = _appointment_no_shows(session, site_id, start, last, now)
         courses = _course_lengths(session, site_id, start, min(end, local_today(now)))
+        visits = site_visits(session, site_id, start, last)
         audit(
             session,
             action="report_view",
@@ -115,7 +119,7 @@ def site_report(
             detail=f"site={site_id} from={start.isoformat()} to={end.isoformat()}",
             now=now,
         )
-    return SiteReport(site_id, start, end, groups, sessions, due, no_shows, courses)
+    return SiteReport(site_id, start, end, groups, sessions, due, no_shows, courses, visits)
 
 
 def _session_rows(

@@ -1,8 +1,8 @@
 """CSV export of the site report: `;`-separated UTF-8 for Danish Excel, audited.
 
 The file leaves the kiosk, so sensitive group titles are replaced by their neutral code.
-Three blocks (groups, sessions, totals), each with its own header row, separated by an
-empty line. Numbers use a decimal comma, dates ``dd.mm.yyyy``.
+Four blocks (visits per offer and topic, groups, sessions, totals), each with its own header
+row, separated by an empty line. Numbers use a decimal comma, dates ``dd.mm.yyyy``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ GROUP_HEADER = [
     "gruppe", "kode", "gennemførte møder", "aflyste møder", "tilmeldte i alt",
     "fremmødt", "udeblevet", "afbud", "gæster", "fremmøde %",
 ]  # fmt: skip
+OFFER_HEADER = ["tilbud", "tjek ind", "unikke borgere", "anonyme henvendelser"]
+TOPIC_HEADER = ["emne (anonyme henvendelser)", "antal"]
 SESSION_HEADER = [
     "dato", "kl.", "kode", "gruppe", "status", "lukket", "tilmeldte",
     "fremmødt", "udeblevet", "afbud", "ikke registreret", "gæster", "fremmøde %",
@@ -52,6 +54,8 @@ def report_rows(report: SiteReport) -> list[list[str]]:
     groups = {g.group_id: g for g in report.groups}
     rows: list[list[str]] = [
         ["site", report.site_id, "fra", _day(report.start), "til", _day(report.end)],
+        [],
+        *visit_rows(report),
         [],
         GROUP_HEADER,
     ]
@@ -86,6 +90,16 @@ def report_rows(report: SiteReport) -> list[list[str]]:
     return rows
 
 
+def visit_rows(report: SiteReport) -> list[list[str]]:
+    """Visits per offer (with a total line), then anonymous contacts per topic."""
+    v = report.visits
+    rows = [OFFER_HEADER]
+    rows += [[o.name_da, str(o.check_ins), str(o.citizens), str(o.anonymous)] for o in v.offers]
+    rows += [["i alt", str(v.check_ins), str(v.citizens), str(v.anonymous)], [], TOPIC_HEADER]
+    rows += [[t.name_da, str(t.contacts)] for t in v.topics]
+    return rows
+
+
 def report_csv(report: SiteReport) -> str:
     """The report as `;`-separated CSV text."""
     buffer = io.StringIO()
@@ -97,22 +111,37 @@ def report_csv(report: SiteReport) -> str:
 def export_report_csv(
     engine: Engine, report: SiteReport, path: Path, *, staff: StaffMember, now: datetime
 ) -> Path:
-    """Write the report to ``path`` (atomically) and audit the export.
+    """Write the report to ``path`` as CSV (atomically) and audit the export.
 
     UTF-8 with a byte-order mark so Excel shows æ, ø and å correctly.
     """
+    data = report_csv(report).encode("utf-8-sig")
+    return export_file(engine, report, path, data, staff=staff, now=now, kind="csv")
+
+
+def export_file(
+    engine: Engine,
+    report: SiteReport,
+    path: Path,
+    data: bytes,
+    *,
+    staff: StaffMember,
+    now: datetime,
+    kind: str,
+) -> Path:
+    """Write ``data`` to ``path`` atomically (no half-written file, ever) and audit it."""
     if not staff.has(Role.GROUP_LEADER):
         raise AttendanceRefused("role_required")
     path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".csv", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=path.suffix, dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            handle.write(report_csv(report))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         detail = (
-            f"site_report.csv site={report.site_id} from={report.start} to={report.end} "
+            f"site_report.{kind} site={report.site_id} from={report.start} to={report.end} "
             f"file={path.name}"
         )
         with write_session(engine) as session:

@@ -8,11 +8,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
-from kiosk.i18n import t
+from kiosk.i18n import tr
 from kiosk.i18n.formats import clock
 from kiosk.services.auth import LoginRefused
+from kiosk.widgets.words import Caption, Phrase, Words
 
 
 class InitialsInput(Input):
@@ -31,7 +32,9 @@ class InitialsInput(Input):
 
 
 class LoginForm(Vertical):
-    """Posts ``LoginForm.Submitted`` when both fields are filled and Enter is pressed."""
+    """Posts ``LoginForm.Submitted`` when both fields are filled and Enter is pressed.
+
+    After a language switch its labels and message are redrawn; typed text stays."""
 
     DEFAULT_CSS = """
     LoginForm { width: 44; height: auto; border: round $primary; padding: 0 1; }
@@ -50,13 +53,13 @@ class LoginForm(Vertical):
         self.hint_key = hint_key
 
     def compose(self) -> ComposeResult:
-        yield Label(t("login.initials"))
+        yield Caption(tr("login.initials"))
         yield InitialsInput(id="initials", max_length=8, classes="clear-on-scan")
-        yield Label(t("login.pin"))
+        yield Caption(tr("login.pin"))
         yield Input(id="pin", password=True, max_length=8, restrict=r"[0-9]*",
                     classes="clear-on-scan")  # fmt: skip
-        yield Static("", id="login-message")
-        yield Static(t(self.hint_key), id="login-hint")
+        yield Phrase("", id="login-message")
+        yield Phrase(tr(self.hint_key), id="login-hint")
 
     def on_mount(self) -> None:
         self.query_one("#initials", Input).focus()
@@ -64,24 +67,32 @@ class LoginForm(Vertical):
     @on(Input.Submitted, "#initials")
     def _initials_done(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.query_one("#pin", Input).value and event.value.strip():
+            # Typed fast ("MH", Tab, PIN, Enter), the Enter can reach the initials field
+            # before the focus has moved on: it is the Enter after the PIN, so log in.
+            self._submit()
+            return
         self.query_one("#pin", Input).focus()
 
     @on(Input.Submitted, "#pin")
     def _pin_done(self, event: Input.Submitted) -> None:
         event.stop()
+        self._submit()
+
+    def _submit(self) -> None:
         initials = self.query_one("#initials", Input).value
         pin = self.query_one("#pin", Input).value
         if not initials.strip():
             self.query_one("#initials", Input).focus()
-            self.query_one("#login-message", Static).update(t("login.empty"))
+            self.query_one("#login-message", Phrase).say(tr("login.empty"))
             return
         if not pin:
-            self.show_error(t("login.empty"))
+            self.show_error(tr("login.empty"))
             return
         self.post_message(self.Submitted(initials, pin))
 
-    def show_error(self, text: str) -> None:
-        self.query_one("#login-message", Static).update(text)
+    def show_error(self, text: Words) -> None:
+        self.query_one("#login-message", Phrase).say(text)
         pin = self.query_one("#pin", Input)
         pin.value = ""
         pin.focus()
@@ -89,16 +100,16 @@ class LoginForm(Vertical):
     def show_refusal(self, refused: LoginRefused) -> None:
         """Say why a login was refused, in words a person at the desk understands."""
         if refused.reason == "locked" and refused.locked_until is not None:
-            self.show_error(t("login.locked", until=clock(refused.locked_until)))
+            self.show_error(tr("login.locked", until=clock(refused.locked_until)))
         elif refused.reason == "no_role":
-            self.show_error(t("login.no_role"))
+            self.show_error(tr("login.no_role"))
         elif refused.reason == "empty":
-            self.show_error(t("login.empty"))
+            self.show_error(tr("login.empty"))
         else:
-            self.show_error(t("login.wrong", left=refused.attempts_left))
+            self.show_error(tr("login.wrong", left=refused.attempts_left))
 
     def clear(self) -> None:
         for field in self.query(Input):
             field.value = ""
-        self.query_one("#login-message", Static).update("")
+        self.query_one("#login-message", Phrase).say("")
         self.query_one("#initials", Input).focus()

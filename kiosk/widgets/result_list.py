@@ -49,13 +49,20 @@ class ResultList(Widget, can_focus=False):
         self.headers = headers
         self.refresh()
 
-    def set_rows(self, rows: list[tuple[str, tuple[str, ...]]]) -> None:
-        """Replace the rows (``(key, cells)``) and highlight the first."""
+    def set_rows(
+        self, rows: list[tuple[str, tuple[str, ...]]], *, keep_highlight: bool = False
+    ) -> None:
+        """Replace the rows (``(key, cells)``) and highlight the first, or with
+        ``keep_highlight`` the same key as before when it is still there."""
         new_keys = [key for key, _ in rows]
         new_rows = [cells for _, cells in rows]
         if new_keys == self.keys and new_rows == self.rows:
             return  # typing on in a unique name: nothing to redraw
-        self.keys, self.rows, self.cursor = new_keys, new_rows, 0
+        highlighted = self.highlighted_key
+        cursor = 0
+        if keep_highlight and highlighted in new_keys:
+            cursor = new_keys.index(highlighted)
+        self.keys, self.rows, self.cursor = new_keys, new_rows, cursor
         self.refresh()
 
     def move(self, step: int) -> None:

@@ -192,3 +192,27 @@ async def test_screen_forgets_the_citizen_a_moment_after_a_check_in(kiosk, tmp_p
         assert app.screen.query_one("#search").value == ""
         assert "Søren" not in screen_text(app)
         assert app.screen.last is not None  # Ctrl+Z still undoes it
+
+
+async def test_an_enter_that_reaches_the_initials_after_a_fast_pin_still_logs_in(
+    kiosk, tmp_path, clock
+):
+    """Typed in one burst, the Enter after the PIN can land on the initials field before
+    the focus has moved; it must log in, not just move to the PIN field."""
+    app = make_app(kiosk, tmp_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2")
+        await pilot.press("M", "H")
+        app.screen.query_one("#pin").value = "2001"  # the burst's PIN, focus still on initials
+        assert app.focused is app.screen.query_one("#initials")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckInScreen) and app.guard.staff.initials == "MH"
+
+
+async def test_enter_on_the_initials_with_no_pin_yet_moves_to_the_pin(kiosk, tmp_path, clock):
+    app = make_app(kiosk, tmp_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2", "M", "H", "enter")
+        assert isinstance(app.screen, LoginScreen)
+        assert app.focused is app.screen.query_one("#pin")

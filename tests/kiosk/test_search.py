@@ -141,3 +141,11 @@ def test_folding_and_sound_keys():
     assert sound_key("christensen") == sound_key("kristensen")
     assert sound_key("pedersen") == sound_key("petersen")
     assert sound_key("jonas") != sound_key("jens")
+
+
+def test_citizens_sharing_a_name_come_by_birth_year_and_an_unknown_year_stays_unknown() -> None:
+    index = CitizenIndex(
+        [("c", "Jens Hansen", 1990), ("a", "Jens Hansen", None), ("b", "Jens Hansen", 1950)]
+    )
+    hits = index.search("jens hansen").hits
+    assert [(h.citizen_id, h.birth_year) for h in hits] == [("a", None), ("b", 1950), ("c", 1990)]
