@@ -1,5 +1,8 @@
 """chaos: model-based examples, every named crash point, SIGKILLed kiosk and server
-processes and API fuzzing; counts lost, duplicated and diverged results (all must be 0)."""
+processes and API fuzzing; counts lost, duplicated and diverged results (all must be 0).
+
+The central server's INFO logs go to a file (its path is in "sizes"); warnings and errors
+still reach stderr, so the JSON lines on stdout stay readable."""
 
 from __future__ import annotations
 
@@ -77,7 +80,16 @@ def fuzzing(requests: int) -> tuple[int, int, int]:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    sizes = QUICK if quick else FULL
+    from sync.testing.server_logs import server_logs_to
+
+    logs = Path(tempfile.mkdtemp(prefix="mestring-chaos-"))
+    with server_logs_to(logs / "server.log") as log:
+        result = _run(QUICK if quick else FULL)
+    result["sizes"]["server_log"] = str(log)
+    return result
+
+
+def _run(sizes: dict[str, int]) -> dict[str, Any]:
     started = time.perf_counter()
     share = sizes["examples"] // MODEL_WORKERS
     with ProcessPoolExecutor(max_workers=MODEL_WORKERS + 1) as pool:

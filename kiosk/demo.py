@@ -66,7 +66,7 @@ def prepare_demo(settings: Settings, *, now: datetime | None = None) -> bool:
 
     engine = open_kiosk_db(settings)
     try:
-        seed_kiosk(engine, build_demo(local_today(now)), DEMO_SITE, now=now)
+        seed_kiosk(engine, build_demo(local_today(now)), DEMO_SITE, now=now, settings=settings)
     finally:
         engine.dispose()
     marker.write_text("demo data seeded by `mestring demo`\n", encoding="utf-8")

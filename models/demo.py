@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from argon2.low_level import Type, hash_secret
+from sqlmodel import SQLModel
 
 from models.catalogue import Offer, Site, SiteOffer, Topic
 from models.demo_catalogue import (
@@ -26,7 +27,10 @@ from models.demo_catalogue import (
     sites,
     topics,
 )
+from models.demo_history import EventRow, add_history, uuid7_at
 from models.demo_names import demo_names
+from models.demo_visits import add_visits, course_appointments
+from models.events import AnonymousContact, AttendanceMark, CheckIn, SessionStateChange
 from models.people import Citizen, Role, Staff, StaffSiteRole
 from models.schedule import (
     Appointment,
@@ -65,6 +69,13 @@ class DemoData:
     appointments: list[Appointment] = field(default_factory=list)
     #: The site each citizen mostly uses (not stored; scope follows from their rows).
     home_site: dict[str, str] = field(default_factory=dict)
+    #: The device id of each site's kiosk that made the history events.
+    devices: dict[str, str] = field(default_factory=dict)
+    #: History events as column values (``models.demo_history``), per event table.
+    session_changes: list[EventRow] = field(default_factory=list)
+    attendance_marks: list[EventRow] = field(default_factory=list)
+    check_ins: list[EventRow] = field(default_factory=list)
+    anonymous_contacts: list[EventRow] = field(default_factory=list)
 
     def tables(self) -> list[list[object]]:
         """Row lists in foreign-key order."""
@@ -84,6 +95,15 @@ class DemoData:
                 self.courses,
                 self.appointments,
             )
+        ]
+
+    def events(self) -> list[tuple[type[SQLModel], list[EventRow]]]:
+        """The history's events per event model (no foreign keys: any order inserts)."""
+        return [
+            (SessionStateChange, self.session_changes),
+            (AttendanceMark, self.attendance_marks),
+            (CheckIn, self.check_ins),
+            (AnonymousContact, self.anonymous_contacts),
         ]
 
     def staff_by_initials(self, initials: str) -> Staff:
@@ -320,8 +340,15 @@ def _add_appointments(data: DemoData, rng: random.Random, ids: _Ids) -> None:
         )  # fmt: skip
 
 
-def build_demo(today: date, seed: int = 2026, citizens: int = 2000) -> DemoData:
-    """The whole demo data set for ``today`` (a Danish calendar day), same input → same rows."""
+def build_demo(
+    today: date, seed: int = 2026, citizens: int = 2000, *, history: bool = True
+) -> DemoData:
+    """The whole demo data set for ``today`` (a Danish calendar day), same input → same rows.
+
+    With ``history``, the weeks before today come with weekly §82b meetings, closed past
+    sessions (a few cancelled) and their attendance marks (``models.demo_history``), and
+    check-ins, walk-ins and anonymous contacts (``models.demo_visits``).
+    """
     rng = random.Random(seed)
     ids = _Ids(rng, today)
     data = DemoData(today=today, seed=seed)
@@ -332,4 +359,11 @@ def build_demo(today: date, seed: int = 2026, citizens: int = 2000) -> DemoData:
     _add_groups(data, rng, ids)
     _add_courses(data, rng, ids)
     _add_appointments(data, rng, ids)
+    if history:
+        past = random.Random(f"history-{seed}")
+        start_ms = int(datetime.combine(today, time.min, tzinfo=LOCAL_TZ).timestamp() * 1000)
+        start_ms -= 100 * 86_400_000  # the kiosks were set up about 14 weeks ago
+        data.devices = {site: uuid7_at(start_ms + i, past) for i, site in enumerate(SITE_IDS)}
+        course_appointments(data, past, ids)
+        add_visits(add_history(data, past))
     return data

@@ -20,12 +20,12 @@ from sqlalchemy.engine import Engine
 
 from models.config import Settings
 from models.db import make_engine, write_session
-from models.demo import build_demo
+from models.demo import DemoData, build_demo
 from models.migrate import upgrade
 from models.timeutil import local_today, utcnow
 from sync.client import run_sync_session
 from sync.credential import Credential, CredentialMissing
-from sync.demo_seed import seed_central
+from sync.demo_seed import seed_central, seed_kiosk_history
 from sync.enrol import enroll_kiosk
 from sync.server.auth import create_enrolment_code
 from sync.server.feed import ensure_epoch
@@ -46,8 +46,8 @@ def _wipe(*paths: Path) -> None:
             candidate.unlink(missing_ok=True)
 
 
-def prepare_central(central_home: Path, today: date) -> tuple[Engine, bool]:
-    """The demo central database for ``today``; True when it was (re)made just now."""
+def prepare_central(central_home: Path, today: date) -> tuple[Engine, DemoData | None]:
+    """The demo central database for ``today``, and the demo data if it was (re)made now."""
     central_home.mkdir(parents=True, exist_ok=True, mode=0o700)
     marker = central_home / SEEDED
     fresh = not marker.exists() or marker.read_text().strip() != today.isoformat()
@@ -55,12 +55,14 @@ def prepare_central(central_home: Path, today: date) -> tuple[Engine, bool]:
         _wipe(central_home / "central.db")
     engine = make_engine(f"sqlite:///{central_home / 'central.db'}")
     upgrade(engine, "central")
-    if fresh:
-        with write_session(engine) as session:
-            seed_central(session, build_demo(today), now=utcnow())
-        ensure_epoch(engine)
-        marker.write_text(today.isoformat())
-    return engine, fresh
+    if not fresh:
+        return engine, None
+    data = build_demo(today)
+    with write_session(engine) as session:
+        seed_central(session, data, now=utcnow())
+    ensure_epoch(engine)
+    marker.write_text(today.isoformat())
+    return engine, data
 
 
 def _free_port() -> int:
@@ -135,8 +137,10 @@ def demo_central(settings: Settings, kiosk_db: Path) -> Iterator[str]:
     if kiosk_db.exists() and not marker.exists():
         raise DemoFailed(f"{settings.home} is not a demo home; use an empty --home")
     central_home = settings.home / "central"
-    central, fresh = prepare_central(central_home, local_today(utcnow()))
-    if fresh or not settings.credential_path.exists():
+    today = local_today(utcnow())
+    central, data = prepare_central(central_home, today)
+    restart = data is not None or not settings.credential_path.exists()
+    if restart:
         # A new central (or a kiosk seeded without one): the kiosk starts over with it.
         _wipe(kiosk_db)
         settings.credential_path.unlink(missing_ok=True)
@@ -147,6 +151,9 @@ def demo_central(settings: Settings, kiosk_db: Path) -> Iterator[str]:
             upgrade(kiosk, "kiosk")
             try:
                 connect_kiosk(settings, kiosk, central, url)
+                if restart:  # the events this site's kiosk made before (central has them)
+                    history = data or build_demo(today)
+                    seed_kiosk_history(kiosk, history, DEMO_SITE, now=utcnow(), settings=settings)
                 first_sync(settings, kiosk)
             finally:
                 kiosk.dispose()

@@ -61,7 +61,7 @@ class Server:
             [*command, "--log-level", "warning", "sync.server.app:create_app_from_env"],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=None,  # warnings and errors only (--log-level): real problems stay visible
         )
         deadline = time.monotonic() + 30
         while True:

@@ -3,11 +3,17 @@ site's share (an independent statement of the scope rule, in ``sync.demo_seed``)
 
 from __future__ import annotations
 
-from models.db import make_engine, write_session
+from datetime import UTC
+
+from sqlmodel import select
+
+from models import AnonymousContact, AttendanceMark, CheckIn, SessionStateChange
+from models.db import make_engine, read_session, write_session
 from models.demo import build_demo
 from models.migrate import upgrade
 from models.timeutil import local_today
-from sync.demo_seed import seed_central, site_share
+from sync.changes import scoped_sites, wanted_sites
+from sync.demo_seed import seed_central, seed_kiosk_history, site_share
 from sync.local import local_summary
 from sync.rows import REFERENCE, encode, table_digest
 from tests.conftest import FROZEN_NOW
@@ -34,4 +40,40 @@ async def test_a_first_sync_delivers_exactly_the_sites_share_of_the_demo_data(tm
     actual = {name: (s.count, s.hash) for name, s in local_summary(kiosk.engine).items()}
     for name, figures in expected.items():
         assert actual[name] == figures, name
+    with read_session(central) as session:  # the history's visits change no one's scope
+        for citizen in data.citizens:
+            scoped = scoped_sites(session, citizen.id)
+            assert wanted_sites(session, citizen.id, now=FROZEN_NOW) == scoped, citizen.id
     central.dispose()
+
+
+async def test_the_kiosks_history_is_already_central_so_the_first_sync_pushes_nothing(tmp_path):
+    central = make_engine(f"sqlite:///{tmp_path / 'central.db'}")
+    upgrade(central, "central")
+    data = build_demo(local_today(FROZEN_NOW), citizens=300)
+    with write_session(central) as session:
+        seed_central(session, data, now=FROZEN_NOW)
+    world = World(central, tmp_path, FROZEN_NOW)
+    kiosk = world.kiosk("hornslet")
+    written = seed_kiosk_history(kiosk.engine, data, "hornslet", now=FROZEN_NOW)
+    before = _events(central)
+    report = await sync(kiosk, FROZEN_NOW)
+    assert written > 0 and report.pushed == 0 and report.rejected == 0
+    assert _events(central) == before
+    held = _events(kiosk.engine)
+    assert held and all(before[key] == row for key, row in held.items())  # the same events
+    assert {key[1] for key in held} == {"hornslet"}
+    central.dispose()
+
+
+def _events(engine) -> dict[tuple[str, str, str], tuple[object, ...]]:
+    """Every event as ((table, site, id) → its columns other than ``received_at``)."""
+    found = {}
+    with read_session(engine) as session:
+        for model in (AnonymousContact, AttendanceMark, CheckIn, SessionStateChange):
+            for row in session.exec(select(model)).all():
+                values = row.model_dump(exclude={"received_at"})
+                values["created_at"] = row.created_at.astimezone(UTC)
+                key = (str(model.__tablename__), row.site_id, row.id)
+                found[key] = tuple(sorted(values.items()))
+    return found
