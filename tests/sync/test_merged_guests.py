@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import func, select
 
 from kiosk.services.attendance import build_roster
@@ -308,10 +309,11 @@ async def test_the_audit_export_of_the_real_citizen_follows_a_chain_of_merges(wo
     assert sum(line.action == "guest add" for line in lines) == 2  # the guest's and the older one
 
 
+# Row locks only matter where writers run at once: SQLite runs one writer at a time.
+@pytest.mark.parametrize("central", ["postgres"], indirect=True)
 async def test_a_push_during_a_merge_waits_for_it_and_stores_under_the_real_citizen(world: World):
     import threading
 
-    import pytest
     from sqlalchemy import text
 
     from sync.hlc import HybridClock
@@ -319,8 +321,6 @@ async def test_a_push_during_a_merge_waits_for_it_and_stores_under_the_real_citi
     from sync.server.auth import DeviceIdentity
     from sync.server.push import apply_push
 
-    if world.central.dialect.name != "postgresql":
-        pytest.skip("SQLite runs one writer at a time; row locks matter on PostgreSQL")
     known, _sessions = world.add_group_with_citizen("hornslet")
     with write_session(world.central) as session:
         session.add(Citizen(id="racing-guest", display_name="G", provisional=True,
