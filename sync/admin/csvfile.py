@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-#: ddmmyy-xxxx anywhere, or ten digits on their own (a CPR number with the dash dropped).
-_CPR_DASHED = re.compile(r"(?<!\d)(\d{2})(\d{2})\d{2}[- ]?\d{4}(?!\d)")
+from models.sensitive import cpr_like as cpr_like  # the one detector (re-exported)
+
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
@@ -99,15 +99,6 @@ def read_rows(text: str, columns: tuple[str, ...]) -> CsvRows:
     if errors:
         raise ImportRefused(errors)
     return result
-
-
-def cpr_like(value: str) -> bool:
-    """True when ``value`` holds something shaped like a CPR number (ddmmyy-xxxx)."""
-    for match in _CPR_DASHED.finditer(value):
-        day, month = int(match.group(1)), int(match.group(2))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            return True
-    return False
 
 
 def parse_date(value: str) -> date:
