@@ -19,7 +19,15 @@ class Device(SQLModel, table=True):
     created_at: datetime
     revoked_at: datetime | None = None
     last_seq: int = 0  # highest device sequence number applied
-    last_seen_at: datetime | None = None
+    last_seen_at: datetime | None = None  # last authenticated request of any kind
+    last_push_at: datetime | None = None
+    last_pull_at: datetime | None = None
+    last_error: str = Field(default="", max_length=200)  # last refusal (never personal data)
+    #: The push lineage the device's outbox numbering belongs to; a kiosk restored from an
+    #: image re-bases onto a new lineage, and a superseded one seen again means a clone.
+    lineage: str = Field(default="", max_length=36)
+    superseded_lineages: str = Field(default="", max_length=2000)  # comma-separated
+    cloned_at: datetime | None = None  # two machines pushed with this credential
 
 
 class EnrolmentCode(SQLModel, table=True):
@@ -67,7 +75,7 @@ class Rejection(SQLModel, table=True):
     row_id: str = Field(max_length=36)
     payload: str
     reason: str = Field(max_length=400)
-    rejected_at: datetime
+    rejected_at: datetime = Field(index=True)  # rejections follow the audit retention
 
 
 class SiteScope(SQLModel, table=True):

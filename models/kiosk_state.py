@@ -35,6 +35,12 @@ class SyncState(SQLModel, table=True):
     last_sync_ok_at: datetime | None = None
     last_attempt_at: datetime | None = None
     last_error: str = Field(default="", max_length=400)
+    #: Push lineage (see central's ``Device.lineage``): made new when the kiosk re-bases its
+    #: outbox after central found it rewound; ``rebase_of`` is sent until central adopts it.
+    lineage: str = Field(default="", max_length=36)
+    rebase_of: str = Field(default="", max_length=36)
+    #: JSON {table: rowid}: own events up to these rowids were confirmed present at central.
+    own_verified: str = Field(default="", max_length=2000)
 
 
 class LocalRejection(SQLModel, table=True):
