@@ -21,13 +21,21 @@ from sync.apply import apply_page, swap_in_tables
 from sync.crashpoints import crash_point, declare
 from sync.local import (
     acknowledge,
+    ensure_lineage,
     local_summary,
     next_batch,
     record_outcome,
 )
 from sync.outbox import load_state
-from sync.protocol import MAX_PUSH_MUTATIONS, PULL_PAGE_SIZE, SNAPSHOT_PAGE_SIZE, PullPage
-from sync.requeue import requeue_from, requeue_own_rows
+from sync.own_rows import confirm, unconfirmed_rows
+from sync.protocol import (
+    MAX_PUSH_MUTATIONS,
+    PULL_PAGE_SIZE,
+    SNAPSHOT_PAGE_SIZE,
+    VERIFY_CHUNK,
+    PullPage,
+)
+from sync.requeue import rebase, requeue_from, requeue_own_rows, requeue_rows
 from sync.retention import purge_kiosk
 from sync.rows import REFERENCE, WireRow
 from sync.transport import (
@@ -35,6 +43,7 @@ from sync.transport import (
     PayloadTooLarge,
     ResyncRequired,
     SeqGap,
+    SeqRewound,
     SyncClient,
     SyncError,
 )
@@ -70,6 +79,8 @@ class SyncReport:
     full_resync: bool = False
     resynced_tables: list[str] = field(default_factory=list)
     clock_offset_ms: int = 0
+    rebased: bool = False  # central found this kiosk rewound; its outbox was re-based
+    requeued: int = 0  # own rows central lacked, queued again by the verification
 
 
 @contextmanager
@@ -109,6 +120,7 @@ class _Session:
 
     async def push_all(self) -> None:
         limit = MAX_PUSH_MUTATIONS
+        await asyncio.to_thread(ensure_lineage, self.engine)
         while True:
             batch = await asyncio.to_thread(next_batch, self.engine, limit)
             if batch is None:
@@ -120,6 +132,20 @@ class _Session:
                 if limit == 1:
                     raise
                 limit = max(1, limit // 2)
+                continue
+            except SeqRewound as rewound:
+                # Central acknowledged these seqs for rows it never saw from us: this disk
+                # is older than what central holds (restored from an image). Renumber every
+                # own row after central's last seq on a new lineage; central skips known ids.
+                await asyncio.to_thread(
+                    rebase,
+                    self.engine,
+                    rewound.expected_seq,
+                    onto=rewound.lineage,
+                    now=self.now(),
+                )
+                self.report.rebased = True
+                crash_point(REQUEUED)
                 continue
             except SeqGap as gap:
                 # Central lost entries we no longer hold (restored from backup): queue our
@@ -206,6 +232,20 @@ class _Session:
         crash_point(RESYNC_SWAPPED)
         self.report.full_resync = True
 
+    async def confirm_own_rows(self) -> int:
+        """Ask central which own events it lacks; queue those again. Returns how many."""
+        pending = await asyncio.to_thread(unconfirmed_rows, self.engine)
+        missing: dict[str, list[str]] = {}
+        for table, ids in pending.ids.items():
+            for start in range(0, len(ids), VERIFY_CHUNK):
+                answer = await self.client.verify({table: ids[start : start + VERIFY_CHUNK]})
+                for name, lacking in answer.missing.items():
+                    missing.setdefault(name, []).extend(lacking)
+        if missing:
+            return await asyncio.to_thread(requeue_rows, self.engine, missing, now=self.now())
+        await asyncio.to_thread(confirm, self.engine, pending.marks)
+        return 0
+
     async def verify(self) -> list[str]:
         """Compare per-table count + hash; resync mismatching tables. Returns what still differs."""
         mismatched: list[str] = []
@@ -246,13 +286,18 @@ async def run_sync_session(
     session = _Session(engine, client, now, progress)
     try:
         with session_lock(lock_path):
+            missing = 0
             for _round in range(3):
                 await session.push_all()
                 await session.pull_all()
                 still_different = await session.verify()
+                missing = await session.confirm_own_rows()
+                session.report.requeued += missing
                 if await asyncio.to_thread(next_batch, engine, 1) is None:
                     break
             else:
+                if missing:
+                    raise SyncError(f"{missing} of this kiosk's rows are still missing at central")
                 raise SyncError("new local changes kept arriving; sync again")
             if still_different:
                 raise SyncError(f"integrity check still differs for {', '.join(still_different)}")

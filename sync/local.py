@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from models import LocalRejection, Outbox, SyncState
 from models.db import read_session, write_session
+from models.ids import new_id
 from sync.crashpoints import crash_point, declare
 from sync.outbox import load_state
 from sync.protocol import Mutation, PushBatch, RejectionInfo, TableSummary
@@ -42,12 +43,31 @@ def next_batch(engine: Engine, limit: int) -> PushBatch | None:
     with read_session(engine) as session:
         query = select(Outbox).order_by(col(Outbox.seq)).limit(limit)
         entries = list(session.execute(query).scalars())
+        state = session.get(SyncState, 1) or SyncState(id=1)
     if not entries:
         return None
     mutations = [Mutation(seq=e.seq, kind=e.kind, row=json.loads(e.payload)) for e in entries]
     # Stop at a hole (never expected: seqs are handed out gap-free).
     consecutive = [m for i, m in enumerate(mutations) if m.seq == mutations[0].seq + i]
-    return PushBatch(first_seq=consecutive[0].seq, mutations=consecutive)
+    return PushBatch(
+        first_seq=consecutive[0].seq,
+        mutations=consecutive,
+        lineage=state.lineage,
+        rebase_of=state.rebase_of,
+    )
+
+
+def ensure_lineage(engine: Engine) -> str:
+    """The kiosk's push lineage, made (and committed) the first time it is needed."""
+    with read_session(engine) as session:
+        lineage = load_state(session).lineage
+    if lineage:
+        return lineage
+    with write_session(engine) as session:
+        state = load_state(session)
+        state.lineage = state.lineage or new_id()
+        session.add(state)
+        return state.lineage
 
 
 def acknowledge(
@@ -69,6 +89,10 @@ def acknowledge(
                 )
             )
         result = session.execute(delete(Outbox).where(col(Outbox.seq) <= acked_through))
+        state = load_state(session)
+        if state.rebase_of:
+            state.rebase_of = ""  # central has adopted the new lineage
+            session.add(state)
         crash_point(ACK_BEFORE_COMMIT)
         return int(result.rowcount)  # type: ignore[attr-defined]
 

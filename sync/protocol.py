@@ -14,6 +14,12 @@ MAX_REQUEST_BYTES = 4 * 1024 * 1024
 PULL_PAGE_SIZE = 1000
 #: Rows per snapshot page.
 SNAPSHOT_PAGE_SIZE = 2000
+#: Largest device sequence number: central stores it as a 32-bit integer (PostgreSQL int4).
+MAX_SEQ = 2**31 - 1
+#: A push lineage: a UUID made by the kiosk.
+LINEAGE_PATTERN = r"^([0-9a-f-]{36})?$"
+#: Ids per verify request.
+VERIFY_CHUNK = 2000
 #: Header carrying the server's wall clock (unix ms) on every response.
 SERVER_TIME_HEADER = "X-Mestring-Server-Time"
 
@@ -25,7 +31,7 @@ class Strict(BaseModel):
 class Mutation(Strict):
     """One outbox entry: the device sequence number, its kind and the row as written."""
 
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_SEQ)
     kind: str = Field(min_length=1, max_length=40)
     row: dict[str, Any]
 
@@ -33,8 +39,11 @@ class Mutation(Strict):
 class PushBatch(Strict):
     """Consecutive outbox entries starting at ``first_seq``."""
 
-    first_seq: int = Field(ge=1)
+    first_seq: int = Field(ge=1, le=MAX_SEQ)
     mutations: list[Mutation] = Field(min_length=1, max_length=MAX_PUSH_MUTATIONS)
+    #: The kiosk's push lineage; a new one after a re-base, which then names its parent.
+    lineage: str = Field(default="", max_length=36, pattern=LINEAGE_PATTERN)
+    rebase_of: str = Field(default="", max_length=36, pattern=LINEAGE_PATTERN)
 
     @model_validator(mode="after")
     def _consecutive(self) -> PushBatch:
@@ -60,11 +69,29 @@ class PushResult(Strict):
 
 
 class GapDetail(Strict):
-    """Body of a 409: the device must push from ``expected_seq``."""
+    """Body of a 409: the device must push from ``expected_seq``.
 
-    error: Literal["gap"] = "gap"
+    ``rewound``: central has acknowledged sequence numbers the device now uses for rows it
+    has never seen (a kiosk restored from an image): re-base onto ``lineage`` from
+    ``expected_seq``. ``cloned``: two machines push with one credential; nothing is taken.
+    """
+
+    error: Literal["gap", "rewound", "cloned"] = "gap"
     expected_seq: int
     message: str
+    lineage: str = ""
+
+
+class VerifyRequest(Strict):
+    """Ids of the caller's own events, per table, that the kiosk holds as pushed."""
+
+    tables: dict[str, list[str]] = Field(max_length=20)
+
+
+class VerifyResult(Strict):
+    """The ids of the request central does not hold (per table)."""
+
+    missing: dict[str, list[str]]
 
 
 class Change(Strict):

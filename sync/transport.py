@@ -23,6 +23,8 @@ from sync.protocol import (
     PushBatch,
     PushResult,
     SnapshotPage,
+    VerifyRequest,
+    VerifyResult,
 )
 
 Answer = TypeVar("Answer", bound=BaseModel)
@@ -56,9 +58,18 @@ class PayloadTooLarge(SyncError):
 
 
 class SeqGap(SyncError):
-    def __init__(self, expected_seq: int) -> None:
+    def __init__(self, expected_seq: int, lineage: str = "") -> None:
         super().__init__(f"central expects seq {expected_seq}")
         self.expected_seq = expected_seq
+        self.lineage = lineage
+
+
+class SeqRewound(SeqGap):
+    """409 ``rewound``: re-base the outbox onto central's lineage from ``expected_seq``."""
+
+
+class DeviceCloned(SyncError):
+    """409 ``cloned``: central refuses this credential's pushes until it is enrolled anew."""
 
 
 @dataclass
@@ -144,7 +155,12 @@ class SyncClient:
         if status == 403:
             raise CredentialRejected(f"this device is not allowed: {_message(response)}")
         if status == 409:
-            raise SeqGap(GapDetail.model_validate(response.json()).expected_seq)
+            detail = GapDetail.model_validate(response.json())
+            if detail.error == "cloned":
+                raise DeviceCloned(detail.message)
+            if detail.error == "rewound":
+                raise SeqRewound(detail.expected_seq, detail.lineage)
+            raise SeqGap(detail.expected_seq, detail.lineage)
         if status == 410:
             raise ResyncRequired(_message(response))
         if status == 413:
@@ -165,6 +181,10 @@ class SyncClient:
         if after is not None:
             params["after"] = after
         return await self.call("GET", "/v1/sync/snapshot", SnapshotPage, params=params)
+
+    async def verify(self, tables: dict[str, list[str]]) -> VerifyResult:
+        body = VerifyRequest(tables=tables).model_dump(mode="json")
+        return await self.call("POST", "/v1/sync/verify", VerifyResult, json=body)
 
     async def integrity(self) -> IntegritySummary:
         return await self.call("GET", "/v1/sync/integrity", IntegritySummary)

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -31,9 +32,12 @@ from sync.protocol import (
     PushBatch,
     PushResult,
     SnapshotPage,
+    VerifyRequest,
+    VerifyResult,
 )
 from sync.rows import REFERENCE
 from sync.server import auth, feed
+from sync.server import verify as verify_rows
 from sync.server.limits import BodySizeLimit
 from sync.server.push import GapError, apply_push
 
@@ -75,7 +79,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def gap(_r: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, GapError)
-        body = GapDetail(expected_seq=exc.expected_seq, message=str(exc)).model_dump()
+        body = GapDetail(
+            error=exc.error, expected_seq=exc.expected_seq, message=str(exc), lineage=exc.lineage
+        ).model_dump()
+        if exc.error != "gap":
+            log_event("push_refused", reason=exc.error, expected=exc.expected_seq)
         return JSONResponse(status_code=409, content=body)
 
     async def resync(_r: Request, exc: Exception) -> JSONResponse:
@@ -114,6 +122,7 @@ def create_app(
     )
 
     feed.ensure_epoch(db)
+    max_skew_s = settings.max_clock_skew_seconds
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -165,7 +174,9 @@ def create_app(
 
     @app.post("/v1/sync/push", response_model=PushResult)
     def push(body: PushBatch, who: Device) -> PushResult:
-        result = apply_push(db, who, body, now=now(), clock=clock)
+        result = apply_push(
+            db, who, body, now=now(), clock=clock, max_skew=timedelta(seconds=max_skew_s)
+        )
         log_event(
             "push",
             device=who.device_id,
@@ -203,6 +214,13 @@ def create_app(
         except ValueError as err:
             return _error(422, "bad_after", str(err))
         return Response(page.model_dump_json(), media_type="application/json")
+
+    @app.post("/v1/sync/verify", response_model=VerifyResult)
+    def verify(body: VerifyRequest, who: Device) -> Any:
+        try:
+            return verify_rows.missing_own_rows(db, who, body)
+        except verify_rows.VerifyRefused as err:
+            return _error(422, "bad_verify", str(err))
 
     @app.get("/v1/sync/integrity", response_model=IntegritySummary)
     def integrity(who: Device) -> IntegritySummary:

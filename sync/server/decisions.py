@@ -14,6 +14,9 @@ from models.events import SessionRequest
 from sync.changes import publish, refresh_scope
 from sync.hlc import HybridClock, Stamp
 
+#: One answer for every refused guest row, whether or not the id exists elsewhere.
+GUEST_REFUSED = "the guest could not be added at this site"
+
 
 class RequestRefused(Exception):
     """A kiosk request central will never accept (recorded as a rejection)."""
@@ -73,7 +76,7 @@ def accept_provisional_citizen(
     if not proposed.provisional:
         raise RequestRefused("a kiosk may only add provisional citizens")
     if proposed.created_site_id != site_id:
-        raise RequestRefused("the citizen belongs to another site")
+        raise RequestRefused(GUEST_REFUSED)
     existing = session.get(Citizen, proposed.id)
     if existing is not None and existing.merged_into is not None:
         # A late or replayed push of a guest central has merged since: the merge stands
@@ -84,14 +87,13 @@ def accept_provisional_citizen(
         session.add(proposed)
     elif existing.provisional and existing.merged_into is None:
         if existing.created_site_id != site_id:
-            raise RequestRefused("the citizen belongs to another site")
+            raise RequestRefused(GUEST_REFUSED)
         existing.display_name = proposed.display_name
         existing.birth_year = proposed.birth_year
-        existing.card_token = proposed.card_token
         existing.updated_at = proposed.updated_at
         session.add(existing)
     else:
-        raise RequestRefused("this citizen is managed centrally; the kiosk's change was refused")
+        raise RequestRefused(GUEST_REFUSED)
     session.flush()
     entered, _left = refresh_scope(session, proposed.id, now=now)
     if site_id not in entered:

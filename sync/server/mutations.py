@@ -4,12 +4,11 @@ decide requests, refresh scopes; a permanently bad mutation becomes a ``Rejectio
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
+from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -19,13 +18,11 @@ from models import (
     AttendanceMark,
     CheckIn,
     Citizen,
-    GroupSession,
-    Offer,
     Rejection,
     SessionStateChange,
     SiteScope,
 )
-from models.events import CheckInAction, CheckInMethod, Mark, QueueAction, SessionRequest
+from models.sensitive import cpr_like, unsafe_char
 from sync.changes import refresh_scope
 from sync.crashpoints import crash_point, declare
 from sync.hlc import HybridClock, Stamp
@@ -34,23 +31,27 @@ from sync.rows import table_name
 from sync.server.auth import DeviceIdentity
 from sync.server.decisions import RequestRefused, accept_provisional_citizen, decide_session_state
 from sync.server.merges import audit_late_events, follow_merges
+from sync.server.references import problem, resolve
+from sync.server.rules import (
+    RULES,
+    SLUG,
+    UUID,
+    Caller,
+    Rejected,
+    check_event,
+    check_guest,
+)
 
 EVENT_MODELS: dict[str, type[SQLModel]] = {table_name(m): m for m in EVENT_TABLES}
-ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
-    "check_in": {"action": CheckInAction, "method": CheckInMethod},
-    "attendance_mark": {"mark": Mark},
-    "session_state_change": {"state": SessionRequest},
-    "queue_ticket_event": {"action": QueueAction},
-}
 IGNORED_IN_COMPARISON = {"received_at", "hlc"}
 REJECTION_ADDED = declare("server.push.rejection_added", "a rejection recorded; not committed")
 EVENTS_INSERTED = declare("server.push.events_inserted", "new events inserted; not committed")
 DECIDED = declare("server.push.decided", "session requests decided; not committed")
 SCOPES_REFRESHED = declare("server.push.scopes_refreshed", "visitors scoped; not committed")
-
-
-class Rejected(Exception):
-    """A mutation central refuses permanently."""
+#: Citizen fields only central sets (a kiosk's guest arrives without them).
+CENTRAL_FIELDS = ("reference", "card_token", "merged_into")
+#: What a stored rejection keeps instead of a refused value that looked like a CPR number.
+SCRUBBED = "[fjernet: CPR-lignende værdi]"
 
 
 @dataclass
@@ -59,60 +60,68 @@ class BatchContext:
     identity: DeviceIdentity
     now: datetime
     clock: HybridClock
+    max_skew: timedelta = timedelta(minutes=5)
     accepted: list[tuple[Mutation, dict[str, Any]]] = field(default_factory=list)
+    #: ids of events whose created_at was clamped (a replay then compares without it).
+    clamped: set[str] = field(default_factory=set)
+    rejected_ids: set[str] = field(default_factory=set)
     #: (kind, event id) → the merged citizen id the device sent (stored under the survivor).
     moved: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def reject(context: BatchContext, mutation: Mutation, reason: str) -> None:
-    row_id = str(mutation.row.get("id", ""))[:36]
+    row_id = str(mutation.row.get("id", ""))
     context.session.add(
         Rejection(
             device_id=context.identity.device_id,
             site_id=context.identity.site_id,
             seq=mutation.seq,
-            kind=mutation.kind[:40],
-            row_id=row_id,
-            payload=json.dumps(mutation.row, ensure_ascii=False, default=str),
+            kind=mutation.kind[:40] if SLUG.match(mutation.kind) else "(invalid)",
+            row_id=row_id if UUID.match(row_id) else "(invalid)",
+            payload=json.dumps(scrub(mutation.row), ensure_ascii=False, default=str),
             reason=reason[:400],
             rejected_at=context.now,
         )
     )
+    context.rejected_ids.add(row_id)
     crash_point(REJECTION_ADDED)
 
 
-def _first_error(err: ValidationError) -> str:
-    first = err.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "row"
-    return f"invalid row: {where}: {first.get('msg', 'invalid')}"
+def scrub(value: Any) -> Any:
+    """``value`` as a rejection may keep it: no CPR-like text, no control characters."""
+    if isinstance(value, dict):
+        return {str(scrub(k)): scrub(v) for k, v in list(value.items())[:40]}
+    if isinstance(value, list):
+        return [scrub(v) for v in value[:40]]
+    if isinstance(value, str):
+        if cpr_like(value):
+            return SCRUBBED
+        cleaned = "".join("\ufffd" if unsafe_char(c) else c for c in value[:400])
+        return cleaned
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int) and not -(2**53) <= value <= 2**53:
+        return str(value)[:40]
+    return value
+
+
+def caller_of(context: BatchContext) -> Caller:
+    return Caller(
+        device_id=context.identity.device_id,
+        site_id=context.identity.site_id,
+        now=context.now,
+        max_skew=context.max_skew,
+    )
 
 
 def validate_event(context: BatchContext, mutation: Mutation) -> dict[str, Any]:
-    """The insert parameters for an event mutation, or ``Rejected``."""
-    model = EVENT_MODELS[mutation.kind]
-    unknown = set(mutation.row) - set(model.model_fields)
-    if unknown:
-        raise Rejected(f"invalid row: unknown fields {sorted(unknown)}")
-    try:
-        event = model.model_validate(mutation.row)
-    except ValidationError as err:
-        raise Rejected(_first_error(err)) from err
-    params = event.model_dump()
-    if params["site_id"] != context.identity.site_id:
-        raise Rejected("the row belongs to another site")
-    if params["device_id"] != context.identity.device_id:
-        raise Rejected("the row was made by another device")
-    if params["created_at"].utcoffset() is None:
-        raise Rejected("invalid row: created_at has no time zone")
-    for name, enum in ENUM_FIELDS.get(mutation.kind, {}).items():
-        if params.get(name) not in {e.value for e in enum}:
-            raise Rejected(f"invalid row: {name} {params.get(name)!r} is not allowed")
-    try:
-        stamp = Stamp.parse(params["hlc"])
-    except ValueError as err:
-        raise Rejected("invalid row: hlc is not a clock stamp") from err
-    # A clock far ahead is clamped; the raw device time stays in created_at.
-    params["hlc"] = context.clock.observe(stamp).pack()
+    """The insert parameters for an event mutation, or ``Rejected`` (see ``rules``)."""
+    checked = check_event(mutation.kind, mutation.row, caller_of(context))
+    params = checked.params
+    if checked.clamped:
+        context.clamped.add(str(params["id"]))
+    # A clock far ahead is clamped (``observe`` caps the drift); the HLC keeps its node.
+    params["hlc"] = context.clock.observe(Stamp.parse(params["hlc"])).pack()
     params["received_at"] = context.now
     return params
 
@@ -121,7 +130,7 @@ def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
     """Apply ``mutations`` (already past the device's last seq) in sequence order."""
     for mutation in mutations:
         try:
-            if mutation.kind in EVENT_MODELS:
+            if mutation.kind in RULES:
                 context.accepted.append((mutation, validate_event(context, mutation)))
             elif mutation.kind == "citizen":
                 _apply_citizen(context, mutation)
@@ -151,10 +160,20 @@ def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
 
 
 def _apply_citizen(context: BatchContext, mutation: Mutation) -> None:
-    try:
-        proposed = Citizen.model_validate(mutation.row)
-    except ValidationError as err:
-        raise Rejected(_first_error(err)) from err
+    row = dict(mutation.row)
+    held = (
+        context.session.get(Citizen, str(row.get("id", "")))
+        if UUID.match(str(row.get("id", "")))
+        else None
+    )
+    for name in CENTRAL_FIELDS:
+        # A kiosk re-pushing a guest as central published it (merged, given a card) is no
+        # change; only setting these itself is refused.
+        if held is not None and row.get(name) == getattr(held, name):
+            row[name] = None
+    if held is not None and held.merged_into is not None:
+        return  # the merge stands; the kiosk learns it from the feed
+    proposed = check_guest(row, caller_of(context))
     try:
         with context.session.begin_nested():
             accept_provisional_citizen(
@@ -163,7 +182,7 @@ def _apply_citizen(context: BatchContext, mutation: Mutation) -> None:
     except RequestRefused as refused:
         raise Rejected(str(refused)) from refused
     except IntegrityError as err:
-        raise Rejected("the card token or reference is already in use") from err
+        raise Rejected("the guest could not be added") from err
 
 
 def _drop_duplicates(context: BatchContext) -> list[tuple[Mutation, dict[str, Any]]]:
@@ -183,64 +202,38 @@ def _drop_duplicates(context: BatchContext) -> list[tuple[Mutation, dict[str, An
         if held is None:
             existing[key] = params
             fresh.append((mutation, params))
-        elif _same(held, params):
+        elif _same(held, params, clamped=params["id"] in context.clamped):
             continue
         else:
             reject(context, mutation, "an event with this id but other content already exists")
     return fresh
 
 
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    keys = (set(a) | set(b)) - IGNORED_IN_COMPARISON
+def _same(a: dict[str, Any], b: dict[str, Any], *, clamped: bool = False) -> bool:
+    keys = (set(a) | set(b)) - IGNORED_IN_COMPARISON - ({"created_at"} if clamped else set())
     return all(a.get(k) == b.get(k) for k in keys)
 
 
 def _check_references(
     context: BatchContext, fresh: list[tuple[Mutation, dict[str, Any]]]
 ) -> list[tuple[Mutation, dict[str, Any]]]:
-    session = context.session
-    citizen_ids = {p["citizen_id"] for _m, p in fresh if p.get("citizen_id")}
-    session_ids = {p["session_id"] for _m, p in fresh if p.get("session_id")}
-    known_citizens = set(session.exec(select(Citizen.id).where(col(Citizen.id).in_(citizen_ids))))
-    session_sites = dict(
-        session.exec(
-            select(GroupSession.id, GroupSession.site_id).where(
-                col(GroupSession.id).in_(session_ids)
-            )
-        ).all()
+    """Keep the events whose every reference belongs to the site or its scope."""
+    items = [(m.kind, p) for m, p in fresh]
+    known = resolve(
+        context.session,
+        context.identity.site_id,
+        items,
+        sent_citizens=set(context.moved.values()),
     )
-    offers = set(session.exec(select(Offer.id)).all())
     kept: list[tuple[Mutation, dict[str, Any]]] = []
     for mutation, params in fresh:
-        reason = _reference_problem(context, params, known_citizens, session_sites, offers)
+        sent = context.moved.get((mutation.kind, str(params["id"])), "")
+        reason = problem(mutation.kind, params, known, sent_citizen=sent)
         if reason:
             reject(context, mutation, reason)
         else:
             kept.append((mutation, params))
     return kept
-
-
-def _reference_problem(
-    context: BatchContext,
-    params: dict[str, Any],
-    citizens: set[str],
-    session_sites: dict[str, str],
-    offers: set[str],
-) -> str:
-    citizen_id = params.get("citizen_id")
-    if citizen_id and citizen_id not in citizens:
-        return "the citizen is unknown to central"
-    offer_id = params.get("offer_id")
-    if offer_id and offer_id not in offers:
-        return f"unknown offer {offer_id!r}"
-    session_id = params.get("session_id")
-    if session_id:
-        site = session_sites.get(session_id)
-        if site is None:
-            return "the group session is unknown to central"
-        if site != context.identity.site_id:
-            return "the group session belongs to another site"
-    return ""
 
 
 def _insert_events(context: BatchContext, fresh: list[tuple[Mutation, dict[str, Any]]]) -> None:
