@@ -17,8 +17,8 @@ FULL = {"examples": 10_000, "kills": 1_000, "fuzz": 5_000}
 MODEL_WORKERS = 2
 
 
-def model_examples(count: int, seed: int) -> tuple[int, list[str]]:
-    """Run ``count`` state-machine examples; returns (completed, failures)."""
+def model_examples(count: int, seed: int) -> tuple[int, list[str], int, int]:
+    """Run ``count`` state-machine examples; returns (completed, failures, restores, clones)."""
     from hypothesis import HealthCheck, Phase, settings
     from hypothesis.stateful import run_state_machine_as_test
 
@@ -41,7 +41,7 @@ def model_examples(count: int, seed: int) -> tuple[int, list[str]]:
         run_state_machine_as_test(SyncModel, settings=config)
     except Exception as err:  # noqa: BLE001 - a failing example is a finding, reported
         failures.append(f"{type(err).__name__}: {str(err)[:300]}")
-    return SyncModel.completed, failures
+    return SyncModel.completed, failures, SyncModel.restores, SyncModel.cloned
 
 
 def kills(count: int, seed: int) -> dict[str, int]:
@@ -99,10 +99,12 @@ def _run(sizes: dict[str, int]) -> dict[str, Any]:
         fuzz_requests, server_errors, leaks = fuzzing(sizes["fuzz"])
         results = [m.result() for m in models]
         kill = killed.result()
-    failures = [f for _done, fs in results for f in fs]
+    failures = [f for _done, fs, _r, _c in results for f in fs]
     return {
         "metrics": {
-            "model_examples": sum(done for done, _fs in results),
+            "model_examples": sum(done for done, _fs, _r, _c in results),
+            "model_restores": sum(r for _d, _fs, r, _c in results),
+            "model_clones": sum(c for _d, _fs, _r, c in results),
             "named_crash_points": fired,
             "kill_runs": kill["kill_runs"],
             "lost": c_lost + kill["lost"],

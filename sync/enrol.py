@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 
 from models.config import Settings
 from models.db import write_session
+from sync.adopt import AdoptionRefused, adopt_outbox
 from sync.credential import Credential
-from sync.local import local_status
 from sync.outbox import init_state
 from sync.protocol import EnrolResponse
 from sync.transport import SyncClient
@@ -32,21 +32,22 @@ def enroll_kiosk(
 ) -> EnrolResponse:
     """Enrol this kiosk: credential file (0600) plus a fresh sync identity in the database.
 
-    Refuses while the outbox holds items of the previous identity: they would be lost.
+    Items still waiting in the outbox (a revoked or cloned credential could not push them)
+    are re-stamped as the new device's and pushed with the next sync; items of another site
+    are refused, since the new credential could not write them.
     Raises ``sync.transport.SyncError`` when the server refuses or cannot be reached.
     """
-    waiting = local_status(engine).waiting
-    if waiting:
-        raise EnrolmentRefused(
-            f"this kiosk has {waiting} unsynced items; run `mestring sync` before enrolling"
-        )
     enrolled = asyncio.run(_trade(server, code, name))
-    Credential(server, enrolled.device_id, enrolled.site_id, enrolled.token).save(
-        settings.credential_path
-    )
     with write_session(engine) as session:
+        try:
+            kept = adopt_outbox(session, device_id=enrolled.device_id, site_id=enrolled.site_id)
+        except AdoptionRefused as refused:
+            raise EnrolmentRefused(str(refused)) from refused
         state = init_state(
             session, device_id=enrolled.device_id, site_id=enrolled.site_id, server_url=server
         )
-        state.next_seq, state.cursor, state.epoch = 1, 0, ""
+        state.next_seq, state.cursor, state.epoch = kept + 1, 0, ""
+        Credential(server, enrolled.device_id, enrolled.site_id, enrolled.token).save(
+            settings.credential_path
+        )
     return enrolled

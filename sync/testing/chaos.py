@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from models import (
     EVENT_TABLES,
     ChangeFeed,
     Citizen,
+    Device,
     Enrolment,
     Group,
     GroupSession,
@@ -33,6 +35,7 @@ from models.db import make_engine, read_session, write_session
 from models.ids import new_id
 from models.migrate import upgrade
 from models.timeutil import frozen_clock
+from sync.adopt import adopt_outbox
 from sync.catalogue import seed_catalogue
 from sync.changes import DELETE, publish, sites_for_row
 from sync.client import SyncReport, run_sync_session
@@ -43,7 +46,7 @@ from sync.server import create_app
 from sync.server.auth import DeviceIdentity, create_enrolment_code, enrol_device
 from sync.server.feed import integrity_summary
 from sync.testing.chaos_link import AsyncFaultPlan, AsyncFaultyTransport
-from sync.transport import RetryPolicy, SyncClient, SyncError
+from sync.transport import DeviceCloned, RetryPolicy, SyncClient, SyncError
 
 SITES = ("ronde", "hornslet", "ebeltoft", "kolind")
 EVENT_KINDS = {str(m.__tablename__): m for m in EVENT_TABLES}  # type: ignore[attr-defined]
@@ -76,6 +79,11 @@ def fresh_sqlite(role: Literal["kiosk", "central"], path: Path, now: datetime) -
     return make_engine(f"sqlite:///{path}")
 
 
+def _copy_sqlite(engine: Engine, target: Path) -> None:
+    with sqlite3.connect(str(engine.url.database)) as live, sqlite3.connect(target) as copy:
+        live.backup(copy)
+
+
 def _get(session: Any, model: type[Group], row_id: str) -> Group:
     row: Group | None = session.get(model, row_id)
     if row is None:
@@ -94,6 +102,15 @@ class ChaosKiosk:
     faults: AsyncFaultPlan | None = None
     confirmed: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) committed here
     transport: AsyncFaultyTransport | None = None
+    #: A disk image of this kiosk (``take_image``) and what it held when taken.
+    image: Path | None = None
+    image_confirmed: set[tuple[str, str]] = field(default_factory=set)
+    #: Rows central confirmed before the disk was replaced by an older image: they must be
+    #: at central, though the kiosk no longer holds them.
+    central_only: set[tuple[str, str]] = field(default_factory=set)
+    #: Rows written after the image and lost with the disk before any push (not the
+    #: system's loss: the disk is gone).
+    disk_lost: int = 0
 
 
 @dataclass
@@ -175,7 +192,11 @@ class ChaosWorld:
         for _round in range(rounds):
             head = self.feed_head()
             for kiosk in self.kiosks:
-                asyncio.run(self.sync(kiosk))
+                try:
+                    asyncio.run(self.sync(kiosk))
+                except DeviceCloned:
+                    self.re_enrol_cloned()  # the administrator's answer to the alarm
+                    asyncio.run(self.sync(kiosk))
             if self.feed_head() == head:
                 return
         raise AssertionError("the kiosks did not settle")
@@ -280,8 +301,12 @@ class ChaosWorld:
         held = self._central_events()
         for kiosk in self.kiosks:
             self._check_kiosk(kiosk, held, verdict)
+        for kiosk in self.kiosks:
+            for key in sorted(kiosk.central_only - held.keys()):
+                verdict.lost += 1
+                verdict.details.append(f"{kiosk.name}: {key} (before a restore) not at central")
         for (kind, row_id), count in held.items():
-            origin = [k for k in self.kiosks if (kind, row_id) in k.confirmed]
+            origin = [k for k in self.kiosks if (kind, row_id) in k.confirmed | k.central_only]
             if count > 1 or not origin:
                 verdict.duplicates += count if not origin else count - 1
                 verdict.details.append(f"{kind} {row_id} held {count}x, from {len(origin)}")
@@ -327,6 +352,63 @@ class ChaosWorld:
         if different:
             verdict.diverged += 1
             verdict.details.append(f"{kiosk.name}: differs from central in {different}")
+
+    # --- disks: images, restores and clones ---
+
+    def take_image(self, kiosk: ChaosKiosk) -> None:
+        """Copy the kiosk's database as a disk image would (consistent, WAL included)."""
+        kiosk.image = self.home / f"{kiosk.name}-image-{len(kiosk.image_confirmed)}.db"
+        kiosk.image.unlink(missing_ok=True)
+        _copy_sqlite(kiosk.engine, kiosk.image)
+        kiosk.image_confirmed = set(kiosk.confirmed)
+
+    def restore_image(self, kiosk: ChaosKiosk) -> None:
+        """Replace the kiosk's disk by its image: what it wrote since is gone locally."""
+        assert kiosk.image is not None
+        held = self._central_events()
+        since = kiosk.confirmed - kiosk.image_confirmed
+        kiosk.central_only |= {key for key in since if key in held}
+        kiosk.disk_lost += sum(1 for key in since if key not in held)
+        path = Path(str(kiosk.engine.url.database))
+        kiosk.engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(kiosk.image, path)
+        kiosk.engine = make_engine(f"sqlite:///{path}")
+        kiosk.confirmed = set(kiosk.image_confirmed)
+        kiosk.transport = None
+
+    def clone(self, kiosk: ChaosKiosk) -> ChaosKiosk:
+        """A second machine made from the kiosk's disk, with the same credential."""
+        name = f"k{len(self.kiosks)}"
+        path = self.home / f"{name}.db"
+        _copy_sqlite(kiosk.engine, path)
+        twin = ChaosKiosk(name, make_engine(f"sqlite:///{path}"), kiosk.device_id,
+                          kiosk.site_id, kiosk.token, skew=kiosk.skew)  # fmt: skip
+        twin.confirmed = set(kiosk.confirmed)
+        self.kiosks.append(twin)
+        return twin
+
+    def re_enrol_cloned(self) -> int:
+        """What the administrator does after a clone alarm: enrol each machine anew (its
+        waiting rows move to the new identity). Returns how many kiosks were enrolled."""
+        with read_session(self.central) as session:
+            cloned = {
+                d.id for d in session.execute(select(Device)).scalars() if d.cloned_at is not None
+            }
+        moved = 0
+        for kiosk in self.kiosks:
+            if kiosk.device_id not in cloned:
+                continue
+            code = create_enrolment_code(self.central, site_id=kiosk.site_id, now=self.now)
+            device, token = enrol_device(self.central, code=code, name="", now=self.now)
+            with write_session(kiosk.engine) as session:
+                kept = adopt_outbox(session, device_id=device.id, site_id=kiosk.site_id)
+                state = init_state(session, device_id=device.id, site_id=kiosk.site_id)
+                state.next_seq, state.cursor, state.epoch = kept + 1, 0, ""
+            kiosk.device_id, kiosk.token, kiosk.transport = device.id, token, None
+            moved += 1
+        return moved
 
     def kiosk_rows(self, kiosk: ChaosKiosk, table_name: str) -> list[dict[str, Any]]:
         table = REFERENCE[table_name]

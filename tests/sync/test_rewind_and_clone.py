@@ -12,8 +12,11 @@ from sqlmodel import select
 
 from models import CheckIn, Device, SyncState
 from models.db import make_engine, read_session, write_session
+from models.ids import new_id
 from models.timeutil import frozen_clock
+from sync.adopt import AdoptionRefused, adopt_outbox
 from sync.client import run_sync_session
+from sync.outbox import init_state
 from sync.transport import DeviceCloned
 from tests.conftest import FROZEN_NOW
 from tests.sync.world import Kiosk, World, check_in, sync
@@ -118,3 +121,33 @@ async def test_rows_central_lost_are_found_by_the_verification_and_pushed_again(
     )
     assert report.requeued == 1
     assert set(rows) <= central_check_ins(world)
+
+
+async def test_a_refused_clone_enrolled_anew_pushes_its_waiting_rows(world, citizen, tmp_path):
+    first = world.kiosk("hornslet")
+    await sync(first, NOW)
+    second = restored(first, image_of(first, tmp_path / "clone.db"))
+    check_in(first, citizen, NOW)
+    await sync(first, NOW)
+    check_in(second, citizen, NOW)
+    await sync(second, NOW)  # re-based
+    waiting = check_in(first, citizen, NOW)
+    with pytest.raises(DeviceCloned):
+        await sync(first, NOW)
+    device_id, token = world.enrol("hornslet")  # the administrator enrols the machine anew
+    with write_session(first.engine) as session:
+        assert adopt_outbox(session, device_id=device_id, site_id="hornslet") == 1
+        state = init_state(session, device_id=device_id, site_id="hornslet")
+        state.next_seq = 2
+    anew = Kiosk(first.engine, world.client(token), device_id, "hornslet", token)
+    await sync(anew, NOW)
+    assert waiting in central_check_ins(world)
+    with read_session(world.central) as session:
+        assert session.get(CheckIn, waiting).device_id == device_id  # type: ignore[union-attr]
+
+
+def test_waiting_rows_of_another_site_are_not_adopted(world, citizen):
+    kiosk = world.kiosk("hornslet")
+    check_in(kiosk, citizen, NOW)
+    with write_session(kiosk.engine) as session, pytest.raises(AdoptionRefused):
+        adopt_outbox(session, device_id=new_id(), site_id="ebeltoft")
