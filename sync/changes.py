@@ -34,6 +34,7 @@ from models import (
     StaffSiteRole,
     Topic,
 )
+from models.events import CheckInAction
 from sync.crashpoints import crash_point, declare
 
 #: How long a visit (or a past appointment) keeps a citizen in a site's scope.
@@ -191,8 +192,15 @@ def wanted_sites(session: Session, citizen_id: str, *, now: datetime) -> set[str
     appointments = select(Appointment.site_id).where(
         Appointment.citizen_id == citizen_id, col(Appointment.starts_at) >= recent
     )
+    retracted = select(col(CheckIn.ref_id)).where(
+        CheckIn.citizen_id == citizen_id, CheckIn.action == CheckInAction.RETRACTION
+    )
     visits = select(CheckIn.site_id).where(
-        CheckIn.citizen_id == citizen_id, col(CheckIn.created_at) >= recent
+        CheckIn.citizen_id == citizen_id,
+        CheckIn.action == CheckInAction.CHECK_IN,
+        col(CheckIn.created_at) >= recent,
+        col(CheckIn.created_at) <= now + timedelta(days=1),
+        col(CheckIn.id).not_in(retracted),
     )
     for query in (enrolments, courses, appointments, visits):
         wanted.update(session.exec(query).all())

@@ -283,6 +283,15 @@ def _refresh_visit_scopes(
     """A visit (check-in or attendance mark) puts the citizen into the site's scope."""
     kinds = {str(CheckIn.__tablename__), str(AttendanceMark.__tablename__)}
     visitors = {p["citizen_id"] for m, p in fresh if m.kind in kinds and not p.get("_rejected")}
+    retracted = {
+        p["citizen_id"]
+        for m, p in fresh
+        if m.kind == "check_in" and p["action"] == "retraction" and not p.get("_rejected")
+    }
+    context.session.flush()
+    for citizen_id in sorted(retracted):
+        refresh_scope(context.session, citizen_id, now=context.now)  # a visit undone may evict
+    visitors -= retracted
     if not visitors:
         return
     site = context.identity.site_id
