@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from models.sensitive import cpr_like as cpr_like  # the one detector (re-exported)
+from models.sensitive import describe_char, unsafe_char
 
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -94,6 +95,15 @@ def read_rows(text: str, columns: tuple[str, ...]) -> CsvRows:
             fields = fields[: len(header)]
         if len(fields) != len(header):
             errors.append(LineError(line, f"expected {len(header)} fields, found {len(fields)}"))
+            continue
+        unsafe = next(
+            ((h, bad) for h, f in zip(header, fields, strict=True) if (bad := unsafe_char(f))),
+            None,
+        )
+        if unsafe is not None:
+            column, bad = unsafe
+            reason = f"column {column} holds a control character ({describe_char(bad)})"
+            errors.append(LineError(line, reason))
             continue
         result.rows.append((line, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
     if errors:

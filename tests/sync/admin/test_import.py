@@ -112,6 +112,15 @@ def test_cpr_like_values_are_refused_without_echoing_them(central, frozen_now, v
     assert _citizens(central) == []
 
 
+@pytest.mark.parametrize("value", ["Ib \x1b]0;title\x07Aa", "Ib\x00Aa", "Ib\u202eaA", "Ib\x9bAa"])
+def test_control_characters_are_refused_with_their_line(central, frozen_now, value):
+    text = f"reference;display_name;birth_year;card_token\nR-1;Ok;1980;\nR-2;{value};1981;\n"
+    refused = _refused(central, "citizens", text, frozen_now)
+    assert [e.line for e in refused.errors] == [3]
+    assert "control character" in refused.errors[0].reason
+    assert _citizens(central) == []
+
+
 def test_reimporting_the_same_file_changes_nothing(central, frozen_now):
     import_csv(central, "citizens", CITIZENS.encode(), now=frozen_now)
     import_csv(central, "groups", GROUPS.encode(), now=frozen_now)
