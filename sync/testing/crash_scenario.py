@@ -62,6 +62,7 @@ class Scenario:
         self.other: ChaosKiosk | None = None
         self.backup = home / "central-backup.db"
         self.bad_written = False
+        self.kiosk_restored = False
 
     def steps(self) -> list[Callable[[], None]]:
         return [
@@ -69,6 +70,12 @@ class Scenario:
             self.write_at_kiosks,
             self.write_bad_row,
             self.change_centrally,
+            self.sync_all,
+            self.take_kiosk_image,
+            self.write_at_kiosks,
+            self.sync_all,
+            self.restore_kiosk_image,
+            self.write_at_kiosks,
             self.sync_all,
             self.take_backup,
             self.write_at_kiosks,
@@ -118,6 +125,16 @@ class Scenario:
     def sync_all(self) -> None:
         for kiosk in self.world.kiosks:
             asyncio.run(self.world.sync(kiosk))
+
+    def take_kiosk_image(self) -> None:
+        if self.kiosk.image is None:
+            self.world.take_image(self.kiosk)
+
+    def restore_kiosk_image(self) -> None:
+        """IT operations put the kiosk's old disk image back: its counter rewinds."""
+        if not self.kiosk_restored:
+            self.world.restore_image(self.kiosk)
+            self.kiosk_restored = True
 
     def take_backup(self) -> None:
         with self.world.central.connect() as conn:

@@ -11,10 +11,14 @@ from kiosk.services.staff import StaffMember
 from models import AttendanceMark, AuditEntry, Citizen, GroupSession
 from models.db import read_session
 from tests.conftest import FROZEN_NOW
+from tests.sync.trust_world import add_staff
 from tests.sync.world import World, migrated_central, sync
 
 LEADER = StaffMember(
-    id="s-leader", initials="JK", display_name="Jens", roles=frozenset({"group_leader"})
+    id="0193f3a0-0000-7000-8000-00000000e001",
+    initials="JK",
+    display_name="Jens",
+    roles=frozenset({"group_leader"}),
 )
 
 
@@ -22,6 +26,7 @@ async def test_a_cancelled_session_and_a_guest_reach_central_and_agree(tmp_path)
     central = migrated_central(f"sqlite:///{tmp_path / 'central.db'}", FROZEN_NOW)
     world = World(central, tmp_path, FROZEN_NOW)
     _citizen, (first, second) = world.add_group_with_citizen("hornslet", sessions=2)
+    add_staff(world, "hornslet", "JK", staff_id=LEADER.id)  # staff live at central
     kiosk = world.kiosk("hornslet")
     await sync(kiosk, FROZEN_NOW)
 

@@ -22,17 +22,27 @@ from models import (
     Rejection,
 )
 from models.db import read_session, write_session
+from models.ids import new_id
 from sync.admin.provisional import merge_provisional
 from sync.local import local_summary
 from sync.requeue import requeue_own_rows
 from sync.server.feed import integrity_summary
 from sync.server.merges import LATE_REPOINT_ACTION
 from tests.conftest import FROZEN_NOW
+from tests.sync.trust_world import add_staff
 from tests.sync.world import Kiosk, World, check_in, sync
 
 LEADER = StaffMember(
-    id="staff-leader", initials="GL", display_name="Gitte Leder", roles=frozenset({"group_leader"})
+    id="0193f3a0-0000-7000-8000-00000000e002",
+    initials="GL",
+    display_name="Gitte Leder",
+    roles=frozenset({"group_leader"}),
 )
+
+
+@pytest.fixture(autouse=True)
+def _leader_at_central(world: World) -> None:
+    add_staff(world, "hornslet", "GL", staff_id=LEADER.id)  # staff live at central
 
 
 def _add_guest(kiosk: Kiosk, session_id: str) -> str:
@@ -135,12 +145,13 @@ async def test_replaying_the_guests_pushes_after_the_merge_changes_nothing(world
 
 async def test_a_chain_of_merges_resolves_to_the_last_citizen(world: World):
     last, _sessions = world.add_group_with_citizen("hornslet")
+    chain_a, chain_b = new_id(), new_id()
     with write_session(world.central) as session:
-        session.add(Citizen(id="chain-b", display_name="B", merged_into=last))
-        session.add(Citizen(id="chain-a", display_name="A", merged_into="chain-b"))
+        session.add(Citizen(id=chain_b, display_name="B", merged_into=last))
+        session.add(Citizen(id=chain_a, display_name="A", merged_into=chain_b))
     kiosk = world.kiosk("hornslet")
-    first = check_in(kiosk, "chain-a", FROZEN_NOW)
-    second = check_in(kiosk, "chain-b", FROZEN_NOW)
+    first = check_in(kiosk, chain_a, FROZEN_NOW)
+    second = check_in(kiosk, chain_b, FROZEN_NOW)
     await sync(kiosk, FROZEN_NOW)
     with read_session(world.central) as session:
         assert session.get(CheckIn, first).citizen_id == last
@@ -150,14 +161,16 @@ async def test_a_chain_of_merges_resolves_to_the_last_citizen(world: World):
 
 
 async def test_a_merge_cycle_stops_instead_of_looping(world: World):
-    with write_session(world.central) as session:
-        session.add(Citizen(id="loop-a", display_name="A", merged_into="loop-b"))
-        session.add(Citizen(id="loop-b", display_name="B", merged_into="loop-a"))
+    loop_a, loop_b = new_id(), new_id()
+    with write_session(world.central) as session:  # two guests of this site merged in a loop
+        for one, other in ((loop_a, loop_b), (loop_b, loop_a)):
+            session.add(Citizen(id=one, display_name="A", merged_into=other, provisional=True,
+                                created_site_id="hornslet"))  # fmt: skip
     kiosk = world.kiosk("hornslet")
-    event = check_in(kiosk, "loop-a", FROZEN_NOW)
+    event = check_in(kiosk, loop_a, FROZEN_NOW)
     await sync(kiosk, FROZEN_NOW)
     with read_session(world.central) as session:
-        assert session.get(CheckIn, event).citizen_id in {"loop-a", "loop-b"}
+        assert session.get(CheckIn, event).citizen_id in {loop_a, loop_b}
 
 
 async def test_the_roster_count_of_the_real_citizen_includes_the_guests_attendance(world: World):

@@ -52,14 +52,14 @@ async def test_a_new_enrolment_backfills_the_citizen_and_their_rows(world: World
         assert session.get(Enrolment, enrolment.id) is not None
 
 
-async def test_a_check_in_puts_a_visitor_into_the_sites_scope(world: World):
+async def test_a_check_in_never_pulls_another_sites_citizen_into_scope(world: World):
     citizen_id, _ = world.add_group_with_citizen("ebeltoft")
     kiosk = world.kiosk("hornslet")
-    check_in(kiosk, citizen_id, FROZEN_NOW)  # e.g. checked in by card token
-    await sync(kiosk, FROZEN_NOW)
+    check_in(kiosk, citizen_id, FROZEN_NOW)  # a citizen this site could not see
+    report = await sync(kiosk, FROZEN_NOW)
+    assert report.rejected == 1
     with read_session(kiosk.engine) as session:
-        assert session.get(Citizen, citizen_id) is not None
-        # …but not the other site's enrolment.
+        assert session.get(Citizen, citizen_id) is None
         assert session.exec(select(Enrolment)).all() == []
 
 

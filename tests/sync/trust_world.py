@@ -18,9 +18,11 @@ from sync.server.feed import pull_page
 from tests.sync.world import Kiosk, World
 
 
-def add_staff(world: World, site_id: str, initials: str = "XY") -> str:
+def add_staff(
+    world: World, site_id: str, initials: str = "XY", *, staff_id: str | None = None
+) -> str:
     """A staff member with a front-desk role at ``site_id`` (central is where staff live)."""
-    staff_id = new_id()
+    staff_id = staff_id or new_id()
     with write_session(world.central) as session:
         session.add(Staff(id=staff_id, initials=initials, display_name="Test", pin_hash="x"))
         session.flush()
