@@ -1,0 +1,5 @@
+"""Console pages: audit."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

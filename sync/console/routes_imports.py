@@ -1,0 +1,5 @@
+"""Console pages: imports."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

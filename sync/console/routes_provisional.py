@@ -1,0 +1,5 @@
+"""Console pages: provisional."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Console pages: reports."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Console pages: retention."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
