@@ -28,9 +28,16 @@ SESSION_LIMIT = timedelta(hours=10)
 MIN_PASSWORD = 12
 ISSUER = "Mestring central"
 
-_hasher = PasswordHasher()
-#: Checked against when the login is unknown, so a refusal takes as long either way.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_hasher = PasswordHasher()  # argon2id with the library's (RFC 9106) parameters
+_dummy_hashes: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """Checked against when the login is unknown, so a refusal takes as long either way."""
+    key = id(_hasher)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hashes[key]
 
 
 class SignInRefused(Exception):
@@ -126,7 +133,7 @@ def sign_in(engine: Engine, *, login: str, password: str, now: datetime) -> str:
             select(ConsoleUser).where(ConsoleUser.login == login.strip().lower()[:80])
         ).first()
         try:
-            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+            _hasher.verify(user.password_hash if user else _dummy_hash(), password)
             ok = user is not None
         except (VerificationError, InvalidHashError):
             ok = False

@@ -1,5 +1,98 @@
-"""Console pages: provisional."""
+"""Guests added at kiosks: list them, merge one into a known citizen, or confirm as new."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from sync.admin.audit import acting_as
+from sync.admin.provisional import ProvisionalRefused, confirm_provisional, list_provisional
+from sync.admin.provisional import merge_provisional
+from sync.console.citizens import search_citizens
+from sync.console.web import Admin, ConsoleDep, check_csrf, render
 
 router = APIRouter()
+FormText = Annotated[str, Form(max_length=200)]
+
+
+def _page(
+    console: ConsoleDep,
+    request: Request,
+    who: Admin,
+    *,
+    guest: str = "",
+    query: str = "",
+    notice: str = "",
+    error: str = "",
+    problem: str = "",
+    status: int = 200,
+) -> Response:
+    now = console.now()
+    with acting_as(who.login):
+        guests = list_provisional(console.engine, now=now)
+        hits = search_citizens(console.engine, query, now=now) if guest and query else []
+    return render(
+        console,
+        request,
+        "provisional.html",
+        who=who,
+        guests=guests,
+        guest=guest,
+        query=query,
+        hits=hits,
+        notice=notice,
+        error=error,
+        problem=problem,
+        status=status,
+    )
+
+
+@router.get("/provisional")
+def provisional(
+    console: ConsoleDep,
+    request: Request,
+    who: Admin,
+    guest: Annotated[str, Query(max_length=36)] = "",
+    q: Annotated[str, Query(max_length=120)] = "",
+) -> Response:
+    return _page(console, request, who, guest=guest, query=q)
+
+
+@router.post("/provisional/{guest_id}/merge")
+def merge(
+    console: ConsoleDep,
+    request: Request,
+    who: Admin,
+    guest_id: str,
+    into: FormText = "",
+    csrf: FormText = "",
+) -> Response:
+    check_csrf(who, csrf)
+    try:
+        with acting_as(who.login):
+            merge_provisional(console.engine, guest_id, into, now=console.now())
+    except ProvisionalRefused as refused:
+        return _page(console, request, who, problem=str(refused), status=422)
+    return _page(console, request, who, notice="provisional.merged")
+
+
+@router.post("/provisional/{guest_id}/confirm")
+def confirm(
+    console: ConsoleDep,
+    request: Request,
+    who: Admin,
+    guest_id: str,
+    reference: FormText = "",
+    csrf: FormText = "",
+) -> Response:
+    check_csrf(who, csrf)
+    try:
+        with acting_as(who.login):
+            confirm_provisional(
+                console.engine, guest_id, now=console.now(), reference=reference.strip() or None
+            )
+    except ProvisionalRefused as refused:
+        return _page(console, request, who, problem=str(refused), status=422)
+    return _page(console, request, who, notice="provisional.confirmed")

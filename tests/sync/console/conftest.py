@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyotp
+from argon2 import PasswordHasher
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -18,6 +19,7 @@ from sqlmodel import col, select
 from models import AuditEntry
 from models.config import Settings
 from models.db import read_session
+from sync.console import accounts
 from sync.console.accounts import add_user
 from sync.server.app import create_app
 from tests.conftest import FROZEN_NOW
@@ -80,6 +82,14 @@ def csrf_of(html: str) -> str:
     found = CSRF.search(html)
     assert found, "the page has no form with a CSRF token"
     return found.group(1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its smallest cost: the tests check the flow, not the hash's strength."""
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
