@@ -64,7 +64,9 @@ def _user_add(args: argparse.Namespace, settings: Settings) -> int:
             "exists": f"an account {args.login!r} exists already",
             "login": "the login must be 1-80 characters without control characters or CPR",
         }
-        raise UserError(reasons.get(refused.reason, refused.reason) + "; nothing was created")
+        raise UserError(
+            reasons.get(refused.reason, refused.reason) + "; nothing was created"
+        ) from None
     finally:
         engine.dispose()
     print(f"created {account.role} account {account.login!r}")

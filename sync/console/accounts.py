@@ -84,7 +84,11 @@ def add_user(
     login = login.strip().lower()
     if role not in ROLES:
         raise SignInRefused("role")
-    if not 0 < len(login) <= 80 or text_problem(login, max_length=80) or text_problem(display_name, max_length=120):
+    if (
+        not 0 < len(login) <= 80
+        or text_problem(login, max_length=80)
+        or text_problem(display_name, max_length=120)
+    ):
         raise SignInRefused("login")
     if len(password) < MIN_PASSWORD or password.lower() == login:
         raise SignInRefused("weak")

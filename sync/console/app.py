@@ -19,7 +19,15 @@ from sync.console import (
     routes_reports,
     routes_retention,
 )
-from sync.console.web import PREFIX, Console, Refused, SignInNeeded, make_templates, render, see_other
+from sync.console.web import (
+    PREFIX,
+    Console,
+    Refused,
+    SignInNeeded,
+    make_templates,
+    render,
+    see_other,
+)
 
 STATIC = Path(__file__).parent / "static"
 

@@ -46,9 +46,7 @@ def search_citizens(engine: Engine, query: str, *, now: datetime) -> list[Citize
             )
         ).all()
         hits = [
-            CitizenHit(*row)
-            for row in rows
-            if all(_word_matches(w, tokens(row[1])) for w in words)
+            CitizenHit(*row) for row in rows if all(_word_matches(w, tokens(row[1])) for w in words)
         ]
         central_audit(session, action="search", now=now, detail=f"console: {len(hits)} found")
     hits.sort(key=lambda h: danish_sort_key(h.display_name))

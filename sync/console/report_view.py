@@ -39,7 +39,7 @@ def sensitive_titles(engine: Engine) -> dict[str, str]:
     """Title → neutral code of every group whose title reveals a diagnosis."""
     with read_session(engine) as session:
         rows = session.exec(select(Group.title, Group.code).where(Group.sensitive)).all()
-    return {title: code for title, code in rows}
+    return {str(title): str(code) for title, code in rows}
 
 
 def redact(report: Report, titles: dict[str, str]) -> Report:

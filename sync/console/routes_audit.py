@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -26,7 +26,13 @@ def audit(
     citizen: Key = "",
     staff: bool = False,
 ) -> Response:
-    values = {"q": q, "citizen": citizen, "staff": staff, "lines": None, "citizen_id": ""}
+    values: dict[str, Any] = {
+        "q": q,
+        "citizen": citizen,
+        "staff": staff,
+        "lines": None,
+        "citizen_id": "",
+    }
     with acting_as(who.login):
         hits = search_citizens(console.engine, q, now=console.now()) if q else []
         if citizen:

@@ -8,8 +8,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from sync.admin.audit import acting_as
-from sync.admin.provisional import ProvisionalRefused, confirm_provisional, list_provisional
-from sync.admin.provisional import merge_provisional
+from sync.admin.provisional import (
+    ProvisionalRefused,
+    confirm_provisional,
+    list_provisional,
+    merge_provisional,
+)
 from sync.console.citizens import search_citizens
 from sync.console.web import Admin, ConsoleDep, check_csrf, render
 

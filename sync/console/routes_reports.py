@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -59,7 +59,11 @@ def reports(
     end: DateText = "",
     committee: bool = False,
 ) -> Response:
-    values = {"site": site, "committee": committee, "site_ids": health.site_ids(console.engine)}
+    values: dict[str, Any] = {
+        "site": site,
+        "committee": committee,
+        "site_ids": health.site_ids(console.engine),
+    }
     try:
         query = _query(console, site, start, end, committee)
     except ValueError:

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyotp
-from argon2 import PasswordHasher
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -99,7 +99,11 @@ def console(central: Engine, tmp_path: Path) -> Iterator[Console]:
     secrets = {}
     for login, role in (("anne", "admin"), ("leif", "leadership")):
         account = add_user(
-            central, login=login, display_name=login.title(), role=role, password=PASSWORD,
+            central,
+            login=login,
+            display_name=login.title(),
+            role=role,
+            password=PASSWORD,
             now=clock(),
         )
         secrets[login] = account.totp_secret
