@@ -197,26 +197,32 @@ def current(engine: Engine, token: str | None, *, now: datetime) -> SignedIn | N
     if not token:
         return None
     with write_session(engine) as session:
-        row = session.get(ConsoleSession, token_hash(token))
-        if row is None or row.ended_at is not None:
-            return None
-        user = session.get(ConsoleUser, row.user_id)
-        stale = row.last_seen_at + IDLE_LIMIT <= now or row.created_at + SESSION_LIMIT <= now
-        if user is None or user.disabled_at is not None or stale:
-            row.ended_at = now
-            session.add(row)
-            return None
-        row.last_seen_at = now
+        return touch(session, token, now=now)
+
+
+def touch(session: Session, token: str, *, now: datetime) -> SignedIn | None:
+    """``current`` inside the caller's transaction (a page view and its audit line commit
+    together)."""
+    row = session.get(ConsoleSession, token_hash(token))
+    if row is None or row.ended_at is not None:
+        return None
+    user = session.get(ConsoleUser, row.user_id)
+    stale = row.last_seen_at + IDLE_LIMIT <= now or row.created_at + SESSION_LIMIT <= now
+    if user is None or user.disabled_at is not None or stale:
+        row.ended_at = now
         session.add(row)
-        return SignedIn(
-            token_hash=row.token_hash,
-            user_id=user.id,
-            login=user.login,
-            display_name=user.display_name,
-            role=user.role,
-            csrf_token=row.csrf_token,
-            second_factor_done=row.second_factor_done,
-        )
+        return None
+    row.last_seen_at = now
+    session.add(row)
+    return SignedIn(
+        token_hash=row.token_hash,
+        user_id=user.id,
+        login=user.login,
+        display_name=user.display_name,
+        role=user.role,
+        csrf_token=row.csrf_token,
+        second_factor_done=row.second_factor_done,
+    )
 
 
 def sign_out(engine: Engine, token: str | None, *, now: datetime) -> None:

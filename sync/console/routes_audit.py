@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from sync.admin.audit import acting_as
 from sync.admin.audit_export import export_citizen_log, render_log_csv
 from sync.admin.provisional import ProvisionalRefused
 from sync.console.citizens import search_citizens
-from sync.console.web import SAFE_HEADERS, Admin, ConsoleDep, render
+from sync.console.web import SAFE_HEADERS, Admin, ConsoleDep, check_csrf, render
 
 router = APIRouter()
 Key = Annotated[str, Query(max_length=40)]
@@ -19,11 +19,31 @@ Key = Annotated[str, Query(max_length=40)]
 
 @router.get("/audit")
 def audit(
+    console: ConsoleDep, request: Request, who: Admin, citizen: Key = "", staff: bool = False
+) -> Response:
+    return _page(console, request, who, citizen=citizen, staff=staff)
+
+
+@router.post("/audit/search")
+def search(
     console: ConsoleDep,
     request: Request,
     who: Admin,
-    q: Annotated[str, Query(max_length=120)] = "",
-    citizen: Key = "",
+    q: Annotated[str, Form(max_length=120)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A name search is a POST: names stay out of URLs, browser history and proxy logs."""
+    check_csrf(who, csrf)
+    return _page(console, request, who, q=q)
+
+
+def _page(
+    console: ConsoleDep,
+    request: Request,
+    who: Admin,
+    *,
+    q: str = "",
+    citizen: str = "",
     staff: bool = False,
 ) -> Response:
     values: dict[str, Any] = {

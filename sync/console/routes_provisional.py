@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from sync.admin.audit import acting_as
@@ -54,14 +54,22 @@ def _page(
 
 
 @router.get("/provisional")
-def provisional(
+def provisional(console: ConsoleDep, request: Request, who: Admin) -> Response:
+    return _page(console, request, who)
+
+
+@router.post("/provisional/{guest_id}/search")
+def search(
     console: ConsoleDep,
     request: Request,
     who: Admin,
-    guest: Annotated[str, Query(max_length=36)] = "",
-    q: Annotated[str, Query(max_length=120)] = "",
+    guest_id: str,
+    q: Annotated[str, Form(max_length=120)] = "",
+    csrf: FormText = "",
 ) -> Response:
-    return _page(console, request, who, guest=guest, query=q)
+    """A name search is a POST: names stay out of URLs, browser history and proxy logs."""
+    check_csrf(who, csrf)
+    return _page(console, request, who, guest=guest_id, query=q)
 
 
 @router.post("/provisional/{guest_id}/merge")

@@ -121,20 +121,19 @@ def get_console(request: Request) -> Console:
 ConsoleDep = Annotated[Console, Depends(get_console)]
 
 
-def audit_request(console: Console, who: accounts.SignedIn, request: Request) -> None:
-    """Every page view and action, with the signed-in person (the path names no person)."""
-    action = "console_view" if request.method == "GET" else "console_action"
-    with write_session(console.engine) as session, acting_as(who.login):
-        central_audit(
-            session, action=action, now=console.now(), detail=f"{request.method} {request.url.path}"
-        )
-
-
 def signed_in(request: Request, console: ConsoleDep) -> accounts.SignedIn:
-    who = accounts.current(console.engine, request.cookies.get(SESSION_COOKIE), now=console.now())
-    if who is None or not who.second_factor_done:
-        raise SignInNeeded
-    audit_request(console, who, request)
+    """The signed-in person; the page view or action is audited in the same transaction
+    (method and path only: no path names a person)."""
+    token, now = request.cookies.get(SESSION_COOKIE), console.now()
+    with write_session(console.engine) as session:
+        who = accounts.touch(session, token, now=now) if token else None
+        if who is None or not who.second_factor_done:
+            session.commit()  # an idle session is ended even though the request is refused
+            raise SignInNeeded
+        action = "console_view" if request.method == "GET" else "console_action"
+        with acting_as(who.login):
+            detail = f"{request.method} {request.url.path}"
+            central_audit(session, action=action, now=now, detail=detail)
     return who
 
 

@@ -151,8 +151,21 @@ def test_guests_are_listed_and_merged_into_a_citizen_found_by_danish_matching(
     client = guests.sign_in("anne")
     page = client.get("/admin/provisional")
     assert "Gæst Christensen" in page.text and "Ny Gæst" in page.text
-    found = client.get("/admin/provisional", params={"guest": "p1", "q": "soren christensen"})
+    found = client.post(
+        "/admin/provisional/p1/search", data={"q": "soren christensen", "csrf": csrf_of(page.text)}
+    )
     assert "Søren Kristensen" in found.text
+    assert (
+        "Søren Kristensen"
+        in client.post(
+            "/admin/provisional/p1/search",
+            data={"q": "Kristensen Søren", "csrf": csrf_of(page.text)},
+        ).text
+    )
+    nobody = client.post(
+        "/admin/provisional/p1/search", data={"q": "aase", "csrf": csrf_of(page.text)}
+    )
+    assert "Søren Kristensen" not in nobody.text
     merged = client.post(
         "/admin/provisional/p1/merge", data={"into": "t1", "csrf": csrf_of(found.text)}
     )
@@ -231,8 +244,10 @@ def test_a_bad_report_period_gets_a_message(reported: Console) -> None:
 
 def test_access_request_shows_and_downloads_the_citizens_log(guests: Console) -> None:
     client = guests.sign_in("anne")
-    found = client.get("/admin/audit", params={"q": "kristensen"})
+    csrf = csrf_of(client.get("/admin/audit").text)
+    found = client.post("/admin/audit/search", data={"q": "christensen", "csrf": csrf})
     assert "Søren Kristensen" in found.text
+    assert client.post("/admin/audit/search", data={"q": "jensen"}).status_code == 403
     # the console's own search just made an audit line; give the citizen one more
     with write_session(guests.engine) as session:
         session.add(checkin("hornslet", at(24, 9), "t1"))
