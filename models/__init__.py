@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         ServerMeta,
         SiteScope,
     )
+    from models.console import ConsoleSession, ConsoleUser
     from models.events import (
         AnonymousContact,
         AttendanceMark,
@@ -55,6 +56,8 @@ _HOMES: dict[str, str] = {
     "Rejection": "central_state",
     "ServerMeta": "central_state",
     "SiteScope": "central_state",
+    "ConsoleSession": "console",
+    "ConsoleUser": "console",
     "AnonymousContact": "events",
     "AttendanceMark": "events",
     "AuditEntry": "events",
@@ -111,6 +114,7 @@ def _table_groups() -> dict[str, Any]:
         ServerMeta,
         SiteScope,
     )
+    from models.console import ConsoleSession, ConsoleUser
     from models.events import (
         AnonymousContact,
         AttendanceMark,
@@ -158,6 +162,8 @@ def _table_groups() -> dict[str, Any]:
         Rejection,
         SiteScope,
         ServerMeta,
+        ConsoleUser,
+        ConsoleSession,
     )
 
     return {
@@ -197,6 +203,8 @@ __all__ = [
     "ChangeFeed",
     "CheckIn",
     "Citizen",
+    "ConsoleSession",
+    "ConsoleUser",
     "Course",
     "Device",
     "Enrolment",

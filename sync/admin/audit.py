@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from sqlmodel import Session
@@ -15,9 +18,25 @@ from sync.hlc import HybridClock
 CENTRAL_SITE = "ronde"
 CENTRAL_DEVICE = "central"
 
+#: The signed-in console user an action is made by (unset for command-line use).
+_acting_person: ContextVar[str | None] = ContextVar("acting_person", default=None)
+
+
+@contextmanager
+def acting_as(person: str) -> Iterator[None]:
+    """Record the audit entries made inside as made by ``person`` (the web console)."""
+    token = _acting_person.set(person)
+    try:
+        yield
+    finally:
+        _acting_person.reset(token)
+
 
 def operator() -> str:
-    """The operating-system user running the command (central has no staff login)."""
+    """The console user acting, else the operating-system user running the command."""
+    person = _acting_person.get()
+    if person is not None:
+        return person
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from models.config import Settings
 from models.db import make_engine, read_session
 from models.timeutil import Clock, utcnow
+from sync.console.app import create_console
 from sync.hlc import HybridClock, Stamp
 from sync.protocol import (
     PULL_PAGE_SIZE,
@@ -226,6 +227,7 @@ def create_app(
     def integrity(who: Device) -> IntegritySummary:
         return feed.integrity_summary(db, who)
 
+    app.mount("/admin", create_console(settings, db, now=now))
     return app
 
 

@@ -1,0 +1,104 @@
+"""console: server-side render time of each /admin/ page (p95) with the half-year demo data."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyotp
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from bench.admin_data import seed_halfyear
+from bench.harness import percentile
+from models.config import Settings
+from models.db import make_engine
+from models.migrate import upgrade
+from sync.admin.report_model import ReportQuery
+from sync.admin.report_period import default_period
+from sync.admin.reports import make_report
+from sync.console.accounts import add_user
+from sync.server.app import create_app
+
+START, END = date(2026, 1, 1), date(2026, 6, 30)
+NOW = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+PASSWORD = "bench password 2026"
+PAGES = {
+    "overview": "/admin/",
+    "devices": "/admin/devices",
+    "imports": "/admin/imports",
+    "provisional": "/admin/provisional",
+    "reports_4_weeks": "/admin/reports",
+    "reports_halfyear": "/admin/reports?committee=true",
+    "audit": "/admin/audit",
+    "retention": "/admin/retention",
+}
+
+
+def _signed_in(client: TestClient, secret: str) -> None:
+    page = client.get("/admin/sign-in").text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    client.post("/admin/sign-in", data={"login": "bench", "password": PASSWORD, "csrf": csrf})
+    page = client.get("/admin/sign-in/code").text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    code = pyotp.TOTP(secret).at(NOW)
+    answer = client.post("/admin/sign-in/code", data={"code": code, "csrf": csrf})
+    if answer.status_code != 303:
+        raise RuntimeError(f"bench sign-in failed: {answer.status_code}")
+
+
+def _time_pages(client: TestClient, rounds: int) -> dict[str, float]:
+    metrics: dict[str, float] = {}
+    for name, url in PAGES.items():
+        samples = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            response = client.get(url)
+            samples.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: HTTP {response.status_code}")
+        metrics[f"{name}_p95_ms"] = round(percentile(samples, 95) * 1000, 1)
+    return metrics
+
+
+def _builder_alone(engine: Engine, rounds: int) -> dict[str, float]:
+    """The shared report builder without the console, for the same two periods: what of a
+    report page's time is the page and what is the report."""
+    metrics: dict[str, float] = {}
+    first, last = default_period(NOW)
+    for name, query in (
+        ("4_weeks", ReportQuery(site=None, start=first, end=last)),
+        ("halfyear", ReportQuery(site=None, start=START, end=END, committee=True)),
+    ):
+        samples = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            make_report(engine, query, now=NOW)
+            samples.append(time.perf_counter() - started)
+        metrics[f"builder_{name}_p95_ms"] = round(percentile(samples, 95) * 1000, 1)
+    return metrics
+
+
+def run(quick: bool) -> dict[str, Any]:
+    visits_per_day = 40 if quick else 230  # full: ~200k events, as `bench report`
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'central.db'}")
+        upgrade(engine, "central")
+        events = seed_halfyear(engine, START, END, visits_per_day=visits_per_day)
+        account = add_user(
+            engine, login="bench", display_name="Bench", role="admin", password=PASSWORD, now=NOW
+        )
+        app = create_app(Settings(home=Path(tmp)), engine=engine, now=lambda: NOW)
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+            _signed_in(client, account.totp_secret)
+            metrics = _time_pages(client, 5 if quick else 20)
+            metrics.update(_builder_alone(engine, 5 if quick else 20))
+        engine.dispose()
+    worst = max(v for k, v in metrics.items() if not k.startswith("builder_"))
+    return {
+        "metrics": {**metrics, "worst_p95_ms": worst},
+        "sizes": {"events": events, "quick": quick, "budget_p95_ms": 200},
+    }

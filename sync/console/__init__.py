@@ -1,0 +1,1 @@
+"""The central web console for the administrator and leadership (mounted at /admin)."""

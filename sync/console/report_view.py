@@ -1,0 +1,77 @@
+"""The report on a page: sensitive group titles hidden from non-admins, and SVG bar charts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from models import Group
+from models.db import read_session
+from sync.admin.report_model import Cell, Report, Section
+from sync.admin.report_render import format_cell
+
+MAX_BARS = 40
+BAR_HEIGHT = 18
+LABEL_WIDTH = 220
+BAR_SPACE = 360
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: float
+    y: int
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    title: str
+    bars: list[Bar]
+    height: int
+    label_width: int = LABEL_WIDTH
+
+
+def sensitive_titles(engine: Engine) -> dict[str, str]:
+    """Title → neutral code of every group whose title reveals a diagnosis."""
+    with read_session(engine) as session:
+        rows = session.exec(select(Group.title, Group.code).where(Group.sensitive)).all()
+    return {str(title): str(code) for title, code in rows}
+
+
+def redact(report: Report, titles: dict[str, str]) -> Report:
+    """The report with every sensitive group title replaced by the group's neutral code."""
+    for section in report.sections:
+        section.rows = [tuple(_neutral(c, titles) for c in row) for row in section.rows]
+    return report
+
+
+def _neutral(cell: Cell, titles: dict[str, str]) -> Cell:
+    return titles.get(cell, cell) if isinstance(cell, str) else cell
+
+
+def _number(cell: Cell) -> float:
+    return float(cell) if isinstance(cell, int | float) else 0.0
+
+
+def chart_view(section: Section) -> ChartView | None:
+    """Horizontal bars of the section's charted value per category (and series)."""
+    chart = section.chart
+    if chart is None or not section.rows:
+        return None
+    totals: dict[str, float] = defaultdict(float)
+    for row in section.rows:
+        label = format_cell(row[chart.category])
+        if chart.series is not None:
+            label = f"{label} · {format_cell(row[chart.series])}"
+        totals[label] += _number(row[chart.value])
+    shown = list(totals.items())[:MAX_BARS]
+    top = max((v for _, v in shown), default=0.0) or 1.0
+    bars = [
+        Bar(label[:40], round(value, 1), i * BAR_HEIGHT, int(BAR_SPACE * value / top))
+        for i, (label, value) in enumerate(shown)
+    ]
+    return ChartView(chart.title or section.title, bars, len(bars) * BAR_HEIGHT + 4)

@@ -1,0 +1,114 @@
+"""Reports on the page with charts, and their CSV and XLSX downloads (audited)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from models.db import write_session
+from sync.admin.audit import acting_as, central_audit
+from sync.admin.report_model import Report, ReportQuery
+from sync.admin.report_period import default_period, half_year
+from sync.admin.report_render import render_csv
+from sync.admin.report_xlsx import write_xlsx
+from sync.admin.reports import make_report
+from sync.console import health
+from sync.console.report_view import chart_view, redact, sensitive_titles
+from sync.console.web import SAFE_HEADERS, Anyone, ConsoleDep, render
+
+router = APIRouter()
+DateText = Annotated[str, Query(max_length=10)]
+MAX_DAYS = 400
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _query(console: ConsoleDep, site: str, start: str, end: str, committee: bool) -> ReportQuery:
+    """The report asked for; ``ValueError`` when the site or the period is not valid."""
+    now = console.now()
+    if site and site not in health.site_ids(console.engine):
+        raise ValueError("site")
+    if start or end:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    else:
+        first, last = half_year(None, now)[:2] if committee else default_period(now)
+    if last < first or (last - first).days > MAX_DAYS:
+        raise ValueError("period")
+    return ReportQuery(site=site or None, start=first, end=last, committee=committee)
+
+
+def _report(console: ConsoleDep, who: Anyone, query: ReportQuery) -> Report:
+    report = make_report(console.engine, query, now=console.now())
+    return report if who.is_admin else redact(report, sensitive_titles(console.engine))
+
+
+@router.get("/reports")
+def reports(
+    console: ConsoleDep,
+    request: Request,
+    who: Anyone,
+    site: Annotated[str, Query(max_length=32)] = "",
+    start: DateText = "",
+    end: DateText = "",
+    committee: bool = False,
+) -> Response:
+    values: dict[str, Any] = {
+        "site": site,
+        "committee": committee,
+        "site_ids": health.site_ids(console.engine),
+    }
+    try:
+        query = _query(console, site, start, end, committee)
+    except ValueError:
+        return render(
+            console, request, "reports.html", who=who, report=None, charts=[],
+            query=None, error="reports.bad_period", status=422, **values,
+        )  # fmt: skip
+    report = _report(console, who, query)
+    charts = [(s, chart_view(s)) for s in report.sections]
+    return render(
+        console, request, "reports.html", who=who, report=report, charts=charts,
+        query=query, **values,
+    )  # fmt: skip
+
+
+@router.get("/reports/download")
+def download(
+    console: ConsoleDep,
+    who: Anyone,
+    fmt: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+    site: Annotated[str, Query(max_length=32)] = "",
+    start: DateText = "",
+    end: DateText = "",
+    committee: bool = False,
+) -> Response:
+    try:
+        query = _query(console, site, start, end, committee)
+    except ValueError:
+        return Response("bad report period or site", status_code=422, headers=SAFE_HEADERS)
+    report = _report(console, who, query)
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.xlsx"
+            write_xlsx(report, path)
+            body = path.read_bytes()
+    else:
+        body = render_csv(report).encode("utf-8-sig")
+    name = f"rapport-{query.site or 'alle'}-{query.start}-{query.end}.{fmt}"
+    with write_session(console.engine) as session, acting_as(who.login):
+        central_audit(
+            session,
+            action="report_export",
+            now=console.now(),
+            detail=f"site={query.site or 'all'} from={query.start} to={query.end} format={fmt}"
+            f"{' committee' if committee else ''} (console)",
+        )
+    headers = {**SAFE_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=MEDIA[fmt], headers=headers)
