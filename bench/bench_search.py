@@ -8,6 +8,7 @@ import resource
 import time
 from typing import Any
 
+from bench import baseline
 from bench.harness import summary_ms
 from kiosk.services.search import CitizenIndex
 from models.demo_names import demo_names
@@ -27,9 +28,19 @@ def _typo(word: str, rng: random.Random) -> str:
     if len(word) < 4:
         return word
     i = rng.randrange(1, len(word) - 1)
-    if rng.random() < 0.5:  # swapped neighbours
+    kind = rng.random()
+    if kind < 0.3:  # swapped neighbours
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    return word[:i] + word[i + 1 :]  # a letter left out
+    if kind < 0.6:  # a letter left out
+        return word[:i] + word[i + 1 :]
+    if kind < 0.8:  # a wrong letter
+        return word[:i] + rng.choice("abcdefghijklmnopqrstuvwxyzæøå") + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]  # a letter doubled
+
+
+def _nobody(rng: random.Random) -> str:
+    """A query that finds nobody (not even through a typo)."""
+    return "".join(rng.choice("qxzwvj") for _ in range(rng.randint(4, 8)))
 
 
 def queries(names: list[str], count: int, seed: int = 7) -> list[str]:
@@ -47,10 +58,14 @@ def queries(names: list[str], count: int, seed: int = 7) -> list[str]:
             found.append(f"{first[: rng.randint(2, 5)]} {last[: rng.randint(1, 4)]}")
         elif kind < 0.7:
             found.append(_ascii(f"{first} {last[: rng.randint(3, 8)]}", rng))
-        elif kind < 0.85:
+        elif kind < 0.8:
             found.append(f"{last[: rng.randint(3, len(last))]} {first[: rng.randint(1, 3)]}")
-        else:
+        elif kind < 0.87:
             found.append(_typo(rng.choice([first, last]), rng))
+        elif kind < 0.95:
+            found.append(f"{_typo(first, rng)} {_typo(last, rng)}")
+        else:
+            found.append(_nobody(rng))
     return found[:count]
 
 
@@ -86,16 +101,21 @@ def run(quick: bool) -> dict[str, Any]:
         suggestions += result.suggestion is not None
         empty += not result.hits
     figures = summary_ms(samples)
+    metrics = {
+        "p50_ms": figures["p50_ms"],
+        "p99_ms": figures["p99_ms"],
+        "max_ms": figures["max_ms"],
+        "p99_cpu_ms": summary_ms(cpu)["p99_ms"],
+        "citizens": CITIZENS,
+        "index_build_s": round(build_s, 3),
+        "index_rss_mb": round(index_mb, 1),
+    }
+    rev = baseline.revision()
+    if rev:  # the same queries on older code, right after, in a process of its own
+        old = baseline.run_module_at(rev, "bench.bench_search", "quick" if quick else "full")
+        metrics |= {f"baseline_{key}": value for key, value in old["metrics"].items()}
     return {
-        "metrics": {
-            "p50_ms": figures["p50_ms"],
-            "p99_ms": figures["p99_ms"],
-            "max_ms": figures["max_ms"],
-            "p99_cpu_ms": summary_ms(cpu)["p99_ms"],
-            "citizens": CITIZENS,
-            "index_build_s": round(build_s, 3),
-            "index_rss_mb": round(index_mb, 1),
-        },
+        "metrics": metrics,
         "sizes": {
             "queries": len(texts),
             "with_suggestion": suggestions,
@@ -103,3 +123,10 @@ def run(quick: bool) -> dict[str, Any]:
             "index": "in-memory token + sound-key postings",
         },
     }
+
+
+if __name__ == "__main__":  # run by ``bench.baseline`` against an older tree
+    import json
+    import sys
+
+    print(json.dumps(run(sys.argv[1:] == ["quick"])))

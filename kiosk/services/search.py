@@ -22,19 +22,24 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from kiosk.services.search_fuzzy import NEAR_TYPO, TYPO_MIN_LENGTH, TYPO_PREFIX
+from kiosk.services.search_fuzzy import (
+    LOOSE,
+    TYPO_MIN_LENGTH,
+    TYPO_PREFIX,
+    TYPO_PREFIX_LENGTH,
+)
 from kiosk.services.search_rank import COMPOUND_PENALTY, Plan, QueryPlan, Score, score_citizen
 from kiosk.services.search_result import Hit, SearchResult, WordCount
+from kiosk.services.search_shortlist import best_values, shortlist, word_value
 from kiosk.services.search_suggest import correction
-from kiosk.services.search_text import Word, letter_forms, letters, sound_key, words
+from kiosk.services.search_text import Word, fold, letter_forms, letters, sound_key, words
 from kiosk.services.search_vocab import Vocabulary
 from models.text import danish_sort_key
 
 __all__ = ["CitizenIndex", "Hit", "SearchResult", "WordCount", "build_index"]
 
-#: With several unselective query words (``"m h"``), rank at most this many candidates in
-#: name order (citizens with something today are always ranked in full).
-SCAN_LIMIT = 500
+#: With several query words, this many more than twice the limit are ranked exactly.
+SHORTLIST_SLACK = 20
 
 
 class CitizenIndex:
@@ -52,12 +57,12 @@ class CitizenIndex:
         self._years = array("H")  # birth years; 0 when unknown
         self._words: list[tuple[int, ...]] = []  # spelling numbers in the vocabulary
         self._alive: bytearray = bytearray()
+        self._lengths: bytearray = bytearray()  # how many words each name has
         self._number: dict[str, int] = {}
         self._today: set[int] = set()
-        parsed = {name: words(name) for name in by_name}
-        self._vocab = Vocabulary({w.folded for ws in parsed.values() for w in ws})
+        self._vocab = Vocabulary({w for name in by_name for w in fold(name).split()})
         for name in sorted(by_name, key=danish_sort_key):
-            spellings = tuple(self._vocab.spelling(w) for w in parsed[name])
+            spellings = tuple(self._vocab.spelling(w) for w in words(name))
             for year, citizen_id in sorted(by_name[name]):
                 self._add_citizen(citizen_id, name, year, spellings)
         self._vocab.freeze()
@@ -74,6 +79,7 @@ class CitizenIndex:
         self._years.append(year or 0)
         self._words.append(spellings)
         self._alive.append(1)
+        self._lengths.append(min(len(spellings), 255))
         self._number[citizen_id] = number
         for position, spelling in enumerate(spellings):
             if spelling not in spellings[:position]:
@@ -128,11 +134,13 @@ class CitizenIndex:
     def _word_matches(self, word: Word, *, last: bool) -> dict[int, int]:
         """Vocabulary words matching one query word, each with its match quality."""
         found = self._vocab.exact_and_sound(word.folded)
-        if len(letters(word.raw)) >= TYPO_MIN_LENGTH:
+        length = len(letters(word.raw))
+        sure = any(q < LOOSE for q in found.values())
+        if length >= TYPO_MIN_LENGTH:
             sound = sound_key(word.folded)
             for w, quality in self._vocab.typos.find(letter_forms(word.raw), sound).items():
-                found.setdefault(w, quality)
-            if last and all(q >= NEAR_TYPO for q in found.values()):
+                found[w] = min(quality, found.get(w, quality))
+            if last and length >= TYPO_PREFIX_LENGTH and not sure:
                 for w in self._vocab.typo_prefixes(sound):
                     found.setdefault(w, TYPO_PREFIX)
         return found
@@ -167,51 +175,50 @@ class CitizenIndex:
                 spelt = plan.spelling(0, s, vocab.raw_text)
                 for order, postings in enumerate((vocab.first, vocab.other)):
                     if postings[s]:
-                        key = (quality >= NEAR_TYPO, order, rank, spelt)
+                        key = (quality >= LOOSE, order, rank, spelt)
                         groups.setdefault(key, []).append(postings[s])
         for key in sorted(groups):
             yield groups[key]
 
-    def _candidates(self, plan: Plan) -> tuple[list[int], int]:
-        """Citizens matching every query word, without typos first, then with: each tier
-        typed in name order first, then any order. Each word's matches become a boolean
-        mask over all citizens (numpy, so a one-letter word costs as little as a full name);
-        at most ``SCAN_LIMIT`` are ranked, in name order. Also how many match in all."""
+    def _candidates(self, plan: Plan, limit: int) -> tuple[list[int], int]:
+        """The citizens worth ranking exactly (``search_shortlist``), and how many match."""
+        vocab, size = self._vocab, len(self._ids)
+        first: list[np.ndarray] = []
+        other: list[np.ndarray] = []
+        for n, word in enumerate(plan.words):
+            groups: tuple[dict[int, list[array[int]]], ...] = ({}, {})
+            for w, quality in word.matches.items():
+                for s in vocab.spellings_of[w]:
+                    rank = quality + (COMPOUND_PENALTY if vocab.compound[s] else 0)
+                    value = word_value(quality >= LOOSE, rank, plan.spelling(n, s, vocab.raw_text))
+                    groups[0].setdefault(value, []).append(vocab.first[s])
+                    groups[1].setdefault(value, []).append(vocab.other[s])
+            first.append(best_values(size, groups[0]))
+            other.append(best_values(size, groups[1]))
+        today = np.zeros(size, dtype=bool)
+        today[list(self._today)] = True
         alive = np.frombuffer(bytes(self._alive), dtype=bool)
-        seen = np.zeros(len(self._ids), dtype=bool)
-        picked: list[int] = []
-        for exact_only in (True, False):
-            tier = [q.exact_matches if exact_only else q.matches for q in plan.words]
-            if any(not m for m in tier) or (not exact_only and not plan.has_typos):
-                continue
-            in_order = self._mask(self._postings(tier[0], first=True, other=False)) & alive
-            any_order = alive.copy()
-            for n, match in enumerate(tier):
-                if n:
-                    in_order &= self._mask(self._postings(match, first=False, other=True))
-                any_order &= self._mask(self._postings(match, first=True, other=True))
-            for mask in (in_order & ~seen, any_order & ~in_order & ~seen):
-                picked.extend(np.flatnonzero(mask)[: max(0, SCAN_LIMIT - len(picked))].tolist())
-            seen |= any_order
-        return picked, int(seen.sum())
+        lengths = np.frombuffer(self._lengths, dtype=np.uint8)
+        return shortlist(first, other, alive, today, lengths, 2 * limit + SHORTLIST_SLACK)
 
     def _rank(self, plan: Plan, limit: int) -> tuple[list[tuple[Score, int]], int]:
         scored: dict[int, tuple[Score, int]] = {}
-        for number in self._today:
-            score = score_citizen(self._words[number], plan, self._vocab, today=True)
-            if score is not None:
-                scored[number] = (score, number)
         if len(plan.words) > 1:
-            candidates, total = self._candidates(plan)
+            candidates, total = self._candidates(plan, limit)
             complete = len(candidates) >= total
             stream: Iterable[int] = candidates
         else:
+            for number in self._today:
+                score = score_citizen(self._words[number], plan, self._vocab, today=True)
+                if score is not None:
+                    scored[number] = (score, number)
             stream, complete = (n for g in self._groups(plan) for n in heapq.merge(*g)), True
         found = 0
         for number in stream:
             if number in scored or not self._alive[number]:
                 continue
-            score = score_citizen(self._words[number], plan, self._vocab, today=False)
+            today = number in self._today
+            score = score_citizen(self._words[number], plan, self._vocab, today=today)
             if score is not None:
                 scored[number] = (score, number)
                 found += 1

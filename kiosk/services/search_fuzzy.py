@@ -17,10 +17,16 @@ from rapidfuzz.distance import OSA
 
 from kiosk.services.search_text import deletes, edits1, likely_typo
 
-#: Match qualities of a typo, best first; they rank below every exact, prefix or sound match.
-NEAR_TYPO, TYPO, SOUND_TYPO, TYPO_PREFIX = 4, 5, 6, 7
-#: Typos are only looked for in query words at least this long (shorter ones are prefixes).
-TYPO_MIN_LENGTH = 4
+#: How a query word matched a name word, best first. From ``LOOSE`` on, a match ranks below
+#: every exact, prefix or same-sound one: a word that only starts like the sound of what was
+#: typed (``jhan`` → Jannik) is as unsure as a typo. ``TYPOS`` are what a suggestion corrects.
+EXACT, PREFIX, SOUND, NEAR_TYPO, SOUND_PREFIX, TYPO, SOUND_TYPO, TYPO_PREFIX = range(8)
+LOOSE = NEAR_TYPO
+TYPOS = frozenset({NEAR_TYPO, TYPO, SOUND_TYPO, TYPO_PREFIX})
+#: Typos are looked for in every query word this long, even one that matches someone exactly
+#: (``oelsen`` sounds like Olsen but may be Olesen); sound-key typos and slips in the word
+#: being typed only from ``TYPO_PREFIX_LENGTH`` letters.
+TYPO_MIN_LENGTH, TYPO_PREFIX_LENGTH = 3, 4
 #: Letters of sound keys (see ``search_text._SOUND_RULES``), for typos in a word being typed.
 SOUND_ALPHABET = "abefghijklmnoprstuvy0123456789"
 
@@ -99,7 +105,7 @@ class TypoFinder:
                     if known != form and OSA.distance(form, known, score_cutoff=1) <= 1:
                         quality = NEAR_TYPO if likely_typo(form, known) else TYPO
                         found[word] = min(quality, found.get(word, quality))
-        if len(sound) >= TYPO_MIN_LENGTH - 1:
+        if len(sound) >= TYPO_PREFIX_LENGTH - 1:
             for word in self._sounds.candidates(sound):
                 if OSA.distance(sound, self._word_sound[word], score_cutoff=1) <= 1:
                     found.setdefault(word, SOUND_TYPO)
@@ -111,7 +117,7 @@ def typo_prefix_keys(sound: str, sorted_keys: list[str]) -> set[int]:
     ``sound``: the word being typed, with a slip in what is typed so far."""
     found: set[int] = set()
     for variant in edits1(sound, SOUND_ALPHABET):
-        if len(variant) < TYPO_MIN_LENGTH - 1:
+        if len(variant) < TYPO_PREFIX_LENGTH - 1:
             continue
         start = bisect_left(sorted_keys, variant)
         end = bisect_left(sorted_keys, variant + "\x7f", lo=start)

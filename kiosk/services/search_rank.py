@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from kiosk.services.search_fuzzy import NEAR_TYPO
+from kiosk.services.search_fuzzy import LOOSE, TYPOS
 
 if TYPE_CHECKING:
     from kiosk.services.search_vocab import Vocabulary
@@ -18,12 +18,13 @@ COMPOUND_PENALTY = 3
 class Score(NamedTuple):
     """Sort key of a hit, best (smallest) first; see ``kiosk.services.search``."""
 
-    typos: int
+    loose: int  # query words matched only loosely (a typo, or a sound-alike's start)
     not_today: int
     out_of_order: int
     quality: int
     misspelt: int
     left_over: int
+    typos: int  # of the loose matches, those that are typos (the hit is approximate)
 
 
 @dataclass(slots=True)
@@ -36,7 +37,7 @@ class QueryPlan:
     spelt: dict[int, int] = field(default_factory=dict)  # spelling number → 0 as typed, 1 not
 
     def __post_init__(self) -> None:
-        self.exact_matches = {w: q for w, q in self.matches.items() if q < NEAR_TYPO}
+        self.exact_matches = {w: q for w, q in self.matches.items() if q < LOOSE}
 
 
 @dataclass(slots=True)
@@ -44,6 +45,8 @@ class Plan:
     """The typed words of one search, in order."""
 
     words: list[QueryPlan]
+    #: Scores by name words: citizens sharing a name share a score (but for today's plan).
+    memo: dict[tuple[int, ...], Score | None] = field(default_factory=dict)
 
     @property
     def has_typos(self) -> bool:
@@ -88,6 +91,15 @@ def score_citizen(
     In order means the first query word matched the first name word and later query words
     later name words: how people type a name.
     """
+    found = plan.memo.get(positions, False)
+    if found is False:
+        found = plan.memo[positions] = _score(positions, plan, vocab)
+    if found is None or not today:
+        return found
+    return Score(found[0], 0, *found[2:])
+
+
+def _score(positions: tuple[int, ...], plan: Plan, vocab: Vocabulary) -> Score | None:
     chosen = assign(positions, plan, vocab)
     if chosen is None:
         return None
@@ -98,10 +110,11 @@ def score_citizen(
         compound[s] for p, s in enumerate(positions) if p not in used
     )
     return Score(
-        typos=sum(c[0] >= NEAR_TYPO for c in chosen),
-        not_today=0 if today else 1,
+        loose=sum(c[0] >= LOOSE for c in chosen),
+        not_today=1,
         out_of_order=0 if in_order else 1,
         quality=sum(c[0] for c in chosen) + (COMPOUND_PENALTY if split else 0),
         misspelt=sum(c[1] for c in chosen),
         left_over=len(positions) - len(chosen),
+        typos=sum(c[0] in TYPOS for c in chosen),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.services.search_fuzzy import NEAR_TYPO
+from kiosk.services.search_fuzzy import TYPOS
 from kiosk.services.search_rank import Plan, assign
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def correction(
     if chosen is None:
         return None
     corrected = [
-        vocab.raw_text[positions[position]] if quality >= NEAR_TYPO else word.raw
+        vocab.raw_text[positions[position]] if quality in TYPOS else word.raw
         for word, (quality, _spelt, position) in zip(typed, chosen, strict=True)
     ]
     suggestion = " ".join(corrected)

@@ -113,7 +113,9 @@ def _neighbours() -> dict[str, frozenset[str]]:
         for i, key in enumerate(row):
             spots = [(r, i - 1), (r, i + 1), (r - 1, i), (r - 1, i + 1), (r + 1, i - 1), (r + 1, i)]
             near[key] = {
-                _ROWS[rr][ii] for rr, ii in spots if 0 <= rr < len(_ROWS) and 0 <= ii < len(_ROWS[rr])
+                _ROWS[rr][ii]
+                for rr, ii in spots
+                if 0 <= rr < len(_ROWS) and 0 <= ii < len(_ROWS[rr])
             }
     return {key: frozenset(keys) for key, keys in near.items()}
 
@@ -132,7 +134,10 @@ def likely_typo(typed: str, meant: str) -> bool:
     if len(typed) < len(meant):
         return True  # a dropped letter
     i = next((i for i, (a, b) in enumerate(zip(typed, meant, strict=False)) if a != b), len(meant))
-    extra, around = typed[i], {typed[i - 1] if i else "", typed[i + 1] if i + 1 < len(typed) else ""}
+    extra, around = (
+        typed[i],
+        {typed[i - 1] if i else "", typed[i + 1] if i + 1 < len(typed) else ""},
+    )
     return extra in around or any(extra in NEIGHBOURS.get(c, ()) for c in around if c)
 
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, insort
 
-from kiosk.services.search_fuzzy import TypoFinder, typo_prefix_keys
+from kiosk.services.search_fuzzy import (
+    EXACT,
+    PREFIX,
+    SOUND,
+    SOUND_PREFIX,
+    TypoFinder,
+    typo_prefix_keys,
+)
 from kiosk.services.search_text import Word, letters, sound_key
-
-EXACT, PREFIX, SOUND, SOUND_PREFIX = 0, 1, 2, 3
 
 
 def _prefix_range(keys: list[str], prefix: str) -> range:
