@@ -16,7 +16,9 @@ from bench.search_quality import evaluate, evaluate_index, rapidfuzz_search
 from bench.search_queries import desk_queries, population
 
 
-def _flat(prefix: str, figures: dict[str, dict[str, float]], keys: tuple[str, ...]) -> dict:
+def _flat(
+    prefix: str, figures: dict[str, dict[str, float]], keys: tuple[str, ...]
+) -> dict[str, float]:
     return {
         f"{prefix}{kind}_{key}": row[key]
         for kind, row in figures.items()

@@ -68,7 +68,7 @@ def _full(name: str, rng: random.Random) -> str:
     return " ".join([words[0], words[-1]] if rng.random() < 0.5 else words)
 
 
-def _last_first(name: str, rng: random.Random) -> str:
+def _last_first(name: str, _rng: random.Random) -> str:
     words = _words(name)
     return f"{words[-1]} {words[0]}"
 

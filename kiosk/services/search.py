@@ -122,8 +122,8 @@ class CitizenIndex:
         ranked, total = self._rank(plan, limit)
         hits = tuple(self._hit(score, number) for score, number in ranked)
         if not hits:
-            counts = tuple(WordCount(w.raw, self._count(q.matches)) for w, q in zip(
-                typed, plan.words, strict=True))  # fmt: skip
+            counts = tuple(WordCount(w.raw, self._count(q.exact_matches or q.matches))
+                           for w, q in zip(typed, plan.words, strict=True))  # fmt: skip
             return SearchResult(query, word_counts=counts)
         suggestion = None
         if hits[0].approximate:
@@ -135,12 +135,12 @@ class CitizenIndex:
         """Vocabulary words matching one query word, each with its match quality."""
         found = self._vocab.exact_and_sound(word.folded)
         length = len(letters(word.raw))
-        sure = any(q < LOOSE for q in found.values())
         if length >= TYPO_MIN_LENGTH:
             sound = sound_key(word.folded)
-            for w, quality in self._vocab.typos.find(letter_forms(word.raw), sound).items():
+            forms = (*letter_forms(word.raw), word.folded)
+            for w, quality in self._vocab.typos.find(forms, sound).items():
                 found[w] = min(quality, found.get(w, quality))
-            if last and length >= TYPO_PREFIX_LENGTH and not sure:
+            if last and length >= TYPO_PREFIX_LENGTH and not found:
                 for w in self._vocab.typo_prefixes(sound):
                     found.setdefault(w, TYPO_PREFIX)
         return found

@@ -81,11 +81,13 @@ class TypoFinder:
         self._word_letters: dict[int, tuple[str, ...]] = {}
         self._word_sound: dict[int, str] = {}
 
-    def add(self, word: int, letter_form: str, sound: str) -> None:
-        known = self._word_letters.get(word, ())
-        if letter_form not in known:
-            self._word_letters[word] = (*known, letter_form)
-            self._letters.add(letter_form, word)
+    def add(self, word: int, forms: Iterable[str], sound: str) -> None:
+        """A word, spelt as ``forms`` (single Danish letters, folded), and its sound key."""
+        for form in forms:
+            known = self._word_letters.get(word, ())
+            if form not in known:
+                self._word_letters[word] = (*known, form)
+                self._letters.add(form, word)
         if word not in self._word_sound:
             self._word_sound[word] = sound
             self._sounds.add(sound, word)
@@ -105,7 +107,7 @@ class TypoFinder:
                     if known != form and OSA.distance(form, known, score_cutoff=1) <= 1:
                         quality = NEAR_TYPO if likely_typo(form, known) else TYPO
                         found[word] = min(quality, found.get(word, quality))
-        if len(sound) >= TYPO_PREFIX_LENGTH - 1:
+        if len(sound) >= TYPO_PREFIX_LENGTH:
             for word in self._sounds.candidates(sound):
                 if OSA.distance(sound, self._word_sound[word], score_cutoff=1) <= 1:
                     found.setdefault(word, SOUND_TYPO)

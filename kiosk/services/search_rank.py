@@ -91,8 +91,9 @@ def score_citizen(
     In order means the first query word matched the first name word and later query words
     later name words: how people type a name.
     """
-    found = plan.memo.get(positions, False)
-    if found is False:
+    if positions in plan.memo:
+        found = plan.memo[positions]
+    else:
         found = plan.memo[positions] = _score(positions, plan, vocab)
     if found is None or not today:
         return found

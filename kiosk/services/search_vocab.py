@@ -63,7 +63,7 @@ class Vocabulary:
         self.first.append(array("i"))
         self.other.append(array("i"))
         self.spellings_of[folded].append(found)
-        self.typos.add(folded, letters(word.raw), sound_key(word.folded))
+        self.typos.add(folded, (letters(word.raw), word.folded), sound_key(word.folded))
         return found
 
     def _add_word(self, word: str) -> int:
