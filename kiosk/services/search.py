@@ -31,7 +31,7 @@ from kiosk.services.search_fuzzy import (
 from kiosk.services.search_rank import COMPOUND_PENALTY, Plan, QueryPlan, Score, score_citizen
 from kiosk.services.search_result import Hit, SearchResult, WordCount
 from kiosk.services.search_shortlist import best_values, shortlist, word_value
-from kiosk.services.search_suggest import correction
+from kiosk.services.search_suggest import correction, further_correction
 from kiosk.services.search_text import Word, fold, letter_forms, letters, sound_key, words
 from kiosk.services.search_vocab import Vocabulary
 from models.text import danish_sort_key
@@ -114,27 +114,45 @@ class CitizenIndex:
         typed = words(query)
         if not typed:
             return SearchResult(query)
-        last = len(typed) - 1
-        plan = Plan([QueryPlan(w.raw, self._word_matches(w, last=i == last))
-                     for i, w in enumerate(typed)])  # fmt: skip
-        if any(not q.matches for q in plan.words):
-            return SearchResult(query)
+        plan = self._plan(typed)
+        if not all(q.matches for q in plan.words):
+            matched = [bool(q.matches) for q in plan.words]
+            suggestion = further_correction(typed, matched, self._vocab, self._finds)
+            return SearchResult(query, suggestion=suggestion)
         ranked, total = self._rank(plan, limit)
         hits = tuple(self._hit(score, number) for score, number in ranked)
         if not hits:
             counts = tuple(WordCount(w.raw, self._count(q.exact_matches or q.matches))
                            for w, q in zip(typed, plan.words, strict=True))  # fmt: skip
-            return SearchResult(query, word_counts=counts)
+            suggestion = further_correction(typed, [True] * len(typed), self._vocab, self._finds)
+            return SearchResult(query, suggestion=suggestion, word_counts=counts)
         suggestion = None
         if hits[0].approximate:
             positions = self._words[ranked[0][1]]
             suggestion = correction(typed, plan, positions, self._vocab)
         return SearchResult(query, hits, suggestion, total=total)
 
+    def _plan(self, typed: list[Word]) -> Plan:
+        """What each typed word matches."""
+        last = len(typed) - 1
+        return Plan([QueryPlan(w.raw, self._word_matches(w, last=i == last))
+                     for i, w in enumerate(typed)])  # fmt: skip
+
+    def _finds(self, typed: list[Word]) -> str | None:
+        """The query that finds the best match of these words exactly, if they find anyone."""
+        plan = self._plan(typed)
+        ranked = self._rank(plan, 1)[0] if all(q.matches for q in plan.words) else []
+        if not ranked:
+            return None
+        exact = " ".join(w.raw for w in typed)
+        if not ranked[0][0].typos:
+            return exact
+        return correction(typed, plan, self._words[ranked[0][1]], self._vocab) or exact
+
     def _word_matches(self, word: Word, *, last: bool) -> dict[int, int]:
         """Vocabulary words matching one query word, each with its match quality."""
         found = self._vocab.exact_and_sound(word.folded)
-        length = len(letters(word.raw))
+        length = max(len(letters(word.raw)), len(word.folded))
         if length >= TYPO_MIN_LENGTH:
             sound = sound_key(word.folded)
             forms = (*letter_forms(word.raw), word.folded)

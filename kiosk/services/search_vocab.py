@@ -43,6 +43,22 @@ class Vocabulary:
         self.first: list[array[int]] = []
         self.other: list[array[int]] = []
         self.typos = TypoFinder()
+        self._initials: dict[str, tuple[list[str], list[int]]] = {}
+        self._initials_size = 0
+
+    def starting_with(self, initial: str) -> tuple[list[str], list[int]]:
+        """The words beginning with ``initial`` and their numbers (kept until words change)."""
+        if self._initials_size != len(self.text):
+            self._initials = {}
+            self._initials_size = len(self.text)
+        found = self._initials.get(initial)
+        if found is None:
+            span = _prefix_range(self.keys, initial)
+            found = self._initials[initial] = (
+                [self.keys[i] for i in span],
+                [self.number[self.keys[i]] for i in span],
+            )
+        return found
 
     def freeze(self) -> None:
         self.typos.freeze()
@@ -90,13 +106,16 @@ class Vocabulary:
         for i in _prefix_range(self.keys, folded):
             key = self.keys[i]
             found[self.number[key]] = EXACT if key == folded else PREFIX
-        if len(folded) >= 3:
-            sound = sound_key(folded)
-            for i in _prefix_range(self.sound_keys, sound):
-                key = self.sound_keys[i]
-                quality = SOUND if key == sound else SOUND_PREFIX
-                for w in self.sound_words[self._sound_number[key]]:
-                    found.setdefault(w, quality)
+        if len(folded) < 3:
+            return found
+        sound = sound_key(folded)
+        # A sound key of one or two letters ("zzzz" → "s") only matches itself, not a start.
+        span = _prefix_range(self.sound_keys, sound) if len(sound) >= 3 else range(0)
+        keys = [self.sound_keys[i] for i in span] or [sound] * (sound in self._sound_number)
+        for key in keys:
+            quality = SOUND if key == sound else SOUND_PREFIX
+            for w in self.sound_words[self._sound_number[key]]:
+                found.setdefault(w, quality)
         return found
 
     def typo_prefixes(self, sound: str) -> set[int]:

@@ -211,3 +211,23 @@ def test_a_citizen_added_after_the_build_is_found_through_a_typo_too():
     index.upsert("new", "Zenia Ørsted", 2000)
     assert ids(index, "zenia ørstde") == ["new"]
     assert ids(index, "zneia") == ["new"]
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [
+        ("anne thopsem", "anne thomsen"),  # two slips in one word: nobody one edit away
+        ("rasmsu luaridsne", "rasmus lauridsen"),  # one and two slips: both corrected
+        ("gitte frdreiksen", "gitte frederiksen"),
+    ],
+)
+def test_the_suggestion_tries_words_two_edits_away_when_nobody_is_one_away(
+    index, query, suggestion
+):
+    result = index.search(query)
+    assert result.hits == () and result.suggestion == suggestion
+    assert index.search(suggestion).hits
+
+
+def test_a_word_whose_sound_key_is_one_letter_matches_no_sound_alike(index):
+    assert index.search("zzzz").hits == ()  # its sound key "s" starts half the names
