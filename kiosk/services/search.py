@@ -27,6 +27,7 @@ from kiosk.services.search_fuzzy import (
     TYPO_MIN_LENGTH,
     TYPO_PREFIX,
     TYPO_PREFIX_LENGTH,
+    TYPO_SHORT_LENGTH,
 )
 from kiosk.services.search_rank import COMPOUND_PENALTY, Plan, QueryPlan, Score, score_citizen
 from kiosk.services.search_result import Hit, SearchResult, WordCount
@@ -153,10 +154,11 @@ class CitizenIndex:
         """Vocabulary words matching one query word, each with its match quality."""
         found = self._vocab.exact_and_sound(word.folded)
         length = max(len(letters(word.raw)), len(word.folded))
-        if length >= TYPO_MIN_LENGTH:
+        shortest = TYPO_MIN_LENGTH if found else TYPO_SHORT_LENGTH
+        if length >= shortest:
             sound = sound_key(word.folded)
             forms = (*letter_forms(word.raw), word.folded)
-            for w, quality in self._vocab.typos.find(forms, sound).items():
+            for w, quality in self._vocab.typos.find(forms, sound, shortest).items():
                 found[w] = min(quality, found.get(w, quality))
             if last and length >= TYPO_PREFIX_LENGTH and not found:
                 for w in self._vocab.typo_prefixes(sound):
@@ -182,35 +184,49 @@ class CitizenIndex:
         alive = np.frombuffer(bytes(self._alive), dtype=bool)
         return int((self._mask(self._postings(match, first=True, other=True)) & alive).sum())
 
-    def _groups(self, plan: Plan) -> Iterator[list[array[int]]]:
-        """One query word's postings, grouped best first: typo or not, first name word or
-        later, quality (a double-barrelled part counts worse), spelling as typed."""
-        vocab, word = self._vocab, plan.words[0]
-        groups: dict[tuple[bool, int, int, int], list[array[int]]] = {}
+    def _classified(self, plan: Plan, n: int) -> dict[tuple[bool, int, int], list[int]]:
+        """The spellings query word ``n`` matches, by (loose, quality with the double-barrelled
+        penalty, not spelt as typed)."""
+        vocab, word = self._vocab, plan.words[n]
+        raw, texts, compound = word.raw, vocab.raw_text, vocab.compound
+        found: dict[tuple[bool, int, int], list[int]] = {}
         for w, quality in word.matches.items():
+            loose = quality >= LOOSE
             for s in vocab.spellings_of[w]:
-                rank = quality + (COMPOUND_PENALTY if vocab.compound[s] else 0)
-                spelt = plan.spelling(0, s, vocab.raw_text)
-                for order, postings in enumerate((vocab.first, vocab.other)):
-                    if postings[s]:
-                        key = (quality >= LOOSE, order, rank, spelt)
-                        groups.setdefault(key, []).append(postings[s])
-        for key in sorted(groups):
-            yield groups[key]
+                key = (
+                    loose,
+                    quality + COMPOUND_PENALTY * compound[s],
+                    0 if texts[s].startswith(raw) else 1,
+                )
+                found.setdefault(key, []).append(s)
+        return found
+
+    def _stream(self, plan: Plan) -> Iterator[int]:
+        """Citizens matching the one query word, best group first (first name word before a
+        later one within each (loose, quality, spelling) class), each group in name order."""
+        classes = self._classified(plan, 0)
+        vocab = self._vocab
+        groups = sorted(
+            ((loose, order, rank, spelt), spellings, postings)
+            for (loose, rank, spelt), spellings in classes.items()
+            for order, postings in enumerate((vocab.first, vocab.other))
+        )
+        for _key, spellings, postings in groups:
+            joined = b"".join([postings[s] for s in spellings if postings[s]])
+            if joined:
+                yield from np.sort(np.frombuffer(joined, dtype=np.int32)).tolist()
 
     def _candidates(self, plan: Plan, limit: int) -> tuple[list[int], int]:
         """The citizens worth ranking exactly (``search_shortlist``), and how many match."""
         vocab, size = self._vocab, len(self._ids)
         first: list[np.ndarray] = []
         other: list[np.ndarray] = []
-        for n, word in enumerate(plan.words):
+        for n in range(len(plan.words)):
             groups: tuple[dict[int, list[array[int]]], ...] = ({}, {})
-            for w, quality in word.matches.items():
-                for s in vocab.spellings_of[w]:
-                    rank = quality + (COMPOUND_PENALTY if vocab.compound[s] else 0)
-                    value = word_value(quality >= LOOSE, rank, plan.spelling(n, s, vocab.raw_text))
-                    groups[0].setdefault(value, []).append(vocab.first[s])
-                    groups[1].setdefault(value, []).append(vocab.other[s])
+            for (loose, rank, spelt), spellings in self._classified(plan, n).items():
+                value = word_value(loose, rank, spelt)
+                groups[0].setdefault(value, []).extend(vocab.first[s] for s in spellings)
+                groups[1].setdefault(value, []).extend(vocab.other[s] for s in spellings)
             first.append(best_values(size, groups[0]))
             other.append(best_values(size, groups[1]))
         today = np.zeros(size, dtype=bool)
@@ -230,7 +246,7 @@ class CitizenIndex:
                 score = score_citizen(self._words[number], plan, self._vocab, today=True)
                 if score is not None:
                     scored[number] = (score, number)
-            stream, complete = (n for g in self._groups(plan) for n in heapq.merge(*g)), True
+            stream, complete = self._stream(plan), True
         found = 0
         for number in stream:
             if number in scored or not self._alive[number]:

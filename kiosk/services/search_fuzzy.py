@@ -24,9 +24,10 @@ EXACT, PREFIX, SOUND, NEAR_TYPO, SOUND_PREFIX, TYPO, SOUND_TYPO, TYPO_PREFIX = r
 LOOSE = NEAR_TYPO
 TYPOS = frozenset({NEAR_TYPO, TYPO, SOUND_TYPO, TYPO_PREFIX})
 #: Typos are looked for in every query word this long, even one that matches someone exactly
-#: (``oelsen`` sounds like Olsen but may be Olesen); sound-key typos and slips in the word
-#: being typed only from ``TYPO_PREFIX_LENGTH`` letters.
-TYPO_MIN_LENGTH, TYPO_PREFIX_LENGTH = 3, 4
+#: (``oelsen`` sounds like Olsen but may be Olesen); in a shorter word (down to
+#: ``TYPO_SHORT_LENGTH``) only when it matches nothing else (``bb`` for Bob); sound-key
+#: typos and slips in the word being typed only from ``TYPO_PREFIX_LENGTH`` letters.
+TYPO_SHORT_LENGTH, TYPO_MIN_LENGTH, TYPO_PREFIX_LENGTH = 2, 3, 4
 #: Letters of sound keys (see ``search_text._SOUND_RULES``), for typos in a word being typed.
 SOUND_ALPHABET = "abefghijklmnoprstuvy0123456789"
 
@@ -96,11 +97,13 @@ class TypoFinder:
         self._letters.freeze()
         self._sounds.freeze()
 
-    def find(self, forms: Iterable[str], sound: str) -> dict[int, int]:
+    def find(
+        self, forms: Iterable[str], sound: str, min_length: int = TYPO_MIN_LENGTH
+    ) -> dict[int, int]:
         """Words one edit from any of ``forms`` (or whose sound key is), with a quality."""
         found: dict[int, int] = {}
         for form in forms:
-            if len(form) < TYPO_MIN_LENGTH:
+            if len(form) < min_length:
                 continue
             for word in self._letters.candidates(form):
                 for known in self._word_letters[word]:
