@@ -108,6 +108,25 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def _timings(index: CitizenIndex, texts: list[str]) -> tuple[dict[str, float], int, int]:
+    """Wall and CPU percentiles of searching ``texts``; how many suggest, how many find none."""
+    for text in texts[:200]:  # warm-up
+        index.search(text)
+    samples: list[float] = []
+    cpu: list[float] = []  # CPU time too: on a shared machine wall time includes waiting
+    suggestions = empty = 0
+    for text in texts:
+        c0, t0 = time.thread_time(), time.perf_counter()
+        result = index.search(text)
+        samples.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+        suggestions += result.suggestion is not None
+        empty += not result.hits
+    figures = summary_ms(samples)
+    figures["p99_cpu_ms"] = summary_ms(cpu)["p99_ms"]
+    return figures, suggestions, empty
+
+
 def run(quick: bool) -> dict[str, Any]:
     names = demo_names(CITIZENS, seed=11)
     rows = [(f"c{i:06d}", name, 1940 + i % 67) for i, name in enumerate(names)]
@@ -122,24 +141,8 @@ def run(quick: bool) -> dict[str, Any]:
     gc.collect()
     index_mb = _rss_mb() - before
     texts = queries(names, 3000 if quick else 20000)
-    for text in texts[:200]:  # warm-up
-        index.search(text)
-    samples: list[float] = []
-    cpu: list[float] = []  # CPU time too: on a shared machine wall time includes waiting
-    suggestions = empty = 0
-    for text in texts:
-        c0, t0 = time.thread_time(), time.perf_counter()
-        result = index.search(text)
-        samples.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)
-        suggestions += result.suggestion is not None
-        empty += not result.hits
-    figures = summary_ms(samples)
-    metrics = {
-        "p50_ms": figures["p50_ms"],
-        "p99_ms": figures["p99_ms"],
-        "max_ms": figures["max_ms"],
-        "p99_cpu_ms": summary_ms(cpu)["p99_ms"],
+    metrics, suggestions, empty = _timings(index, texts)
+    metrics |= {
         "citizens": CITIZENS,
         "index_build_s": round(build_s, 3),
         "index_rss_mb": round(index_mb, 1),

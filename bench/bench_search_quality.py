@@ -44,7 +44,7 @@ def run(quick: bool) -> dict[str, Any]:
             kind for kind, row in ours.items() if row["top1"] < fuzzy[kind]["top1"]
         ),
     }
-    metrics |= _flat("", ours, ("top1", "top5", "top1_tab"))
+    metrics |= _flat("", ours, ("top1", "top5", "top1_tab", "top5_tab"))
     metrics |= _flat("rapidfuzz_", fuzzy, ("top1", "top5"))
     rev = baseline.revision()
     if rev:

@@ -145,7 +145,9 @@ def _substitute(rng: random.Random) -> Callable[[str, int], str]:
 
 
 def _transpose(word: str, i: int) -> str:
-    i = min(i, len(word) - 2)
+    """Two neighbouring letters swapped (two that differ: swapping "nn" changes nothing)."""
+    spots = [j for j in range(len(word) - 1) if word[j] != word[j + 1]] or [0]
+    i = min(spots, key=lambda j: (abs(j - i), j))
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 

@@ -5,13 +5,14 @@ postings per name word and per sound key, bisected prefix ranges, a symmetric-de
 index and a bounded ranked scan keep p99 within a few milliseconds at 100,000 citizens,
 where SQLite FTS5 plus Danish re-ranking costs more and cannot do sound keys or typos.
 
-Ranking, best first (see ``search_rank``): fewest query words matched only through a typo
-(so exact and prefix matches always come before typo matches, and typing more letters
-never makes the list worse); has something here today; query words typed in the name's own
-order; match quality summed over query words (exact word < prefix < same sound < sound
-prefix < likely typo < other typo), with a match inside a double-barrelled name counting as
-worse than a whole name; the spelling typed (å vs aa, ø vs oe); fewest name words left
-over; Danish name order, then birth year. Each query word must match a different word.
+Ranking, best first (see ``search_rank``): fewest query words matched only loosely (a typo,
+or just the start of a sound-alike), so exact, prefix and same-sound matches always come
+before typo matches and typing more letters never makes the list worse; has something here
+today; query words typed in the name's own order; match quality summed over query words
+(``search_fuzzy``: exact < prefix < same sound < likely slip < sound-alike start < other
+typo), a match inside a double-barrelled name whose other part was not typed counting as a
+sound-alike; the spelling typed (å vs aa, ø vs oe); fewest name words left over; Danish
+name order, then birth year. Each query word must match a different name word.
 """
 
 from __future__ import annotations
