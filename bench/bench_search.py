@@ -159,7 +159,7 @@ def run(quick: bool) -> dict[str, Any]:
             "queries": len(texts),
             "with_suggestion": suggestions,
             "without_hits": empty,
-            "index": "in-memory token + sound-key postings",
+            "index": "in-memory token + sound-key postings, symmetric-delete typo index",
         },
     }
 
