@@ -42,6 +42,8 @@ __all__ = ["CitizenIndex", "Hit", "SearchResult", "WordCount", "build_index"]
 
 #: With several query words, this many more than twice the limit are ranked exactly.
 SHORTLIST_SLACK = 20
+#: Words this short are cached per index (see ``CitizenIndex._short``).
+SHORT = 2
 
 
 class CitizenIndex:
@@ -62,6 +64,11 @@ class CitizenIndex:
         self._lengths: bytearray = bytearray()  # how many words each name has
         self._number: dict[str, int] = {}
         self._today: set[int] = set()
+        #: What a word of one or two letters matches (the first keys of nearly every search,
+        #: each matching thousands of words): its matches, their classes, and its count.
+        self._short: dict[
+            str, tuple[dict[int, int], dict[tuple[bool, int, int], list[int]], int]
+        ] = {}
         self._vocab = Vocabulary({w for name in by_name for w in fold(name).split()})
         for name in sorted(by_name, key=danish_sort_key):
             spellings = tuple(self._vocab.spelling(w) for w in words(name))
@@ -92,12 +99,14 @@ class CitizenIndex:
     def upsert(self, citizen_id: str, display_name: str, birth_year: int | None) -> None:
         """Add a citizen, or replace their name and birth year (after a sync pull)."""
         self.remove(citizen_id)
+        self._short.clear()
         spellings = tuple(self._vocab.spelling(w) for w in words(display_name))
         self._add_citizen(citizen_id, display_name, birth_year, spellings)
 
     def remove(self, citizen_id: str) -> None:
         """Forget a citizen (evicted from this site's scope, or merged)."""
         number = self._number.pop(citizen_id, None)
+        self._short.clear()
         if number is not None:
             self._alive[number] = 0
             self._today.discard(number)
@@ -124,7 +133,7 @@ class CitizenIndex:
         ranked, total = self._rank(plan, limit)
         hits = tuple(self._hit(score, number) for score, number in ranked)
         if not hits:
-            counts = tuple(WordCount(w.raw, self._count(q.exact_matches or q.matches))
+            counts = tuple(WordCount(w.raw, self._count(q, q.exact_matches or q.matches))
                            for w, q in zip(typed, plan.words, strict=True))  # fmt: skip
             suggestion = further_correction(typed, [True] * len(typed), self._vocab, self._finds)
             return SearchResult(query, suggestion=suggestion, word_counts=counts)
@@ -137,8 +146,21 @@ class CitizenIndex:
     def _plan(self, typed: list[Word]) -> Plan:
         """What each typed word matches."""
         last = len(typed) - 1
-        return Plan([QueryPlan(w.raw, self._word_matches(w, last=i == last))
+        return Plan([QueryPlan(w.raw, self._short_entry(w)[0] if len(w.folded) <= SHORT
+                               else self._word_matches(w, last=i == last))
                      for i, w in enumerate(typed)])  # fmt: skip
+
+    def _short_entry(
+        self, word: Word
+    ) -> tuple[dict[int, int], dict[tuple[bool, int, int], list[int]], int]:
+        """The cached matches, classes and count of a one- or two-letter word."""
+        entry = self._short.get(word.raw)
+        if entry is None:
+            matches = self._word_matches(word, last=True)
+            plan = Plan([QueryPlan(word.raw, matches)])
+            entry = (matches, self._classes(plan, 0), self._union_count(matches))
+            self._short[word.raw] = entry
+        return entry
 
     def _finds(self, typed: list[Word]) -> str | None:
         """The query that finds the best match of these words exactly, if they find anyone."""
@@ -181,11 +203,19 @@ class CitizenIndex:
             mask[np.frombuffer(b"".join(postings), dtype=np.int32)] = True
         return mask
 
-    def _count(self, match: dict[int, int]) -> int:
+    def _count(self, word: QueryPlan, matches: dict[int, int]) -> int:
+        entry = self._short.get(word.raw)
+        return entry[2] if entry and matches is word.matches else self._union_count(matches)
+
+    def _union_count(self, match: dict[int, int]) -> int:
         alive = np.frombuffer(bytes(self._alive), dtype=bool)
         return int((self._mask(self._postings(match, first=True, other=True)) & alive).sum())
 
     def _classified(self, plan: Plan, n: int) -> dict[tuple[bool, int, int], list[int]]:
+        entry = self._short.get(plan.words[n].raw)
+        return entry[1] if entry else self._classes(plan, n)
+
+    def _classes(self, plan: Plan, n: int) -> dict[tuple[bool, int, int], list[int]]:
         """The spellings query word ``n`` matches, by (loose, quality with the double-barrelled
         penalty, not spelt as typed)."""
         vocab, word = self._vocab, plan.words[n]
@@ -215,7 +245,9 @@ class CitizenIndex:
         for _key, spellings, postings in groups:
             joined = b"".join([postings[s] for s in spellings if postings[s]])
             if joined:
-                yield from np.sort(np.frombuffer(joined, dtype=np.int32)).tolist()
+                ordered = np.sort(np.frombuffer(joined, dtype=np.int32))
+                for start in range(0, len(ordered), 64):  # the caller stops after a few
+                    yield from ordered[start : start + 64].tolist()
 
     def _candidates(self, plan: Plan, limit: int) -> tuple[list[int], int]:
         """The citizens worth ranking exactly (``search_shortlist``), and how many match."""
@@ -263,7 +295,7 @@ class CitizenIndex:
         if complete:
             total = len(scored)
         elif len(plan.words) == 1:
-            total = self._count(plan.words[0].matches)
+            total = self._count(plan.words[0], plan.words[0].matches)
         return heapq.nsmallest(limit, scored.values()), total
 
     def _hit(self, score: Score, number: int) -> Hit:

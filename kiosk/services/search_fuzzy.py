@@ -9,6 +9,7 @@ checked with a real edit distance (``rapidfuzz``), so a hash collision never sho
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 
@@ -36,7 +37,8 @@ class DeleteIndex:
     """Forms (strings) of vocabulary words, found again from a form one edit away."""
 
     def __init__(self) -> None:
-        self._pending: list[tuple[int, int]] = []
+        self._pending_keys = array("q")  # hashes and words, until ``freeze`` sorts them
+        self._pending_ids = array("i")
         self._keys = np.zeros(0, dtype=np.int64)
         self._ids = np.zeros(0, dtype=np.int32)
         self._late: dict[int, list[int]] = {}  # words added after ``freeze`` (sync upserts)
@@ -47,16 +49,17 @@ class DeleteIndex:
             if self._frozen:
                 self._late.setdefault(hash(variant), []).append(word)
             else:
-                self._pending.append((hash(variant), word))
+                self._pending_keys.append(hash(variant))
+                self._pending_ids.append(word)
 
     def freeze(self) -> None:
         """Sort what was added into the compact arrays (once, after the build)."""
-        if self._pending:
-            pairs = np.array(self._pending, dtype=np.int64)
-            order = np.argsort(pairs[:, 0], kind="stable")
-            self._keys = pairs[order, 0].copy()
-            self._ids = pairs[order, 1].astype(np.int32)
-        self._pending = []
+        keys = np.frombuffer(self._pending_keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._ids = np.frombuffer(self._pending_ids, dtype=np.int32)[order]
+        del keys
+        self._pending_keys, self._pending_ids = array("q"), array("i")
         self._frozen = True
 
     def candidates(self, form: str) -> set[int]:
