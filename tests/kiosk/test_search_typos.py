@@ -231,3 +231,13 @@ def test_the_suggestion_tries_words_two_edits_away_when_nobody_is_one_away(
 
 def test_a_word_whose_sound_key_is_one_letter_matches_no_sound_alike(index):
     assert index.search("zzzz").hits == ()  # its sound key "s" starts half the names
+
+
+def test_one_and_two_letter_searches_follow_the_index_when_it_changes():
+    index = CitizenIndex(PEOPLE)
+    before = index.search("z").total, index.search("ze").total
+    index.upsert("new", "Zenia Ørsted", 2000)
+    assert (index.search("z").total, index.search("ze").total) == (before[0] + 1, before[1] + 1)
+    assert "new" in ids(index, "ze")
+    index.remove("new")
+    assert (index.search("z").total, index.search("ze").total) == before
