@@ -69,6 +69,7 @@ class CitizenIndex:
         self._short: dict[
             str, tuple[dict[int, int], dict[tuple[bool, int, int], list[int]], int]
         ] = {}
+        self._short_postings: dict[str, tuple[dict[int, list[array[int]]], ...]] = {}
         self._vocab = Vocabulary({w for name in by_name for w in fold(name).split()})
         for name in sorted(by_name, key=danish_sort_key):
             spellings = tuple(self._vocab.spelling(w) for w in words(name))
@@ -100,6 +101,7 @@ class CitizenIndex:
         """Add a citizen, or replace their name and birth year (after a sync pull)."""
         self.remove(citizen_id)
         self._short.clear()
+        self._short_postings.clear()
         spellings = tuple(self._vocab.spelling(w) for w in words(display_name))
         self._add_citizen(citizen_id, display_name, birth_year, spellings)
 
@@ -107,6 +109,7 @@ class CitizenIndex:
         """Forget a citizen (evicted from this site's scope, or merged)."""
         number = self._number.pop(citizen_id, None)
         self._short.clear()
+        self._short_postings.clear()
         if number is not None:
             self._alive[number] = 0
             self._today.discard(number)
@@ -254,12 +257,16 @@ class CitizenIndex:
         vocab, size = self._vocab, len(self._ids)
         first: list[np.ndarray] = []
         other: list[np.ndarray] = []
-        for n in range(len(plan.words)):
-            groups: tuple[dict[int, list[array[int]]], ...] = ({}, {})
-            for (loose, rank, spelt), spellings in self._classified(plan, n).items():
-                value = word_value(loose, rank, spelt)
-                groups[0].setdefault(value, []).extend(vocab.first[s] for s in spellings)
-                groups[1].setdefault(value, []).extend(vocab.other[s] for s in spellings)
+        for n, word in enumerate(plan.words):
+            groups = self._short_postings.get(word.raw)
+            if groups is None:
+                groups = ({}, {})
+                for (loose, rank, spelt), spellings in self._classified(plan, n).items():
+                    value = word_value(loose, rank, spelt)
+                    groups[0].setdefault(value, []).extend(vocab.first[s] for s in spellings)
+                    groups[1].setdefault(value, []).extend(vocab.other[s] for s in spellings)
+                if word.raw in self._short:
+                    self._short_postings[word.raw] = groups
             first.append(best_values(size, groups[0]))
             other.append(best_values(size, groups[1]))
         today = np.zeros(size, dtype=bool)
