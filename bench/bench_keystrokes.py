@@ -7,6 +7,7 @@ from datetime import date
 from statistics import median
 from typing import Any
 
+from bench import baseline
 from bench.harness import percentile
 from kiosk.services.search import CitizenIndex
 from models.demo import build_demo
@@ -85,18 +86,30 @@ def run(quick: bool) -> dict[str, Any]:
     sample = rows[::4] if quick else rows
     planned = _figures(_measure(index, sample, today, planned=True))
     walk_in = _figures(_measure(index, sample, today, planned=False))
+    metrics = {
+        "median_keystrokes": planned[0],
+        "p90_keystrokes": planned[1],
+        "top1_rate": round(planned[2], 4),
+        "citizens": len(rows),
+        "median_keystrokes_no_plan_today": walk_in[0],
+        "top1_rate_no_plan_today": round(walk_in[2], 4),
+    }
+    rev = baseline.revision()
+    if rev:  # the same site on older search code, in a process of its own
+        old = baseline.run_module_at(rev, "bench.bench_keystrokes", "quick" if quick else "full")
+        metrics |= {f"baseline_{key}": value for key, value in old["metrics"].items()}
     return {
-        "metrics": {
-            "median_keystrokes": planned[0],
-            "p90_keystrokes": planned[1],
-            "top1_rate": round(planned[2], 4),
-            "citizens": len(rows),
-            "median_keystrokes_no_plan_today": walk_in[0],
-            "top1_rate_no_plan_today": round(walk_in[2], 4),
-        },
+        "metrics": metrics,
         "sizes": {
             "measured": len(sample),
             "with_plan_today": len(today),
             "scenario": "each citizen on a day they have an appointment or session here",
         },
     }
+
+
+if __name__ == "__main__":  # run by ``bench.baseline`` against an older tree
+    import json
+    import sys
+
+    print(json.dumps(run(sys.argv[1:] == ["quick"])))

@@ -8,6 +8,7 @@ import resource
 import time
 from typing import Any
 
+from bench import baseline
 from bench.harness import summary_ms
 from kiosk.services.search import CitizenIndex
 from models.demo_names import demo_names
@@ -27,9 +28,19 @@ def _typo(word: str, rng: random.Random) -> str:
     if len(word) < 4:
         return word
     i = rng.randrange(1, len(word) - 1)
-    if rng.random() < 0.5:  # swapped neighbours
+    kind = rng.random()
+    if kind < 0.3:  # swapped neighbours
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    return word[:i] + word[i + 1 :]  # a letter left out
+    if kind < 0.6:  # a letter left out
+        return word[:i] + word[i + 1 :]
+    if kind < 0.8:  # a wrong letter
+        return word[:i] + rng.choice("abcdefghijklmnopqrstuvwxyzæøå") + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]  # a letter doubled
+
+
+def _nobody(rng: random.Random) -> str:
+    """A query that finds nobody (not even through a typo)."""
+    return "".join(rng.choice("qxzwvj") for _ in range(rng.randint(4, 8)))
 
 
 def queries(names: list[str], count: int, seed: int = 7) -> list[str]:
@@ -47,16 +58,73 @@ def queries(names: list[str], count: int, seed: int = 7) -> list[str]:
             found.append(f"{first[: rng.randint(2, 5)]} {last[: rng.randint(1, 4)]}")
         elif kind < 0.7:
             found.append(_ascii(f"{first} {last[: rng.randint(3, 8)]}", rng))
-        elif kind < 0.85:
+        elif kind < 0.8:
             found.append(f"{last[: rng.randint(3, len(last))]} {first[: rng.randint(1, 3)]}")
-        else:
+        elif kind < 0.87:
             found.append(_typo(rng.choice([first, last]), rng))
+        elif kind < 0.95:
+            found.append(f"{_typo(first, rng)} {_typo(last, rng)}")
+        else:
+            found.append(_nobody(rng))
     return found[:count]
+
+
+#: A register with many more distinct name words than the demo names (about 14,000 among
+#: 100,000 citizens): what the typo index and the suggestions cost when the vocabulary grows.
+WIDE_LOCALES = ["da_DK"] * 3 + ["de_DE", "pl_PL", "tr_TR", "sv_SE", "nl_NL", "fi_FI", "it_IT",
+                                "es_ES", "fr_FR"]  # fmt: skip
+
+
+def _wide_names(count: int) -> list[str]:
+    from faker import Faker
+
+    fake = Faker(WIDE_LOCALES)
+    fake.seed_instance(5)
+    return [f"{fake.first_name()} {fake.last_name()}" for _ in range(count)]
+
+
+def _wide(count: int) -> dict[str, Any]:
+    """p99 CPU time and index size over a wide-vocabulary register."""
+    names = _wide_names(count)
+    gc.collect()
+    before = _rss_mb()
+    index = CitizenIndex((f"w{i:06d}", name, 1940 + i % 67) for i, name in enumerate(names))
+    gc.collect()
+    index_mb = _rss_mb() - before
+    cpu = []
+    for text in queries(names, 5000, seed=8):
+        c0 = time.thread_time()
+        index.search(text)
+        cpu.append(time.thread_time() - c0)
+    return {
+        "wide_vocab_words": len({w for n in names for w in n.lower().replace("-", " ").split()}),
+        "wide_p99_cpu_ms": summary_ms(cpu)["p99_ms"],
+        "wide_index_rss_mb": round(index_mb, 1),
+    }
 
 
 def _rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _timings(index: CitizenIndex, texts: list[str]) -> tuple[dict[str, float], int, int]:
+    """Wall and CPU percentiles of searching ``texts``; how many suggest, how many find none."""
+    for text in texts[:200]:  # warm-up
+        index.search(text)
+    samples: list[float] = []
+    cpu: list[float] = []  # CPU time too: on a shared machine wall time includes waiting
+    suggestions = empty = 0
+    for text in texts:
+        c0, t0 = time.thread_time(), time.perf_counter()
+        result = index.search(text)
+        samples.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+        suggestions += result.suggestion is not None
+        empty += not result.hits
+    figures = summary_ms(samples)
+    figures["p99_cpu_ms"] = summary_ms(cpu)["p99_ms"]
+    return figures, suggestions, empty
 
 
 def run(quick: bool) -> dict[str, Any]:
@@ -73,33 +141,31 @@ def run(quick: bool) -> dict[str, Any]:
     gc.collect()
     index_mb = _rss_mb() - before
     texts = queries(names, 3000 if quick else 20000)
-    for text in texts[:200]:  # warm-up
-        index.search(text)
-    samples: list[float] = []
-    cpu: list[float] = []  # CPU time too: on a shared machine wall time includes waiting
-    suggestions = empty = 0
-    for text in texts:
-        c0, t0 = time.thread_time(), time.perf_counter()
-        result = index.search(text)
-        samples.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)
-        suggestions += result.suggestion is not None
-        empty += not result.hits
-    figures = summary_ms(samples)
+    metrics, suggestions, empty = _timings(index, texts)
+    metrics |= {
+        "citizens": CITIZENS,
+        "index_build_s": round(build_s, 3),
+        "index_rss_mb": round(index_mb, 1),
+    }
+    if not quick:
+        metrics |= _wide(CITIZENS)
+    rev = baseline.revision()
+    if rev:  # the same queries on older code, right after, in a process of its own
+        old = baseline.run_module_at(rev, "bench.bench_search", "quick" if quick else "full")
+        metrics |= {f"baseline_{key}": value for key, value in old["metrics"].items()}
     return {
-        "metrics": {
-            "p50_ms": figures["p50_ms"],
-            "p99_ms": figures["p99_ms"],
-            "max_ms": figures["max_ms"],
-            "p99_cpu_ms": summary_ms(cpu)["p99_ms"],
-            "citizens": CITIZENS,
-            "index_build_s": round(build_s, 3),
-            "index_rss_mb": round(index_mb, 1),
-        },
+        "metrics": metrics,
         "sizes": {
             "queries": len(texts),
             "with_suggestion": suggestions,
             "without_hits": empty,
-            "index": "in-memory token + sound-key postings",
+            "index": "in-memory token + sound-key postings, symmetric-delete typo index",
         },
     }
+
+
+if __name__ == "__main__":  # run by ``bench.baseline`` against an older tree
+    import json
+    import sys
+
+    print(json.dumps(run(sys.argv[1:] == ["quick"])))

@@ -1,69 +1,49 @@
 """Citizen name search: an in-memory token index over the citizens this kiosk holds.
 
-Chosen by measurement (see ``bench/bench_search.py``): postings per folded name token and
-per sound key, bisected prefix ranges, and a bounded ranked scan keep p99 well under 5 ms
-at 100,000 citizens, where SQLite FTS5 prefix queries plus the Danish re-ranking cost more
-and cannot do sound keys or typo suggestions without a second pass.
+Chosen by measurement (see ``bench/bench_search.py`` and ``bench/bench_search_quality.py``):
+postings per name word and per sound key, bisected prefix ranges, a symmetric-delete typo
+index and a bounded ranked scan keep p99 within a few milliseconds at 100,000 citizens,
+where SQLite FTS5 plus Danish re-ranking costs more and cannot do sound keys or typos.
 
-Ranking, best first: has something here today; query words typed in the name's own order
-(first name first); match quality summed over query words (exact word < prefix < same
-sound < sound prefix); Danish name order. Each query word must match a different word.
+Ranking, best first (see ``search_rank``): fewest query words matched only loosely (a typo,
+or just the start of a sound-alike), so exact, prefix and same-sound matches always come
+before typo matches and typing more letters never makes the list worse; has something here
+today; query words typed in the name's own order; match quality summed over query words
+(``search_fuzzy``: exact < prefix < same sound < likely slip < sound-alike start < other
+typo), a match inside a double-barrelled name whose other part was not typed counting as a
+sound-alike; the spelling typed (å vs aa, ø vs oe); fewest name words left over; Danish
+name order, then birth year. Each query word must match a different name word.
 """
 
 from __future__ import annotations
 
 import heapq
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from itertools import islice
 
 import numpy as np
 
-from kiosk.services.search_text import edits1, fold, sound_key
+from kiosk.services.search_fuzzy import (
+    LOOSE,
+    TYPO_MIN_LENGTH,
+    TYPO_PREFIX,
+    TYPO_PREFIX_LENGTH,
+    TYPO_SHORT_LENGTH,
+)
+from kiosk.services.search_rank import COMPOUND_PENALTY, Plan, QueryPlan, Score, score_citizen
+from kiosk.services.search_result import Hit, SearchResult, WordCount
+from kiosk.services.search_shortlist import best_values, shortlist, word_value
+from kiosk.services.search_suggest import correction, further_correction
+from kiosk.services.search_text import Word, fold, letter_forms, letters, sound_key, words
+from kiosk.services.search_vocab import Vocabulary
 from models.text import danish_sort_key
 
-EXACT, PREFIX, SOUND, SOUND_PREFIX = 0, 1, 2, 3
-#: Typos are only considered in query words at least this long (shorter ones are prefixes).
-TYPO_MIN_LENGTH = 4
-#: With several unselective query words (``"m h"``), rank at most this many candidates in
-#: name order (citizens with something today are always ranked in full).
-SCAN_LIMIT = 500
+__all__ = ["CitizenIndex", "Hit", "SearchResult", "WordCount", "build_index"]
 
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One citizen in a result list."""
-
-    citizen_id: str
-    display_name: str
-    birth_year: int | None
-    has_today: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    """Ranked hits, and a "did you mean …?" correction when a word matched nothing."""
-
-    query: str
-    hits: tuple[Hit, ...] = ()
-    suggestion: str | None = None
-
-
-@dataclass(slots=True)
-class _Vocab:
-    """Sorted distinct keys with the postings (citizen numbers) of each."""
-
-    keys: list[str] = field(default_factory=list)
-    first: list[array[int]] = field(default_factory=list)  # citizens whose first word it is
-    other: list[array[int]] = field(default_factory=list)  # citizens with it as a later word
-    number: dict[str, int] = field(default_factory=dict)
-
-    def prefix_range(self, prefix: str) -> range:
-        start = bisect_left(self.keys, prefix)
-        end = bisect_left(self.keys, prefix + "\x7f", lo=start)
-        return range(start, end)
+#: With several query words, this many more than twice the limit are ranked exactly.
+SHORTLIST_SLACK = 20
+#: Words this short are cached per index (see ``CitizenIndex._short``).
+SHORT = 2
 
 
 class CitizenIndex:
@@ -71,7 +51,7 @@ class CitizenIndex:
 
     def __init__(self, citizens: Iterable[tuple[str, str, int | None]] = ()) -> None:
         # Names repeat a lot (18,000 distinct among 100,000 citizens): citizens are grouped by
-        # name, so each distinct name is stored and sort-keyed once. That keeps the index and
+        # name, so each distinct name is parsed and sort-keyed once. That keeps the index and
         # its build small (SPEC §8: the kiosk stays under 150 MB with 100,000 citizens).
         by_name: dict[str, list[tuple[int, str]]] = {}
         for citizen_id, name, year in citizens:
@@ -79,80 +59,57 @@ class CitizenIndex:
         self._ids: list[str] = []
         self._names: list[str] = []
         self._years = array("H")  # birth years; 0 when unknown
-        self._words: list[tuple[int, ...]] = []  # word numbers in the words vocabulary
+        self._words: list[tuple[int, ...]] = []  # spelling numbers in the vocabulary
         self._alive: bytearray = bytearray()
+        self._lengths: bytearray = bytearray()  # how many words each name has
         self._number: dict[str, int] = {}
         self._today: set[int] = set()
-        self._build(by_name)
+        #: What a word of one or two letters matches (the first keys of nearly every search,
+        #: each matching thousands of words): its matches, their classes, and its count.
+        self._short: dict[
+            str, tuple[dict[int, int], dict[tuple[bool, int, int], list[int]], int]
+        ] = {}
+        self._short_postings: dict[str, tuple[dict[int, list[array[int]]], ...]] = {}
+        self._vocab = Vocabulary({w for name in by_name for w in fold(name).split()})
+        for name in sorted(by_name, key=danish_sort_key):
+            spellings = tuple(self._vocab.spelling(w) for w in words(name))
+            for year, citizen_id in sorted(by_name[name]):
+                self._add_citizen(citizen_id, name, year, spellings)
+        self._vocab.freeze()
 
     def __len__(self) -> int:
         return len(self._number)
 
-    def _build(self, by_name: dict[str, list[tuple[int, str]]]) -> None:
-        # Each distinct name is folded once; its citizens share the word tuple. Citizens
-        # are numbered in Danish name order, then birth year, then id.
-        folded = {name: tuple(fold(name).split()) for name in by_name}
-        words = sorted({w for ws in folded.values() for w in ws})
-        self._words_vocab = _Vocab(keys=words, number={w: i for i, w in enumerate(words)})
-        sounds = sorted({sound_key(w) for w in words})
-        self._sounds = _Vocab(keys=sounds, number={s: i for i, s in enumerate(sounds)})
-        self._sound_words: list[list[int]] = [[] for _ in sounds]
-        for i, word in enumerate(words):
-            self._sound_words[self._sounds.number[sound_key(word)]].append(i)
-        self._words_vocab.first = [array("i") for _ in words]
-        self._words_vocab.other = [array("i") for _ in words]
-        for name in sorted(by_name, key=danish_sort_key):
-            numbers = tuple(self._words_vocab.number[w] for w in folded[name])
-            for year, citizen_id in sorted(by_name[name]):
-                self._add_citizen(citizen_id, name, year, numbers)
-
-    def _append(self, citizen_id: str, name: str, year: int | None, ws: list[str]) -> None:
-        vocab = self._words_vocab
-        for w in ws:
-            if w not in vocab.number:
-                self._add_word(w)
-        self._add_citizen(citizen_id, name, year, tuple(vocab.number[w] for w in ws))
-
     def _add_citizen(
-        self, citizen_id: str, name: str, year: int | None, word_numbers: tuple[int, ...]
+        self, citizen_id: str, name: str, year: int | None, spellings: tuple[int, ...]
     ) -> None:
         number = len(self._ids)
-        vocab = self._words_vocab
         self._ids.append(citizen_id)
         self._names.append(name)
         self._years.append(year or 0)
-        self._words.append(word_numbers)
+        self._words.append(spellings)
         self._alive.append(1)
+        self._lengths.append(min(len(spellings), 255))
         self._number[citizen_id] = number
-        for word_number in set(word_numbers):
-            first = word_numbers[0] == word_number
-            (vocab.first if first else vocab.other)[word_number].append(number)
-
-    def _add_word(self, word: str) -> None:
-        """A word first seen after the build: appended, its key list kept sorted."""
-        vocab = self._words_vocab
-        at = len(vocab.first)
-        vocab.number[word] = at
-        vocab.first.append(array("i"))
-        vocab.other.append(array("i"))
-        vocab.keys.insert(bisect_left(vocab.keys, word), word)
-        key = sound_key(word)
-        if key not in self._sounds.number:
-            self._sounds.number[key] = len(self._sound_words)
-            self._sound_words.append([])
-            self._sounds.keys.insert(bisect_left(self._sounds.keys, key), key)
-        self._sound_words[self._sounds.number[key]].append(at)
+        for position, spelling in enumerate(spellings):
+            if spelling not in spellings[:position]:
+                self._vocab.post(spelling, number, first=position == 0)
 
     # -- maintenance -------------------------------------------------------------------
 
     def upsert(self, citizen_id: str, display_name: str, birth_year: int | None) -> None:
         """Add a citizen, or replace their name and birth year (after a sync pull)."""
         self.remove(citizen_id)
-        self._append(citizen_id, display_name, birth_year, fold(display_name).split())
+        self._short.clear()
+        self._short_postings.clear()
+        spellings = tuple(self._vocab.spelling(w) for w in words(display_name))
+        self._add_citizen(citizen_id, display_name, birth_year, spellings)
 
     def remove(self, citizen_id: str) -> None:
         """Forget a citizen (evicted from this site's scope, or merged)."""
         number = self._number.pop(citizen_id, None)
+        self._short.clear()
+        self._short_postings.clear()
         if number is not None:
             self._alive[number] = 0
             self._today.discard(number)
@@ -168,59 +125,80 @@ class CitizenIndex:
 
     def search(self, query: str, *, limit: int = 20) -> SearchResult:
         """Rank the citizens matching ``query``; an empty query finds nobody."""
-        words = fold(query).split()
-        if not words:
+        typed = words(query)
+        if not typed:
             return SearchResult(query)
-        matches = [self._word_matches(w) for w in words]
-        if any(not m for m in matches):
-            return SearchResult(query, suggestion=self._suggest(words, matches))
-        return SearchResult(query, tuple(self._rank(matches, limit)))
+        plan = self._plan(typed)
+        if not all(q.matches for q in plan.words):
+            matched = [bool(q.matches) for q in plan.words]
+            suggestion = further_correction(typed, matched, self._vocab, self._finds)
+            return SearchResult(query, suggestion=suggestion)
+        ranked, total = self._rank(plan, limit)
+        hits = tuple(self._hit(score, number) for score, number in ranked)
+        if not hits:
+            counts = tuple(WordCount(w.raw, self._count(q, q.exact_matches or q.matches))
+                           for w, q in zip(typed, plan.words, strict=True))  # fmt: skip
+            suggestion = further_correction(typed, [True] * len(typed), self._vocab, self._finds)
+            return SearchResult(query, suggestion=suggestion, word_counts=counts)
+        suggestion = None
+        if hits[0].approximate:
+            positions = self._words[ranked[0][1]]
+            suggestion = correction(typed, plan, positions, self._vocab)
+        return SearchResult(query, hits, suggestion, total=total)
 
-    def _word_matches(self, word: str) -> dict[int, int]:
+    def _plan(self, typed: list[Word]) -> Plan:
+        """What each typed word matches."""
+        last = len(typed) - 1
+        return Plan([QueryPlan(w.raw, self._short_entry(w)[0] if len(w.folded) <= SHORT
+                               else self._word_matches(w, last=i == last))
+                     for i, w in enumerate(typed)])  # fmt: skip
+
+    def _short_entry(
+        self, word: Word
+    ) -> tuple[dict[int, int], dict[tuple[bool, int, int], list[int]], int]:
+        """The cached matches, classes and count of a one- or two-letter word."""
+        entry = self._short.get(word.raw)
+        if entry is None:
+            matches = self._word_matches(word, last=True)
+            plan = Plan([QueryPlan(word.raw, matches)])
+            entry = (matches, self._classes(plan, 0), self._union_count(matches))
+            self._short[word.raw] = entry
+        return entry
+
+    def _finds(self, typed: list[Word]) -> str | None:
+        """The query that finds the best match of these words exactly, if they find anyone."""
+        plan = self._plan(typed)
+        ranked = self._rank(plan, 1)[0] if all(q.matches for q in plan.words) else []
+        if not ranked:
+            return None
+        exact = " ".join(w.raw for w in typed)
+        if not ranked[0][0].typos:
+            return exact
+        return correction(typed, plan, self._words[ranked[0][1]], self._vocab) or exact
+
+    def _word_matches(self, word: Word, *, last: bool) -> dict[int, int]:
         """Vocabulary words matching one query word, each with its match quality."""
-        vocab = self._words_vocab
-        found: dict[int, int] = {}
-        for i in vocab.prefix_range(word):
-            key = vocab.keys[i]
-            found[vocab.number[key]] = EXACT if key == word else PREFIX
-        if len(word) >= 3:
-            sound = sound_key(word)
-            sounds = self._sounds
-            for i in sounds.prefix_range(sound):
-                quality = SOUND if sounds.keys[i] == sound else SOUND_PREFIX
-                for w in self._sound_words[sounds.number[sounds.keys[i]]]:
-                    found.setdefault(w, quality)
+        found = self._vocab.exact_and_sound(word.folded)
+        length = max(len(letters(word.raw)), len(word.folded))
+        shortest = TYPO_MIN_LENGTH if found else TYPO_SHORT_LENGTH
+        if length >= shortest:
+            sound = sound_key(word.folded)
+            forms = (*letter_forms(word.raw), word.folded)
+            for w, quality in self._vocab.typos.find(forms, sound, shortest).items():
+                found[w] = min(quality, found.get(w, quality))
+            if last and length >= TYPO_PREFIX_LENGTH and not found:
+                for w in self._vocab.typo_prefixes(sound):
+                    found.setdefault(w, TYPO_PREFIX)
         return found
 
-    def _score(self, number: int, matches: list[dict[int, int]]) -> tuple[int, int] | None:
-        """(out of order, summed quality) for one citizen, or None when it does not match.
-
-        In order means the first query word matched the first name word and later query
-        words later name words: how people type a name.
-        """
-        words = self._words[number]
-        used: list[int] = []
-        total = 0
-        for match in matches:
-            best: tuple[int, int] | None = None
-            for position, w in enumerate(words):
-                quality = match.get(w)
-                if quality is not None and position not in used:
-                    if best is None or quality < best[0]:
-                        best = (quality, position)
-            if best is None:
-                return None
-            used.append(best[1])
-            total += best[0]
-        in_order = used[0] == 0 and all(a < b for a, b in zip(used, used[1:], strict=False))
-        return (0 if in_order else 1), total
-
-    def _driver_stream(self, match: dict[int, int]) -> Iterator[int]:
-        """Citizens matching one query word: first-word matches first, each by quality."""
-        vocab = self._words_vocab
-        for postings in (vocab.first, vocab.other):
-            for quality in (EXACT, PREFIX, SOUND, SOUND_PREFIX):
-                yield from heapq.merge(*(postings[w] for w, q in match.items() if q == quality))
+    def _postings(self, match: dict[int, int], *, first: bool, other: bool) -> list[array[int]]:
+        vocab = self._vocab
+        return [
+            postings[s]
+            for w in match
+            for s in vocab.spellings_of[w]
+            for postings in ((vocab.first,) if first else ()) + ((vocab.other,) if other else ())
+        ]
 
     def _mask(self, postings: list[array[int]]) -> np.ndarray:
         mask = np.zeros(len(self._ids), dtype=bool)
@@ -228,92 +206,113 @@ class CitizenIndex:
             mask[np.frombuffer(b"".join(postings), dtype=np.int32)] = True
         return mask
 
-    def _candidates(self, matches: list[dict[int, int]]) -> list[int]:
-        """Citizens matching every query word: typed in name order first, then any order.
+    def _count(self, word: QueryPlan, matches: dict[int, int]) -> int:
+        entry = self._short.get(word.raw)
+        return entry[2] if entry and matches is word.matches else self._union_count(matches)
 
-        Each word's matches become a boolean mask over all citizens (numpy, so a one-letter
-        word costs as little as a full name); at most ``SCAN_LIMIT`` are ranked, in name order.
-        """
-        vocab = self._words_vocab
+    def _union_count(self, match: dict[int, int]) -> int:
         alive = np.frombuffer(bytes(self._alive), dtype=bool)
-        in_order = self._mask([vocab.first[w] for w in matches[0]]) & alive
-        any_order = alive.copy()
-        for n, match in enumerate(matches):
-            if n:
-                in_order &= self._mask([vocab.other[w] for w in match])
-            any_order &= self._mask([*(vocab.first[w] for w in match),
-                                     *(vocab.other[w] for w in match)])  # fmt: skip
-        first = np.flatnonzero(in_order)[:SCAN_LIMIT]
-        rest = np.flatnonzero(any_order & ~in_order)[: max(0, SCAN_LIMIT - len(first))]
-        return [*first.tolist(), *rest.tolist()]
+        return int((self._mask(self._postings(match, first=True, other=True)) & alive).sum())
 
-    def _rank(self, matches: list[dict[int, int]], limit: int) -> list[Hit]:
-        scored: dict[int, tuple[int, int, int, int]] = {}
-        for number in self._today:
-            score = self._score(number, matches)
-            if score is not None:
-                scored[number] = (0, *score, number)
-        single = len(matches) == 1
-        candidates = self._driver_stream(matches[0]) if single else self._candidates(matches)
+    def _classified(self, plan: Plan, n: int) -> dict[tuple[bool, int, int], list[int]]:
+        entry = self._short.get(plan.words[n].raw)
+        return entry[1] if entry else self._classes(plan, n)
+
+    def _classes(self, plan: Plan, n: int) -> dict[tuple[bool, int, int], list[int]]:
+        """The spellings query word ``n`` matches, by (loose, quality with the double-barrelled
+        penalty, not spelt as typed)."""
+        vocab, word = self._vocab, plan.words[n]
+        raw, texts, compound = word.raw, vocab.raw_text, vocab.compound
+        found: dict[tuple[bool, int, int], list[int]] = {}
+        for w, quality in word.matches.items():
+            loose = quality >= LOOSE
+            for s in vocab.spellings_of[w]:
+                key = (
+                    loose,
+                    quality + COMPOUND_PENALTY * compound[s],
+                    0 if texts[s].startswith(raw) else 1,
+                )
+                found.setdefault(key, []).append(s)
+        return found
+
+    def _stream(self, plan: Plan) -> Iterator[int]:
+        """Citizens matching the one query word, best group first (first name word before a
+        later one within each (loose, quality, spelling) class), each group in name order."""
+        classes = self._classified(plan, 0)
+        vocab = self._vocab
+        groups = sorted(
+            ((loose, order, rank, spelt), spellings, postings)
+            for (loose, rank, spelt), spellings in classes.items()
+            for order, postings in enumerate((vocab.first, vocab.other))
+        )
+        for _key, spellings, postings in groups:
+            joined = b"".join([postings[s] for s in spellings if postings[s]])
+            if joined:
+                ordered = np.sort(np.frombuffer(joined, dtype=np.int32))
+                for start in range(0, len(ordered), 64):  # the caller stops after a few
+                    yield from ordered[start : start + 64].tolist()
+
+    def _candidates(self, plan: Plan, limit: int) -> tuple[list[int], int]:
+        """The citizens worth ranking exactly (``search_shortlist``), and how many match."""
+        vocab, size = self._vocab, len(self._ids)
+        first: list[np.ndarray] = []
+        other: list[np.ndarray] = []
+        for n, word in enumerate(plan.words):
+            groups = self._short_postings.get(word.raw)
+            if groups is None:
+                groups = ({}, {})
+                for (loose, rank, spelt), spellings in self._classified(plan, n).items():
+                    value = word_value(loose, rank, spelt)
+                    groups[0].setdefault(value, []).extend(vocab.first[s] for s in spellings)
+                    groups[1].setdefault(value, []).extend(vocab.other[s] for s in spellings)
+                if word.raw in self._short:
+                    self._short_postings[word.raw] = groups
+            first.append(best_values(size, groups[0]))
+            other.append(best_values(size, groups[1]))
+        today = np.zeros(size, dtype=bool)
+        today[list(self._today)] = True
+        alive = np.frombuffer(bytes(self._alive), dtype=bool)
+        lengths = np.frombuffer(self._lengths, dtype=np.uint8)
+        return shortlist(first, other, alive, today, lengths, 2 * limit + SHORTLIST_SLACK)
+
+    def _rank(self, plan: Plan, limit: int) -> tuple[list[tuple[Score, int]], int]:
+        scored: dict[int, tuple[Score, int]] = {}
+        if len(plan.words) > 1:
+            candidates, total = self._candidates(plan, limit)
+            complete = len(candidates) >= total
+            stream: Iterable[int] = candidates
+        else:
+            for number in self._today:
+                score = score_citizen(self._words[number], plan, self._vocab, today=True)
+                if score is not None:
+                    scored[number] = (score, number)
+            stream, complete = self._stream(plan), True
         found = 0
-        for number in candidates:
+        for number in stream:
             if number in scored or not self._alive[number]:
                 continue
-            score = self._score(number, matches)
+            today = number in self._today
+            score = score_citizen(self._words[number], plan, self._vocab, today=today)
             if score is not None:
-                scored[number] = (1, *score, number)
+                scored[number] = (score, number)
                 found += 1
-                if single and found >= limit:
-                    break  # the single-word stream comes best first
-        best = heapq.nsmallest(limit, scored.values())
-        return [self._hit(rank[3]) for rank in best]
+                if len(plan.words) == 1 and found >= limit:
+                    complete = False  # the single-word stream comes best first
+                    break
+        if complete:
+            total = len(scored)
+        elif len(plan.words) == 1:
+            total = self._count(plan.words[0], plan.words[0].matches)
+        return heapq.nsmallest(limit, scored.values()), total
 
-    def _hit(self, number: int) -> Hit:
+    def _hit(self, score: Score, number: int) -> Hit:
         return Hit(
             self._ids[number],
             self._names[number],
             self._years[number] or None,
             number in self._today,
+            approximate=score.typos > 0,
         )
-
-    def _suggest(self, words: list[str], matches: list[dict[int, int]]) -> str | None:
-        """The query with each unmatched word (4+ letters) replaced by its closest name word."""
-        corrected = list(words)
-        for q, (word, match) in enumerate(zip(words, matches, strict=True)):
-            if match:
-                continue
-            if len(word) < TYPO_MIN_LENGTH:
-                return None
-            replacement = self._closest_word(word, last=q == len(words) - 1)
-            if replacement is None:
-                return None
-            corrected[q] = replacement
-        suggestion = " ".join(corrected)
-        return suggestion if self.search(suggestion, limit=1).hits else None
-
-    def _closest_word(self, word: str, *, last: bool) -> str | None:
-        """The most common name word one edit from ``word`` (or, while typing, a prefix)."""
-        vocab = self._words_vocab
-        best: tuple[int, str] | None = None
-        for variant in edits1(word):
-            if last:
-                span = vocab.prefix_range(variant)
-                if not span:
-                    continue
-                count = sum(
-                    len(vocab.first[vocab.number[k]]) + len(vocab.other[vocab.number[k]])
-                    for k in islice((vocab.keys[i] for i in span), 50)
-                )
-            elif variant in vocab.number:
-                w = vocab.number[variant]
-                count = len(vocab.first[w]) + len(vocab.other[w])
-            else:
-                continue
-            exact_bonus = 1_000_000 if variant in vocab.number else 0
-            candidate = (count + exact_bonus, variant)
-            if best is None or candidate > best:
-                best = candidate
-        return best[1] if best else None
 
 
 def build_index(

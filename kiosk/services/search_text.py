@@ -1,17 +1,24 @@
-"""Danish-aware name text: folding (æ≡ae≡ä, ø≡oe≡ö, å≡aa, accents, case), tokens, sound keys."""
+"""Danish-aware name text: folding (æ≡ae≡ä, ø≡oe≡ö, å≡aa, any Latin letter), tokens, sound keys."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
+from anyascii import anyascii
+
 #: Letters that are their own words in Danish and German spelling, folded to the ASCII forms
-#: people type when the keyboard lacks them.
-_LETTERS = str.maketrans(
-    {"æ": "ae", "ä": "ae", "ø": "oe", "ö": "oe", "å": "aa", "ß": "ss", "ð": "d", "þ": "th"}
-)
+#: people type when the keyboard lacks them. Every other letter (ı, ł, é, ü, ß, ð, …) is
+#: transliterated by ``anyascii``, which covers all of Unicode rather than a hand-made list.
+_LETTERS = str.maketrans({"æ": "ae", "ä": "ae", "ø": "oe", "ö": "oe", "å": "aa"})
+#: The same letters kept as one letter each, for counting typos (``Mtller`` is one edit from
+#: Møller); ä/ö are the German spellings of æ/ø and ``aa`` the old spelling of å.
+_SINGLE = str.maketrans({"ä": "æ", "ö": "ø"})
+_DANISH = frozenset("æøå")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
 
 #: Spelling families (Christensen/Kristensen, Philip/Filip, Pedersen/Petersen, …), applied in
 #: order to a folded token. Each pair maps a spelling to the one its family shares.
@@ -41,16 +48,22 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` and fold Danish letters and accents to plain ASCII words."""
-    lowered = text.lower().translate(_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_ALNUM.sub(" ", ascii_only).strip()
+    """Lower-case ``text`` and fold Danish letters and every other Latin letter to ASCII."""
+    lowered = unicodedata.normalize("NFC", text.lower()).translate(_LETTERS)
+    return _NOT_ALNUM.sub(" ", anyascii(lowered).lower()).strip()
 
 
 def tokens(text: str) -> list[str]:
     """The folded words of a name or a query (hyphens and punctuation separate words)."""
     return fold(text).split()
+
+
+@lru_cache(maxsize=65536)
+def letters(token: str) -> str:
+    """``token`` lower-cased with æ, ø and å (and aa) as one letter each, the rest ASCII."""
+    lowered = unicodedata.normalize("NFC", token.lower()).translate(_SINGLE).replace("aa", "å")
+    kept = (ch if ch in _DANISH else anyascii(ch).lower() for ch in lowered)
+    return "".join(ch for ch in "".join(kept) if ch in _DANISH or "a" <= ch <= "z" or ch.isdigit())
 
 
 @lru_cache(maxsize=65536)
@@ -62,12 +75,82 @@ def sound_key(token: str) -> str:
     return key
 
 
-def edits1(word: str) -> set[str]:
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a name or a query: as typed (lower case), folded, and its letter forms."""
+
+    raw: str
+    folded: str
+    compound: bool  # part of a hyphenated (double-barrelled) name: Eriksen-Hansen
+
+
+def words(text: str) -> list[Word]:
+    """The words of ``text`` in order; a word folding to several (``ß`` → ss) stays one."""
+    found: list[Word] = []
+    for chunk in text.split():
+        parts = _WORD.findall(chunk.lower())
+        for part in parts:
+            for folded in fold(part).split():
+                found.append(Word(part, folded, len(parts) > 1))
+    return found
+
+
+def letter_forms(raw: str) -> tuple[str, ...]:
+    """How a typed word may be spelt with single Danish letters: as typed, and with ae/oe
+    read as æ/ø (``Moelker`` is one edit from Møller)."""
+    plain = letters(raw)
+    danish = plain.replace("ae", "æ").replace("oe", "ø")
+    return (plain,) if danish == plain else (plain, danish)
+
+
+_ROWS = ("qwertyuiopå", "asdfghjklæø", "zxcvbnm")
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    """Keys next to each key on a Danish keyboard (same row and the staggered rows)."""
+    near: dict[str, set[str]] = {}
+    for r, row in enumerate(_ROWS):
+        for i, key in enumerate(row):
+            spots = [(r, i - 1), (r, i + 1), (r - 1, i), (r - 1, i + 1), (r + 1, i - 1), (r + 1, i)]
+            near[key] = {
+                _ROWS[rr][ii]
+                for rr, ii in spots
+                if 0 <= rr < len(_ROWS) and 0 <= ii < len(_ROWS[rr])
+            }
+    return {key: frozenset(keys) for key, keys in near.items()}
+
+
+NEIGHBOURS = _neighbours()
+
+
+def likely_typo(typed: str, meant: str) -> bool:
+    """Whether a one-edit difference is a likely slip: neighbouring keys swapped, a key next
+    to the right one, a letter doubled or dropped, or a stray key next to its neighbour."""
+    if len(typed) == len(meant):
+        diff = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        if len(diff) == 2:
+            return True  # a transposition
+        return len(diff) == 1 and typed[diff[0]] in NEIGHBOURS.get(meant[diff[0]], ())
+    if len(typed) < len(meant):
+        return True  # a dropped letter
+    i = next((i for i, (a, b) in enumerate(zip(typed, meant, strict=False)) if a != b), len(meant))
+    extra, around = (
+        typed[i],
+        {typed[i - 1] if i else "", typed[i + 1] if i + 1 < len(typed) else ""},
+    )
+    return extra in around or any(extra in NEIGHBOURS.get(c, ()) for c in around if c)
+
+
+def deletes(word: str) -> set[str]:
+    """``word`` and every string one letter shorter."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def edits1(word: str, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> set[str]:
     """Every string one edit away from ``word``: delete, swap neighbours, replace, insert."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {left + right[1:] for left, right in splits if right}
+    dropped = {left + right[1:] for left, right in splits if right}
     swaps = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
-    replaces = {left + c + right[1:] for left, right in splits if right for c in letters}
-    inserts = {left + c + right for left, right in splits for c in letters}
-    return (deletes | swaps | replaces | inserts) - {word}
+    replaces = {left + c + right[1:] for left, right in splits if right for c in alphabet}
+    inserts = {left + c + right for left, right in splits for c in alphabet}
+    return (dropped | swaps | replaces | inserts) - {word}

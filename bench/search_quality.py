@@ -1,0 +1,83 @@
+"""Top-1/top-5 of a search over the desk queries, per kind, as typed and after Tab."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bench.search_queries import Citizen, Query, desk_queries, population
+
+#: A search: text → display names of the hits, best first, and the "did you mean" text.
+Search = Callable[[str], tuple[list[str], str | None]]
+
+
+def index_search(index: Any) -> Search:
+    """``CitizenIndex.search`` as a ``Search`` (works for older versions of the index too)."""
+
+    def search(text: str) -> tuple[list[str], str | None]:
+        result = index.search(text, limit=20)
+        return [hit.display_name for hit in result.hits], result.suggestion
+
+    return search
+
+
+def rapidfuzz_search(people: Sequence[Citizen]) -> Search:
+    """A plain ``rapidfuzz`` WRatio over the folded names (the baseline to beat)."""
+    from rapidfuzz import fuzz, process
+
+    from kiosk.services.search_text import fold
+
+    names = [name for _id, name, _year in people]
+    folded = [fold(name) for name in names]
+
+    def search(text: str) -> tuple[list[str], str | None]:
+        best = process.extract(fold(text), folded, scorer=fuzz.WRatio, limit=5)
+        return [names[i] for _choice, _score, i in best], None
+
+    return search
+
+
+def evaluate(search: Search, queries: Sequence[Query]) -> dict[str, dict[str, float]]:
+    """Share of queries whose intended person is first / in the top five, per kind and
+    overall, as typed and after taking the suggestion. Someone with the same name as the
+    intended person counts as them: nothing typed by name can tell the two apart."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for query in queries:
+        names, suggestion = search(query.text)
+        if suggestion:
+            names_tab = search(suggestion)[0]
+        else:
+            names_tab = names
+        for kind in (query.kind, "all", "typo" if query.kind.startswith("typo") else "no_typo"):
+            row = tally[kind]
+            row[0] += 1
+            row[1] += names[:1] == [query.name]
+            row[2] += query.name in names[:5]
+            row[3] += names_tab[:1] == [query.name]
+            row[4] += query.name in names_tab[:5]
+    return {
+        kind: {
+            "queries": n,
+            "top1": round(t1 / n, 4),
+            "top5": round(t5 / n, 4),
+            "top1_tab": round(tab1 / n, 4),
+            "top5_tab": round(tab5 / n, 4),
+        }
+        for kind, (n, t1, t5, tab1, tab5) in sorted(tally.items())
+    }
+
+
+def evaluate_index(count: int) -> dict[str, dict[str, float]]:
+    """The current ``CitizenIndex`` on the standard population and queries."""
+    from kiosk.services.search import CitizenIndex
+
+    people = population()
+    return evaluate(index_search(CitizenIndex(people)), desk_queries(people, count))
+
+
+if __name__ == "__main__":  # run by ``bench.baseline`` against an older tree
+    import sys
+
+    print(json.dumps(evaluate_index(int(sys.argv[1]))))

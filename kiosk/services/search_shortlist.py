@@ -1,0 +1,69 @@
+"""The few citizens worth ranking exactly, picked from all matches by a vectorised key.
+
+Each query word's matches become two arrays over all citizens (numpy): the best match value
+of the word among each citizen's first name word, and among their later name words. From
+those a sort key close to the exact one (``search_rank.Score``) is built for every citizen
+matching all words at once, and only the best few are scored exactly. A one-letter word or
+a common name costs a handful of array operations, not a Python loop over thousands.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+NONE = 65535  # "this word matches none of the citizen's name words"
+#: A word's value: loose matches weigh more than any sum of qualities; then quality
+#: (double-barrelled penalty included) and whether the spelling is as typed.
+LOOSE_WEIGHT, QUALITY_WEIGHT = 1024, 8
+
+
+def word_value(loose: bool, quality: int, misspelt: int) -> int:
+    return LOOSE_WEIGHT * loose + QUALITY_WEIGHT * quality + misspelt
+
+
+def best_values(size: int, groups: dict[int, list[array[int]]]) -> np.ndarray:
+    """Per citizen the smallest value whose postings hold them (``NONE`` where none do)."""
+    values = np.full(size, NONE, dtype=np.uint16)
+    for value in sorted(groups, reverse=True):  # better values are written last and win
+        postings = [p for p in groups[value] if p]
+        if postings:
+            values[np.frombuffer(b"".join(postings), dtype=np.int32)] = value
+    return values
+
+
+def shortlist(
+    first: list[np.ndarray],
+    other: list[np.ndarray],
+    eligible: np.ndarray,
+    today: np.ndarray,
+    name_words: np.ndarray,
+    size: int,
+) -> tuple[list[int], int]:
+    """The ``size`` citizens with the best approximate keys (best first) and how many
+    citizens match every word. ``first``/``other`` hold one array per query word."""
+    matching = eligible.copy()
+    for f, o in zip(first, other, strict=True):
+        matching &= np.minimum(f, o) != NONE
+    found = np.flatnonzero(matching)
+    if not len(found):
+        return [], 0
+    in_order = first[0][found] != NONE
+    in_value = first[0][found].astype(np.int32)
+    any_value = np.minimum(first[0][found], other[0][found]).astype(np.int32)
+    for f, o in zip(first[1:], other[1:], strict=True):
+        later = o[found]
+        in_order &= later != NONE
+        in_value += later
+        any_value += np.minimum(f[found], later)
+    value = np.where(in_order, in_value, any_value)
+    loose, rest = np.divmod(value, LOOSE_WEIGHT)
+    not_today = ~today[found]
+    left_over = np.clip(name_words[found].astype(np.int32) - len(first), 0, 7)
+    key = ((loose * 2 + not_today) * 2 + ~in_order) * 16384 + rest * 8 + left_over
+    ranked = key.astype(np.int64) * (1 << 21) + found  # then name order and birth year
+    picked = np.argpartition(ranked, size - 1)[:size] if len(ranked) > size else None
+    if picked is not None:
+        ranked, found = ranked[picked], found[picked]
+    return found[np.argsort(ranked)].tolist(), int(matching.sum())
