@@ -56,7 +56,7 @@ def test_three_kiosks_converge_through_faults_and_partitions_while_faults_contin
         for kiosk in kiosks:
             if kiosk.site_id == "hornslet":
                 world.write(kiosk, [chaos_rows.check_in(c, FROZEN_NOW) for c in citizens])
-            world.write(kiosk, [chaos_rows.queue_ticket(round_, FROZEN_NOW)])
+            world.write(kiosk, [chaos_rows.queue_ticket(round_ + 1, FROZEN_NOW)])
             world.try_sync(kiosk)
     for _attempt in range(40):  # faults still on: retries alone must get everything through
         if all(world.try_sync(k) is not None and _waiting(k) == 0 for k in kiosks):
