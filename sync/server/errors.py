@@ -95,6 +95,8 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         problems = validation_problems(exc)
         where = problems[0]["loc"] if problems else "request"
+        if request.url.path.endswith("/enrol"):
+            log_event("enrol_refused", address=client_address(request), reason="invalid request")
         note_refusal(request, f"422 invalid request ({where}) on {request.url.path}")
         message = "the request does not follow the protocol: " + "; ".join(
             f"{p['loc']}: {p['msg']}" for p in problems[:3]
