@@ -48,9 +48,16 @@ class DeviceActivity:
     def record(self, device_id: str, *, kind: str, refusal: str, at: datetime) -> bool:
         """Note a request of ``kind`` ("push" or "pull"), refused with ``refusal`` ('' when
         it succeeded); returns whether the row was written."""
-        values = self._values(device_id, kind=kind, refusal=refusal, at=at)
-        if values is None:
-            return False
+        values = self.due(device_id, kind=kind, refusal=refusal, at=at)
+        return values is not None and self.write(device_id, kind, values)
+
+    def due(self, device_id: str, *, kind: str, refusal: str, at: datetime) -> Any:
+        """The columns to write now, or ``None`` when this device's row was written for
+        ``kind`` moments ago (no database access: cheap enough for the event loop)."""
+        return self._values(device_id, kind=kind, refusal=refusal, at=at)
+
+    def write(self, device_id: str, kind: str, values: dict[str, Any]) -> bool:
+        """One UPDATE of the device row (blocking); a failure is logged, never raised."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(update(Device).where(col(Device.id) == device_id).values(**values))

@@ -4,8 +4,7 @@ import json
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from datetime import datetime
+from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -105,10 +104,7 @@ def create_app(
         started = time.perf_counter()
         response = await call_next(request)
         response.headers[SERVER_TIME_HEADER] = str(int(now().timestamp() * 1000))
-        who: auth.DeviceIdentity | None = getattr(request.state, "device", None)
-        if who is not None:
-            status = response.status_code
-            await run_in_threadpool(_note_activity, device_health, request, status, now())
+        who = await account(request, response.status_code)
         log_event(
             "request",
             method=request.method,
@@ -120,10 +116,8 @@ def create_app(
         )
         return response
 
-    def device(
-        request: Request,
-        authorization: Annotated[str | None, Header()] = None,
-    ) -> auth.DeviceIdentity:
+    def identify(request: Request, authorization: str | None) -> auth.DeviceIdentity:
+        """The calling device, also kept on ``request.state`` for its log line and health."""
         try:
             with read_session(db) as session:
                 identity = auth.authenticate(session, authorization)
@@ -132,6 +126,34 @@ def create_app(
             raise
         request.state.device = identity
         return identity
+
+    async def account(request: Request, status: int) -> auth.DeviceIdentity | None:
+        """Who made the request, and that device's health (a thread only when it writes)."""
+        if status in REFUSALS and not hasattr(request.state, "device"):
+            await run_in_threadpool(late_identity, request, status)
+        who: auth.DeviceIdentity | None = getattr(request.state, "device", None)
+        if who is None or (status >= 300 and status not in REFUSALS):
+            return who  # e.g. 410 resync is the protocol working; 5xx is not the device's doing
+        kind = request_kind(request.method, request.url.path)
+        refusal = _refusal(request, status)
+        values = device_health.due(who.device_id, kind=kind, refusal=refusal, at=now())
+        if values is not None:
+            await run_in_threadpool(device_health.write, who.device_id, kind, values)
+        return who
+
+    def late_identity(request: Request, status: int) -> None:
+        """A body refused before its credential was checked (e.g. NaN) is still attributed
+        to the device that sent it."""
+        header = request.headers.get("authorization")
+        if status in REFUSALS and header and not hasattr(request.state, "device"):
+            with suppress(auth.AuthError):  # unknown: nobody to name; revoked: still noted
+                identify(request, header)
+
+    def device(
+        request: Request,
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> auth.DeviceIdentity:
+        return identify(request, authorization)
 
     Device = Annotated[auth.DeviceIdentity, Depends(device)]
 
@@ -204,16 +226,11 @@ def create_app(
     return app
 
 
-def _note_activity(health: DeviceActivity, request: Request, status: int, at: datetime) -> None:
-    """Device health after a known device's request: pull/push time, or why it was refused."""
-    who: auth.DeviceIdentity = request.state.device
-    refusal = ""
-    if status in REFUSALS:
-        refusal = getattr(request.state, "refusal", "") or f"{status} on {request.url.path}"
-    elif status >= 300:
-        return  # e.g. 410 resync is the protocol working, 5xx is not the device's doing
-    kind = request_kind(request.method, request.url.path)
-    health.record(who.device_id, kind=kind, refusal=refusal, at=at)
+def _refusal(request: Request, status: int) -> str:
+    """Why a known device's request was refused, short and non-personal ('' if it was not)."""
+    if status not in REFUSALS:
+        return ""
+    return getattr(request.state, "refusal", "") or f"{status} on {request.url.path}"
 
 
 def create_app_from_env() -> FastAPI:

@@ -125,6 +125,13 @@ async def test_refusals_leave_a_short_non_personal_reason(world: World):
         reason = device(world, kiosk.device_id).last_error
         assert reason.startswith("2026-11-24 08:30:00Z 422 invalid request")
         assert CPR not in reason and "Lars" not in reason and len(reason) <= 200
+        nan = await client.post(
+            "/v1/sync/push",
+            content=b'{"first_seq": NaN, "mutations": []}',
+            headers={"content-type": "application/json"},
+        )
+        assert nan.status_code == 422  # refused before the credential was even looked at
+        assert "422 invalid request (body.0)" in device(world, kiosk.device_id).last_error
         revoke_device(world.central, kiosk.device_id, now=FROZEN_NOW)
         assert (await client.get("/v1/sync/pull")).status_code == 403
     assert device(world, kiosk.device_id).last_error.endswith("403 revoked")
