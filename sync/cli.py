@@ -102,13 +102,12 @@ def cmd_device_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_device_list(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.device_list import device_table
     from sync.server.auth import list_devices
 
     engine = central_engine(with_overrides(settings, args))
-    for device in list_devices(engine):
-        state = "revoked" if device.revoked_at else "active"
-        seen = device.last_seen_at.isoformat(timespec="seconds") if device.last_seen_at else "-"
-        print(f"{device.id}  {device.site_id:<9} {state:<8} seq {device.last_seq:<8} {seen}")
+    for line in device_table(list_devices(engine)):
+        print(line.rstrip())
     return 0
 
 
@@ -225,7 +224,9 @@ def _register_central(sub: Any) -> None:
     revoke.add_argument("device_id")
     revoke.add_argument("--db", help="database URL")
     revoke.set_defaults(handler=cmd_device_revoke)
-    listing = device_sub.add_parser("list", help="list enrolled devices")
+    listing = device_sub.add_parser(
+        "list", help="list enrolled devices: last push, last pull, last error, revoked/cloned"
+    )
     listing.add_argument("--db", help="database URL")
     listing.set_defaults(handler=cmd_device_list)
     if importlib.util.find_spec("sync.admin_cli") is not None:

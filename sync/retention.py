@@ -2,8 +2,9 @@
 
 Kiosk: an event is deleted once it is older than its kind's window *and* acknowledged by
 central (its outbox entry is gone) and not a rejected item kept for the status screen.
-Nothing unsynced is ever purged. Central: audit entries after ``audit_retention_days``;
-other events only if the municipality sets ``central_event_retention_days``.
+Nothing unsynced is ever purged. Central: audit entries and rejected pushes (their stored
+payloads) after ``audit_retention_days``; other events only if the municipality sets
+``central_event_retention_days``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from models import (
     Outbox,
     QueueTicket,
     QueueTicketEvent,
+    Rejection,
     SessionStateChange,
     SyncState,
 )
@@ -116,6 +118,10 @@ def purge_central(
             cutoff = now - timedelta(days=days)
             result.cutoffs[str(model.__tablename__)] = cutoff
             _purge(session, model, col(model.created_at) < cutoff, result)
+        # Refused pushes keep their payloads for the administrator; they age like the audit log.
+        cutoff = now - timedelta(days=settings.audit_retention_days)
+        result.cutoffs[str(Rejection.__tablename__)] = cutoff
+        _purge(session, Rejection, col(Rejection.rejected_at) < cutoff, result)
         if not dry_run:
             counts = ", ".join(f"{t}={n}" for t, n in result.deleted.items())
             central_audit(session, action="purge", now=now, detail=f"retention purge: {counts}")

@@ -1,19 +1,18 @@
 """FastAPI app factory for the central server; no engine or state at module level."""
 
 import json
-import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 
 from models.config import Settings
@@ -27,7 +26,6 @@ from sync.protocol import (
     SNAPSHOT_PAGE_SIZE,
     EnrolRequest,
     EnrolResponse,
-    GapDetail,
     IntegritySummary,
     PullPage,
     PushBatch,
@@ -39,10 +37,18 @@ from sync.protocol import (
 from sync.rows import REFERENCE
 from sync.server import auth, feed
 from sync.server import verify as verify_rows
+from sync.server.activity import REFUSALS, DeviceActivity, request_kind
+from sync.server.errors import (
+    client_address,
+    error_response,
+    install_error_handlers,
+    log_event,
+    note_refusal,
+)
 from sync.server.limits import BodySizeLimit
-from sync.server.push import GapError, apply_push
-
-log = logging.getLogger("mestring.server")
+from sync.server.push import apply_push
+from sync.server.strict_json import INT32_MAX, StrictJSONRoute
+from sync.server.throttle import EnrolThrottle
 
 
 class SharedClock(HybridClock):
@@ -61,59 +67,19 @@ class SharedClock(HybridClock):
             return super().observe(remote)
 
 
-def log_event(event: str, **fields: Any) -> None:
-    """One structured (JSON) log line; never carries personal data."""
-    log.info(json.dumps({"event": event, **fields}, default=str))
-
-
-def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    body = {"error": error, "message": message, **extra}
-    return JSONResponse(status_code=status, content=body, headers=headers)
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    async def unauthorised(_r: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, auth.RevokedError):
-            return _error(403, "revoked", str(exc))
-        return _error(401, "unauthorised", str(exc))
-
-    async def gap(_r: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, GapError)
-        body = GapDetail(
-            error=exc.error, expected_seq=exc.expected_seq, message=str(exc), lineage=exc.lineage
-        ).model_dump()
-        if exc.error != "gap":
-            log_event("push_refused", reason=exc.error, expected=exc.expected_seq)
-        return JSONResponse(status_code=409, content=body)
-
-    async def resync(_r: Request, exc: Exception) -> JSONResponse:
-        return _error(410, "resync", str(exc))
-
-    async def enrolment(_r: Request, exc: Exception) -> JSONResponse:
-        return _error(403, "enrolment", str(exc))
-
-    async def transient(_r: Request, exc: Exception) -> JSONResponse:
-        log_event("transient_error", error=type(exc).__name__)
-        response = _error(503, "unavailable", "the database is busy; retry shortly")
-        response.headers["Retry-After"] = "1"
-        return response
-
-    app.add_exception_handler(auth.AuthError, unauthorised)
-    app.add_exception_handler(GapError, gap)
-    app.add_exception_handler(feed.ResyncRequired, resync)
-    app.add_exception_handler(auth.EnrolmentError, enrolment)
-    app.add_exception_handler(OperationalError, transient)
-    app.add_exception_handler(DBAPIError, transient)
-
-
 def create_app(
     settings: Settings,
     *,
     engine: Engine | None = None,
     now: Clock = utcnow,
+    enrol_throttle: EnrolThrottle | None = None,
+    activity: DeviceActivity | None = None,
 ) -> FastAPI:
-    """The central server's app; ``engine`` defaults to ``settings.central_db_url()``."""
+    """The central server's app; ``engine`` defaults to ``settings.central_db_url()``.
+
+    ``enrol_throttle`` and ``activity`` (device health bookkeeping) are injectable so tests
+    can drive their clocks.
+    """
     owned = engine is None
     db = engine if engine is not None else make_engine(settings.central_db_url())
     clock = SharedClock(
@@ -122,6 +88,8 @@ def create_app(
         max_drift_ms=settings.max_clock_skew_seconds * 1000,
     )
 
+    throttle = enrol_throttle or EnrolThrottle()
+    device_health = activity or DeviceActivity(db)
     feed.ensure_epoch(db)
     max_skew_s = settings.max_clock_skew_seconds
 
@@ -132,31 +100,71 @@ def create_app(
             db.dispose()
 
     app = FastAPI(title="Mestring central", version="1", lifespan=lifespan)
+    app.router.route_class = StrictJSONRoute  # before any route: every body parsed strictly
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=3)
     app.add_middleware(BodySizeLimit)
-    _install_error_handlers(app)
+    install_error_handlers(app)
 
     @app.middleware("http")
     async def stamp_time(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
         started = time.perf_counter()
         response = await call_next(request)
         response.headers[SERVER_TIME_HEADER] = str(int(now().timestamp() * 1000))
+        who = await account(request, response.status_code)
         log_event(
             "request",
             method=request.method,
             path=request.url.path,
             status=response.status_code,
+            device=who.device_id if who else None,
+            site=who.site_id if who else None,
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
         return response
 
+    def identify(request: Request, authorization: str | None) -> auth.DeviceIdentity:
+        """The calling device, also kept on ``request.state`` for its log line and health."""
+        try:
+            with read_session(db) as session:
+                identity = auth.authenticate(session, authorization)
+        except auth.RevokedError as revoked:
+            request.state.device = revoked.identity
+            raise
+        request.state.device = identity
+        return identity
+
+    async def account(request: Request, status: int) -> auth.DeviceIdentity | None:
+        """Who made the request, and that device's health (a thread only when it writes)."""
+        if status in REFUSALS and not hasattr(request.state, "device"):
+            await run_in_threadpool(late_identity, request, status)
+        who: auth.DeviceIdentity | None = getattr(request.state, "device", None)
+        if who is None or (status >= 300 and status not in REFUSALS):
+            return who  # e.g. 410 resync is the protocol working; 5xx is not the device's doing
+        kind = request_kind(request.method, request.url.path)
+        refusal = _refusal(request, status)
+        values = device_health.due(who.device_id, kind=kind, refusal=refusal, at=now())
+        if values is not None:
+            await run_in_threadpool(device_health.write, who.device_id, kind, values)
+        return who
+
+    def late_identity(request: Request, status: int) -> None:
+        """A body refused before its credential was checked (e.g. NaN) is still attributed
+        to the device that sent it."""
+        header = request.headers.get("authorization")
+        if status in REFUSALS and header and not hasattr(request.state, "device"):
+            with suppress(auth.AuthError):  # unknown: nobody to name; revoked: still noted
+                identify(request, header)
+
     def device(
+        request: Request,
         authorization: Annotated[str | None, Header()] = None,
     ) -> auth.DeviceIdentity:
-        with read_session(db) as session:
-            return auth.authenticate(session, authorization)
+        return identify(request, authorization)
 
     Device = Annotated[auth.DeviceIdentity, Depends(device)]
+
+    def enrol_allowed(request: Request) -> None:
+        throttle.check(client_address(request))
 
     @app.get("/health")
     def health() -> dict[str, str]:
@@ -164,7 +172,7 @@ def create_app(
             conn.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    @app.post("/v1/enrol", response_model=EnrolResponse)
+    @app.post("/v1/enrol", response_model=EnrolResponse, dependencies=[Depends(enrol_allowed)])
     def enrol(body: EnrolRequest) -> EnrolResponse:
         new_device, token = auth.enrol_device(db, code=body.code, name=body.name, now=now())
         log_event("enrolled", device=new_device.id, site=new_device.site_id)
@@ -191,7 +199,7 @@ def create_app(
     @app.get("/v1/sync/pull", response_model=None, responses={200: {"model": PullPage}})
     def pull(
         who: Device,
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
         epoch: Annotated[str, Query(max_length=36)] = "",
         limit: Annotated[int, Query(ge=1, le=5000)] = PULL_PAGE_SIZE,
     ) -> Response:
@@ -203,17 +211,20 @@ def create_app(
 
     @app.get("/v1/sync/snapshot", response_model=None, responses={200: {"model": SnapshotPage}})
     def snapshot(
+        request: Request,
         who: Device,
         table: Annotated[str, Query(max_length=40)],
         after: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = SNAPSHOT_PAGE_SIZE,
     ) -> Any:
         if table not in REFERENCE:
-            return _error(422, "unknown_table", f"no such table {table!r}")
+            note_refusal(request, "422 unknown snapshot table")
+            return error_response(422, "unknown_table", "no such table")
         try:
             page = feed.snapshot_page(db, who, table_name=table, after=after, limit=limit)
-        except ValueError as err:
-            return _error(422, "bad_after", str(err))
+        except ValueError:
+            note_refusal(request, "422 bad snapshot position")
+            return error_response(422, "bad_after", "the snapshot position is not valid")
         return Response(page.model_dump_json(), media_type="application/json")
 
     @app.post("/v1/sync/verify", response_model=VerifyResult)
@@ -221,7 +232,7 @@ def create_app(
         try:
             return verify_rows.missing_own_rows(db, who, body)
         except verify_rows.VerifyRefused as err:
-            return _error(422, "bad_verify", str(err))
+            return error_response(422, "bad_verify", str(err))
 
     @app.get("/v1/sync/integrity", response_model=IntegritySummary)
     def integrity(who: Device) -> IntegritySummary:
@@ -229,6 +240,13 @@ def create_app(
 
     app.mount("/admin", create_console(settings, db, now=now))
     return app
+
+
+def _refusal(request: Request, status: int) -> str:
+    """Why a known device's request was refused, short and non-personal ('' if it was not)."""
+    if status not in REFUSALS:
+        return ""
+    return getattr(request.state, "refusal", "") or f"{status} on {request.url.path}"
 
 
 def create_app_from_env() -> FastAPI:

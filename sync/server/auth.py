@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ TOKEN_PREFIX = "mst"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 12
 CODE_VALID = timedelta(hours=24)
+_LOOKUP = re.compile(r"[0-9a-f]{16}")  # what new_token() makes: checked before any query
 
 
 class AuthError(Exception):
@@ -30,7 +32,11 @@ class AuthError(Exception):
 
 
 class RevokedError(AuthError):
-    """The device's credential was revoked (403)."""
+    """The device's credential was revoked (403); ``identity`` names it when known."""
+
+    def __init__(self, message: str, identity: DeviceIdentity | None = None) -> None:
+        super().__init__(message)
+        self.identity = identity
 
 
 class EnrolmentError(Exception):
@@ -82,22 +88,36 @@ def create_enrolment_code(engine: Engine, *, site_id: str, now: datetime) -> str
     return code
 
 
+REFUSED_CODE = "the enrolment code is unknown, already used or expired"
+
+
+def _usable(entry: EnrolmentCode | None, now: datetime) -> bool:
+    return entry is not None and entry.used_at is None and entry.expires_at > now
+
+
 def enrol_device(engine: Engine, *, code: str, name: str, now: datetime) -> tuple[Device, str]:
-    """Trade a one-time code for a new device and its credential (returned once)."""
+    """Trade a one-time code for a new device and its credential (returned once).
+
+    The code is looked up in a read transaction first: a wrong code never takes the
+    database's write lock, so guessing cannot slow honest pushes down.
+    """
     code_hash = _sha256(normalise_code(code))
+    with read_session(engine) as session:
+        if not _usable(session.get(EnrolmentCode, code_hash), now):
+            raise EnrolmentError(REFUSED_CODE)
     token, lookup, token_hash = new_token()
     device_id = new_id()
     with write_session(engine) as session:
         entry = session.get(EnrolmentCode, code_hash)
-        if entry is None or entry.used_at is not None or entry.expires_at <= now:
-            raise EnrolmentError("the enrolment code is unknown, already used or expired")
+        if entry is None or not _usable(entry, now):  # claimed by a racing request
+            raise EnrolmentError(REFUSED_CODE)
         claimed = session.execute(
             update(EnrolmentCode)
             .where(col(EnrolmentCode.code_hash) == code_hash, col(EnrolmentCode.used_at).is_(None))
             .values(used_at=now, device_id=device_id)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            raise EnrolmentError("the enrolment code is unknown, already used or expired")
+            raise EnrolmentError(REFUSED_CODE)
         device = Device(
             id=device_id,
             site_id=entry.site_id,
@@ -120,13 +140,16 @@ def authenticate(session: Session, authorization: str | None) -> DeviceIdentity:
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise AuthError("the device credential is malformed")
     _prefix, lookup, secret = parts
+    if not _LOOKUP.fullmatch(lookup):
+        raise AuthError("the device credential is malformed")
     device = session.exec(select(Device).where(Device.token_lookup == lookup)).first()
     expected = device.token_hash if device else f"sha256${'0' * 64}"
     presented = f"sha256${_sha256(secret)}"
     if not hmac.compare_digest(expected, presented) or device is None:
         raise AuthError("the device credential is not valid")
     if device.revoked_at is not None:
-        raise RevokedError("this device has been revoked; enrol it again")
+        identity = DeviceIdentity(device_id=device.id, site_id=device.site_id)
+        raise RevokedError("this device has been revoked; enrol it again", identity)
     return DeviceIdentity(device_id=device.id, site_id=device.site_id)
 
 

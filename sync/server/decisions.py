@@ -42,7 +42,7 @@ def decide_session_state(
     elif state == SessionRequest.REOPENED:
         group_session.closed = False
     else:
-        raise RequestRefused(f"unknown session state {state!r}")
+        raise RequestRefused("unknown session state")
     group_session.state_hlc = hlc
     publish(session, [group_session], now=now)
     return True

@@ -135,7 +135,7 @@ def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
             elif mutation.kind == "citizen":
                 _apply_citizen(context, mutation)
             else:
-                raise Rejected(f"unknown kind {mutation.kind!r}")
+                raise Rejected("unknown kind of row (see docs/authorisation.md)")
         except Rejected as refused:
             reject(context, mutation, str(refused))
     # Before the duplicate check, so a replay compares equal to the re-pointed stored row.

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import httpx
 
+from models.timeutil import frozen_clock
+from sync.server import create_app
+from sync.server.throttle import EnrolThrottle, Rate
 from sync.testing.fuzz import SECRET, fuzz, fuzz_app
+from sync.testing.hostile import Targets, hostile_requests
 from tests.conftest import FROZEN_NOW
+from tests.sync.server_thread import serve
+from tests.sync.world import World
 
 REQUESTS = 300
 
@@ -36,3 +42,22 @@ async def test_the_leak_detector_sees_the_secret_from_its_own_site(tmp_path):
         )
     assert answer.status_code == 200 and SECRET in answer.text
     central.dispose()
+
+
+def test_hostile_values_in_every_field_never_get_a_server_error_or_an_echo(world: World):
+    """NaN, 2^31, 2^63, NUL, ESC and CPR strings in each field of each operation and of a
+    realistic row of each push kind, with a valid credential, against a real server."""
+    citizen_id, sessions = world.add_group_with_citizen("hornslet")
+    kiosk = world.kiosk("hornslet")
+    targets = Targets(kiosk.device_id, "hornslet", citizen_id, sessions[0])
+    headers = {"Authorization": f"Bearer {kiosk.token}"}
+    roomy = EnrolThrottle(per_address=Rate(burst=10**6, every_s=1.0), overall=Rate(10**6, 1.0))
+    app = create_app(
+        world.settings, engine=world.central, now=frozen_clock(FROZEN_NOW), enrol_throttle=roomy
+    )
+    with serve(app) as url, httpx.Client(base_url=url, headers=headers) as client:
+        result = hostile_requests(client, targets, FROZEN_NOW)
+    assert result.placed > 500 and result.requests > 100
+    assert result.server_errors == 0, result.problems[:10]
+    assert result.echoes == 0, result.problems[:10]
+    assert result.statuses[200] > 0 and result.statuses[422] > 0

@@ -7,10 +7,19 @@ from datetime import timedelta
 from sqlmodel import delete, select
 
 from kiosk.cli import main
-from models import AttendanceMark, AuditEntry, CheckIn, LocalRejection, Outbox, SyncState
+from models import (
+    AttendanceMark,
+    AuditEntry,
+    CheckIn,
+    LocalRejection,
+    Outbox,
+    Rejection,
+    SyncState,
+)
 from models.config import Settings
 from models.db import read_session, write_session
 from models.ids import new_id
+from models.timeutil import utcnow
 from sync.admin.audit import central_audit
 from sync.outbox import record
 from sync.retention import purge_central, purge_kiosk
@@ -98,9 +107,9 @@ def test_central_purges_old_audit_entries_and_keeps_events_by_default(central_db
         old.created_at = frozen_now - timedelta(days=900)
         session.add(old)
     dry = purge_central(central_db, SETTINGS, frozen_now, dry_run=True)
-    assert dry.deleted == {"audit_entry": 1}
+    assert dry.deleted == {"audit_entry": 1, "rejection": 0}
     result = purge_central(central_db, SETTINGS, frozen_now)
-    assert result.deleted == {"audit_entry": 1}
+    assert result.deleted == {"audit_entry": 1, "rejection": 0}
     with read_session(central_db) as session:
         actions = sorted(a.action for a in session.exec(select(AuditEntry)).all())
         assert len(session.exec(select(CheckIn)).all()) == 1
@@ -117,3 +126,35 @@ def test_the_cli_dry_run_reports_counts(central_db, frozen_now, capsys):
     assert "audit_entry: would delete 1" in out and "events: kept" in out
     with read_session(central_db) as session:
         assert len(session.exec(select(AuditEntry)).all()) == 1
+
+
+def _rejection(when, seq: int) -> Rejection:
+    return Rejection(
+        device_id="d",
+        site_id="hornslet",
+        seq=seq,
+        kind="check_in",
+        row_id=new_id(),
+        payload='{"citizen_id": "x"}',
+        reason="the citizen is unknown to central",
+        rejected_at=when,
+    )
+
+
+def test_central_purges_rejections_with_the_audit_retention(central, capsys):
+    frozen_now = utcnow()  # the CLI purges against the real clock
+    days = SETTINGS.audit_retention_days
+    with write_session(central) as session:
+        session.add(_rejection(frozen_now - timedelta(days=days + 1), 1))
+        session.add(_rejection(frozen_now - timedelta(days=days - 1), 2))
+        session.add(_rejection(frozen_now, 3))
+    url = central.url.render_as_string(hide_password=False)
+    assert main(["central", "purge", "--dry-run", "--db", url]) == 0
+    assert "rejection: would delete 1" in capsys.readouterr().out
+    result = purge_central(central, SETTINGS, frozen_now)
+    assert result.deleted["rejection"] == 1
+    assert result.cutoffs["rejection"] == frozen_now - timedelta(days=days)
+    with read_session(central) as session:
+        assert sorted(r.seq for r in session.exec(select(Rejection)).all()) == [2, 3]
+        purge = session.exec(select(AuditEntry).where(AuditEntry.action == "purge")).one()
+    assert "rejection=1" in purge.detail
