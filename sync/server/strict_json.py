@@ -55,20 +55,39 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def strict_loads(body: bytes) -> Any:
+#: What a refused number becomes inside a pushed row: text no rule accepts (it holds NUL),
+#: so that row alone is rejected and the rest of the batch, and the kiosk's queue, go on.
+UNSAFE_NUMBER = "\x00refused number"
+
+
+def _lenient_int(text: str) -> Any:
+    try:
+        return _parse_int(text)
+    except UnsafeJSON:
+        return UNSAFE_NUMBER
+
+
+def _lenient_float(text: str) -> Any:
+    value = float(text)
+    return value if math.isfinite(value) else UNSAFE_NUMBER
+
+
+def strict_loads(body: bytes, *, per_row: bool = False) -> Any:
     """``json.loads`` refusing what no column (and no JSON answer) can hold.
 
     Raises ``json.JSONDecodeError`` (the message names the problem, never the value), which
-    FastAPI turns into a 422.
+    FastAPI turns into a 422. With ``per_row`` (the push route) a refused number becomes
+    ``UNSAFE_NUMBER`` and a lone surrogate stays in its string, for the push rules to
+    reject the one row that holds it.
     """
     try:
         value = json.loads(
             body,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
+            parse_int=_lenient_int if per_row else _parse_int,
+            parse_float=_lenient_float if per_row else _parse_float,
+            parse_constant=(lambda _name: UNSAFE_NUMBER) if per_row else _parse_constant,
         )
-        if _MAYBE_SURROGATE.search(body) and _has_lone_surrogate(value):
+        if not per_row and _MAYBE_SURROGATE.search(body) and _has_lone_surrogate(value):
             raise UnsafeJSON("a lone surrogate, which is not text")
     except UnsafeJSON as err:
         raise json.JSONDecodeError(f"refused value: {err}", "", 0) from None
@@ -82,8 +101,13 @@ def strict_loads(body: bytes) -> Any:
 class StrictRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = strict_loads(await self.body())
+            per_row = self.url.path == PER_ROW_PATH
+            self._json = strict_loads(await self.body(), per_row=per_row)
         return self._json
+
+
+#: The route whose rows are judged one by one (a bad row is a rejection, not a 422).
+PER_ROW_PATH = "/v1/sync/push"
 
 
 class StrictJSONRoute(APIRoute):

@@ -131,7 +131,7 @@ async def test_refusals_leave_a_short_non_personal_reason(world: World):
             headers={"content-type": "application/json"},
         )
         assert nan.status_code == 422  # refused before the credential was even looked at
-        assert "422 invalid request (body.0)" in device(world, kiosk.device_id).last_error
+        assert "422 invalid request (body.first_seq)" in device(world, kiosk.device_id).last_error
         revoke_device(world.central, kiosk.device_id, now=FROZEN_NOW)
         assert (await client.get("/v1/sync/pull")).status_code == 403
     assert device(world, kiosk.device_id).last_error.endswith("403 revoked")
