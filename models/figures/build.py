@@ -65,6 +65,7 @@ def build_report(
         end=query.end,
         generated_at=now,
         language=language,
+        site_id=query.site,
     )
     sections = report.sections
     sections.append(visit_sections.week_section(found, names))

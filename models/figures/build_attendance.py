@@ -128,9 +128,12 @@ def appointment_section(session: Session, period: Period, names: Names, now: dat
         row[0] += 1
         row[1 + list(AppointmentOutcome).index(outcome)] += 1
     rows: list[tuple[Cell, ...]] = [(s, o, *counts) for (s, o), counts in tally.items()]
+    rows = sort_rows(rows, APPOINTMENT_COLUMNS, ("site", "offer"))
+    sums = [sum(counts[i] for counts in tally.values()) for i in range(4)]
+    rows.append(("", names.word("total"), *sums))
     return Section(
-        "appointments", "Aftaler", "Appointments", APPOINTMENT_COLUMNS,
-        sort_rows(rows, APPOINTMENT_COLUMNS, ("site", "offer")), Chart("offer", "no_show", "site"),
+        "appointments", "Aftaler", "Appointments", APPOINTMENT_COLUMNS, rows,
+        Chart("offer", "no_show", "site"), totals=1,
         note_da="Udeblevet: aftalen er slut uden tjek ind. Aflyste aftaler tælles ikke.",
         note_en="No-show: the appointment is over without a check-in. Cancelled ones are left out.",
     )  # fmt: skip

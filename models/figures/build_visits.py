@@ -78,7 +78,7 @@ def offer_section(
         ("site", "offer"),
     )  # fmt: skip
     everyone = {c for _, _, c, _ in visits}
-    rows.append((names.word("total"), "", len(visits), len(everyone), len(contacts)))
+    rows.append(("", names.word("total"), len(visits), len(everyone), len(contacts)))
     return Section(
         "visits_offer", "Besøg pr. tilbud", "Visits per offer", OFFER_COLUMNS, rows,
         Chart("offer", "check_ins", "site"),

@@ -118,6 +118,7 @@ class Report:
     generated_at: datetime
     language: Language = "da"
     sections: list[Section] = field(default_factory=list)
+    site_id: str | None = None  # None: all sites
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)

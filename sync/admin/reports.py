@@ -9,11 +9,11 @@ from typing import Literal
 from sqlalchemy.engine import Engine
 
 from models.db import read_session, write_session
-from sync.admin.audit import central_audit
 from models.figures.build import build_report
 from models.figures.render import render_csv, render_table
 from models.figures.report import Language, Report, ReportQuery
 from models.figures.xlsx import write_xlsx
+from sync.admin.audit import central_audit
 
 Format = Literal["table", "csv", "xlsx"]
 

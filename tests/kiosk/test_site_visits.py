@@ -6,11 +6,11 @@ import csv
 from datetime import date, datetime, timedelta
 
 import pytest
+from kiosk.services.site_visits import Visits
 from sqlalchemy.engine import Engine
 
 from kiosk.services.site_report import site_report
 from kiosk.services.site_report_csv import report_csv
-from kiosk.services.site_visits import Visits
 from models import AnonymousContact, CheckIn, Offer, Topic
 from models.db import write_session
 from models.ids import new_id
