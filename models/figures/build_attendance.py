@@ -29,7 +29,7 @@ from models.figures.rules import GroupTotals, SessionFigures, session_figures
 from models.timeutil import LOCAL_TZ, local_today
 
 RATE = column("rate", "Fremmøde %", "Attendance %", ColumnType.PERCENT)
-CODE, TITLE = column("code", "Hold", "Group"), column("title", "Titel", "Title")
+CODE, TITLE = column("code", "Kode", "Code"), column("title", "Gruppe", "Group")
 OUTCOMES = (
     count("participants", "Deltagere", "Participants"), count("guests", "Gæster", "Guests"),
     count("attended", "Fremmødt", "Attended"), count("excused", "Afbud", "Excused"),
