@@ -22,6 +22,7 @@ from models.figures.rules import (
     participant_so_far,
     session_figures,
 )
+from models.figures.visits import topics_of
 from models.schedule import SessionStatus
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -124,7 +125,13 @@ def test_rule_merged_guests_count_as_their_survivor():
     assert survivor(step, "x") in {"x", "y"}  # a cycle stops instead of looping
 
 
-# Rule 10: an appointment is a no-show once it is over without a check-in.
+# Rule 10: anonymous contacts count once per topic they name, or under "no topic".
+def test_rule_anonymous_contacts_count_under_each_topic():
+    assert topics_of("oekonomi, bolig") == ["oekonomi", "bolig"]
+    assert topics_of("") == [""] and topics_of(" , ") == [""]
+
+
+# Rule 11: an appointment is a no-show once it is over without a check-in.
 def test_rule_appointment_no_show_only_once_over():
     assert appointment_outcome(True, LATER, NOW) is AppointmentOutcome.ARRIVED
     assert appointment_outcome(False, PAST, NOW) is AppointmentOutcome.NO_SHOW
@@ -132,7 +139,7 @@ def test_rule_appointment_no_show_only_once_over():
     assert appointment_outcome(False, LATER, NOW) is AppointmentOutcome.PENDING
 
 
-# Rule 11: course weeks count from 1; flagged from week 10 of 12; over planned past week 12.
+# Rule 12: course weeks count from 1; flagged from week 10 of 12; over planned past week 12.
 def test_rule_course_weeks_and_flags():
     start = date(2026, 9, 1)
     assert course_week(start, start) == 1 and course_week(start, date(2026, 8, 31)) == 0
