@@ -57,7 +57,7 @@ def build_report(
     """Every section of the report for ``query``, computed at ``now``."""
     names = Names(session, language)
     period = query
-    found = visits(session, period)
+    tally = visit_sections.VisitTally.of(visits(session, period))
     contacts = anonymous_contacts(session, period)
     report = Report(
         site_label=names.site(query.site) if query.site else names.word("all_sites"),
@@ -68,11 +68,11 @@ def build_report(
         site_id=query.site,
     )
     sections = report.sections
-    sections.append(visit_sections.week_section(found, names))
+    sections.append(visit_sections.week_section(tally, names))
     if (query.end - query.start).days < DAILY_MAX_DAYS and not query.committee:
-        sections.append(visit_sections.day_section(found, names))
-    sections.append(visit_sections.offer_section(found, contacts, names))
-    sections.append(visit_sections.unique_section(found, names))
+        sections.append(visit_sections.day_section(tally, names))
+    sections.append(visit_sections.offer_section(tally, contacts, names))
+    sections.append(visit_sections.unique_section(tally, names))
     sections += visit_sections.anonymous_sections(contacts, names)
     sections += attendance_sections(session, period, names, now, per_session=not query.committee)
     sections.append(appointment_section(session, period, names, now))

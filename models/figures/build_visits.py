@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from models.figures.names import Names, column, count, sort_rows
@@ -36,10 +37,34 @@ def _counted(
     return sort_rows((k + (n,) for k, n in counter.items()), columns, keys)
 
 
-def week_section(visits: list[Visit], names: Names) -> Section:
-    by_day = Counter((s, o, d) for s, o, _, d in visits)
+@dataclass(slots=True)
+class VisitTally:
+    """Visits counted once for every section that shows them."""
+
+    by_day: Counter[tuple[str, str, date]]  # (site, offer, Danish day) → visits
+    people: dict[tuple[str, str], set[str]]  # (site, offer) → citizens
+    total: int
+
+    @classmethod
+    def of(cls, visits: list[Visit]) -> VisitTally:
+        people: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for site, offer, citizen, _ in visits:
+            people[(site, offer)].add(citizen)
+        return cls(Counter((s, o, d) for s, o, _, d in visits), people, len(visits))
+
+    def per_offer(self) -> Counter[tuple[str, str]]:
+        counts: Counter[tuple[str, str]] = Counter()
+        for (site, offer, _), n in self.by_day.items():
+            counts[(site, offer)] += n
+        return counts
+
+    def everyone(self) -> set[str]:
+        return set().union(*self.people.values())
+
+
+def week_section(tally: VisitTally, names: Names) -> Section:
     weekly: Counter[tuple[Cell, ...]] = Counter()
-    for (site, offer, day), n in by_day.items():
+    for (site, offer, day), n in tally.by_day.items():
         weekly[(iso_week(day), names.site(site), names.offer(offer))] += n
     return Section(
         "visits_week", "Besøg pr. uge", "Visits per week", WEEK_COLUMNS,
@@ -49,10 +74,10 @@ def week_section(visits: list[Visit], names: Names) -> Section:
     )  # fmt: skip
 
 
-def day_section(visits: list[Visit], names: Names) -> Section:
+def day_section(tally: VisitTally, names: Names) -> Section:
     daily: Counter[tuple[Cell, ...]] = Counter()
-    for site, offer, _, day in visits:
-        daily[(day, names.site(site), names.offer(offer))] += 1
+    for (site, offer, day), n in tally.by_day.items():
+        daily[(day, names.site(site), names.offer(offer))] += n
     return Section(
         "visits_day", "Besøg pr. dag", "Visits per day", DAY_COLUMNS,
         _counted(DAY_COLUMNS, daily, ("date", "site", "offer")), Chart("date", "visits", "offer"),
@@ -60,25 +85,21 @@ def day_section(visits: list[Visit], names: Names) -> Section:
 
 
 def offer_section(
-    visits: list[Visit], contacts: list[tuple[str, str, str, str]], names: Names
+    tally: VisitTally, contacts: list[tuple[str, str, str, str]], names: Names
 ) -> Section:
     """Check-ins, unique citizens and anonymous contacts per site and offer, with a total."""
-    check_ins: Counter[tuple[str, str]] = Counter((s, o) for s, o, _, _ in visits)
-    citizens: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for site, offer, citizen, _ in visits:
-        citizens[(site, offer)].add(citizen)
+    check_ins = tally.per_offer()
     anonymous: Counter[tuple[str, str]] = Counter((s, o) for s, o, _, _ in contacts)
     rows = sort_rows(
         (
-            (names.site(s), names.offer(o), check_ins[(s, o)], len(citizens[(s, o)]),
+            (names.site(s), names.offer(o), check_ins[(s, o)], len(tally.people.get((s, o), ())),
              anonymous[(s, o)])
             for s, o in set(check_ins) | set(anonymous)
         ),
         OFFER_COLUMNS,
         ("site", "offer"),
     )  # fmt: skip
-    everyone = {c for _, _, c, _ in visits}
-    rows.append(("", names.word("total"), len(visits), len(everyone), len(contacts)))
+    rows.append(("", names.word("total"), tally.total, len(tally.everyone()), len(contacts)))
     return Section(
         "visits_offer", "Besøg pr. tilbud", "Visits per offer", OFFER_COLUMNS, rows,
         Chart("offer", "check_ins", "site"),
@@ -87,18 +108,19 @@ def offer_section(
     )  # fmt: skip
 
 
-def unique_section(visits: list[Visit], names: Names) -> Section:
+def unique_section(tally: VisitTally, names: Names) -> Section:
     by_site: dict[str, set[str]] = defaultdict(set)
-    for site, _, citizen, _ in visits:
-        by_site[site].add(citizen)
-    visit_count = Counter(site for site, _, _, _ in visits)
+    for (site, _), citizens in tally.people.items():
+        by_site[site] |= citizens
+    visit_count: Counter[str] = Counter()
+    for (site, _), n in tally.per_offer().items():
+        visit_count[site] += n
     rows = sort_rows(
         ((names.site(s), len(c), visit_count[s]) for s, c in by_site.items()),
         UNIQUE_COLUMNS,
         ("site",),
     )
-    everyone = {citizen for _, _, citizen, _ in visits}
-    rows.append((names.word("total"), len(everyone), len(visits)))
+    rows.append((names.word("total"), len(tally.everyone()), tally.total))
     return Section(
         "unique", "Unikke borgere", "Unique citizens", UNIQUE_COLUMNS, rows,
         Chart("site", "citizens"),
@@ -111,10 +133,12 @@ def anonymous_sections(contacts: list[tuple[str, str, str, str]], names: Names) 
     """Anonymous contacts per site, topic and age band, and per site and topic."""
     detail: Counter[tuple[Cell, ...]] = Counter()
     per_topic: Counter[tuple[Cell, ...]] = Counter()
-    for site, _offer, topics, age in contacts:
+    # Many contacts look alike: count the distinct ones, then spread them over their topics.
+    alike = Counter((site, topics, age) for site, _offer, topics, age in contacts)
+    for (site, topics, age), n in alike.items():
         for topic in topics_of(topics):
-            detail[(names.site(site), names.topic(topic), age or names.word("no_age"))] += 1
-            per_topic[(names.site(site), names.topic(topic))] += 1
+            detail[(names.site(site), names.topic(topic), age or names.word("no_age"))] += n
+            per_topic[(names.site(site), names.topic(topic))] += n
     note_da = f"{len(contacts)} henvendelser; en henvendelse med flere emner tælles under hvert."
     note_en = f"{len(contacts)} contacts; a contact naming several topics counts under each."
     return [

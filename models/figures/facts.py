@@ -114,20 +114,44 @@ def mark_facts(session: Session, session_ids: Sequence[str]) -> list[MarkFact]:
     return facts
 
 
+MarkRow = tuple[str, str, str, str, str]  # (session, citizen, mark, hlc, event id)
+
+
+def mark_rows(session: Session, session_ids: Sequence[str]) -> list[MarkRow]:
+    """The mark events of ``session_ids`` as plain rows (a report reads many thousands)."""
+    rows: list[MarkRow] = []
+    connection = session.connection()
+    for part in chunks(list(session_ids)):
+        stmt = sa_select(
+            col(AttendanceMark.session_id),
+            col(AttendanceMark.citizen_id),
+            col(AttendanceMark.mark),
+            col(AttendanceMark.hlc),
+            col(AttendanceMark.id),
+        ).where(col(AttendanceMark.session_id).in_(part))
+        rows += [tuple(row) for row in connection.execute(stmt).all()]  # type: ignore[misc]
+    return rows
+
+
 def current_explicit_marks(
-    facts: Iterable[MarkFact], merged: dict[str, str]
+    facts: Iterable[MarkFact | MarkRow], merged: dict[str, str]
 ) -> dict[str, dict[str, Mark]]:
     """Per session: the latest mark per citizen, a merged guest's marks under the survivor
-    (the guest's and the citizen's marks of one session compete by HLC)."""
-    latest: dict[tuple[str, str], MarkFact] = {}
+    (the guest's and the citizen's marks of one session compete by HLC, then event id)."""
+    latest: dict[tuple[str, str], tuple[str, str, str]] = {}
     for fact in facts:
-        key = (fact.session_id, merged.get(fact.citizen_id, fact.citizen_id))
+        if isinstance(fact, MarkFact):
+            row: MarkRow = (fact.session_id, fact.citizen_id, fact.mark.value, fact.hlc, fact.id)
+        else:
+            row = fact
+        sid, citizen, mark, hlc, id_ = row
+        key = (sid, merged.get(citizen, citizen))
         held = latest.get(key)
-        if held is None or fact.order > held.order:
-            latest[key] = fact
+        if held is None or (hlc, id_) > (held[1], held[2]):
+            latest[key] = (mark, hlc, id_)
     marks: dict[str, dict[str, Mark]] = defaultdict(dict)
-    for (sid, citizen), fact in latest.items():
-        marks[sid][citizen] = fact.mark
+    for (sid, citizen), (mark, _, _) in latest.items():
+        marks[sid][citizen] = Mark(mark)
     return marks
 
 
@@ -149,7 +173,7 @@ def load_session_facts(session: Session, sessions: Sequence[GroupSession]) -> li
     ids = [s.id for s in sessions]
     merged = merged_citizens(session)
     enrolments = enrolments_of(session, {s.group_id for s in sessions})
-    marks = current_explicit_marks(mark_facts(session, ids), merged)
+    marks = current_explicit_marks(mark_rows(session, ids), merged)
     desk = session_check_ins(session, ids)
     found = []
     for gs in sessions:
