@@ -23,9 +23,10 @@ from kiosk.services.attendance import (
 from kiosk.services.audit import audit
 from kiosk.services.mark_merge import MarkFact
 from kiosk.services.staff import StaffMember
-from models import AttendanceMark, Citizen, Enrolment, Group, GroupSession
+from models import AttendanceMark, CheckIn, Citizen, Enrolment, Group, GroupSession
 from models.db import write_session
 from models.events import Mark
+from models.figures.facts import live_check_ins
 from models.ids import new_id
 from models.schedule import SessionStatus
 from models.timeutil import local_today
@@ -136,8 +137,18 @@ def mark_attendance(
             raise AttendanceRefused("not_on_roster")
         if current is not None:
             observe_stamp(session, current.hlc)
-        over_desk = current is None and citizen_id in checked_in_citizens(session, gs.id)
+        over_desk = current is None and desk_checked_in(session, gs.id, citizen_id)
         return _write_mark(session, gs, citizen_id, wanted, staff, now, over_desk=over_desk)
+
+
+def desk_checked_in(session: Session, session_id: str, citizen_id: str) -> bool:
+    """Whether the desk checked ``citizen_id`` in for the session (and did not undo it)."""
+    rows = session.exec(
+        select(CheckIn.id, CheckIn.action, CheckIn.citizen_id, CheckIn.ref_id).where(
+            CheckIn.session_id == session_id, CheckIn.citizen_id == citizen_id
+        )
+    ).all()
+    return bool(live_check_ins(rows))
 
 
 def observe_stamp(session: Session, packed: str) -> None:

@@ -53,6 +53,35 @@ def merged_citizens(session: Session) -> dict[str, str]:
     return {cid: survivor(step, cid) for cid in step}
 
 
+def survivors_of(session: Session, citizen_ids: Iterable[str]) -> dict[str, str]:
+    """Like ``merged_citizens``, for the named citizens only (a roster names a few dozen, and a
+    kiosk may hold 100,000 citizens): merged ones → the citizen that survives their chain."""
+    step: dict[str, str] = {}
+    frontier = set(citizen_ids)
+    seen: set[str] = set()
+    while frontier:
+        seen |= frontier
+        found: dict[str, str] = {}
+        for part in chunks(sorted(frontier)):
+            stmt = sa_select(col(Citizen.id), col(Citizen.merged_into)).where(
+                col(Citizen.id).in_(part), col(Citizen.merged_into).is_not(None)
+            )
+            found.update({cid: str(target) for cid, target in plain_rows(session, stmt)})
+        step.update(found)
+        frontier = set(found.values()) - seen
+    return {cid: survivor(step, cid) for cid in step}
+
+
+def plain_rows(session: Session, stmt: Any) -> list[tuple[Any, ...]]:
+    """The rows of a statement whose columns need no conversion, as the driver's tuples (no
+    SQLAlchemy row objects: the report reads six-figure row counts)."""
+    result = session.connection().execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
 def survivor(step: dict[str, str], citizen_id: str) -> str:
     """The end of a merge chain (A→B, B→C: C); a cycle stops instead of looping."""
     seen = {citizen_id}
@@ -171,10 +200,13 @@ def load_session_facts(session: Session, sessions: Sequence[GroupSession]) -> li
     """The facts of ``sessions``, in their order: enrolments on each day, current marks, desk
     check-ins, with merged citizens counted under the citizen they were merged into."""
     ids = [s.id for s in sessions]
-    merged = merged_citizens(session)
     enrolments = enrolments_of(session, {s.group_id for s in sessions})
-    marks = current_explicit_marks(mark_rows(session, ids), merged)
+    rows = mark_rows(session, ids)
     desk = session_check_ins(session, ids)
+    named = {r[1] for r in rows} | {c for cs in desk.values() for c in cs}
+    named |= {e.citizen_id for es in enrolments.values() for e in es}
+    merged = survivors_of(session, named)
+    marks = current_explicit_marks(rows, merged)
     found = []
     for gs in sessions:
         day = gs.starts_at.astimezone(LOCAL_TZ).date()

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from models import AnonymousContact, CheckIn, QueueTicket, QueueTicketEvent
 from models.events import CheckInAction, QueueAction, TicketStatus
-from models.figures.facts import Period, merged_citizens, site_filter, utc_bounds
+from models.figures.facts import Period, merged_citizens, plain_rows, site_filter, utc_bounds
 from models.timeutil import LOCAL_TZ
 
 #: One visit: a check-in that was not retracted, as (site, offer, citizen, Danish day).
@@ -25,16 +25,6 @@ def raw_time(column: Any) -> Any:
     """``column`` without SQLAlchemy's per-row timezone processing (the figures read six-figure
     row counts): SQLite hands back its stored text, other databases a datetime."""
     return type_coerce(column, String)
-
-
-def plain_rows(session: Session, stmt: Any) -> list[tuple[Any, ...]]:
-    """The rows of a statement whose columns need no conversion, as the driver's tuples (no
-    SQLAlchemy row objects: the report reads six-figure row counts)."""
-    result = session.connection().execute(stmt)
-    try:
-        return list(result.cursor.fetchall())
-    finally:
-        result.close()
 
 
 def as_utc(value: str | datetime) -> datetime:
