@@ -80,7 +80,8 @@ def attendance_sections(
     groups = {g.id: g for _, g in pairs}
     facts = load_session_facts(session, [gs for gs, _ in pairs])
     totals: dict[str, GroupTotals] = defaultdict(GroupTotals)
-    rows, public = [], []
+    rows: list[tuple[Cell, ...]] = []
+    public: list[tuple[Cell, ...]] = []
     for (gs, group), fact in zip(pairs, facts, strict=True):
         figures = session_figures(fact, now)
         totals[group.id].add(figures)
@@ -90,13 +91,7 @@ def attendance_sections(
                 figures.enrolled, *_outcomes(figures))  # fmt: skip
         rows.append((*lead, group.title, *tail))
         public.append((*lead, group.code if group.sensitive else group.title, *tail))
-    group_rows, group_public = [], []
-    for group_id, total in totals.items():
-        g = groups[group_id]
-        tail = (total.sessions, total.cancelled, total.unrecorded, *_outcomes(total))
-        group_rows.append((names.site(g.site_id), g.code, g.title, *tail))
-        group_public.append((names.site(g.site_id), g.code, g.code if g.sensitive else g.title,
-                             *tail))  # fmt: skip
+    group_rows, group_public = _group_rows(groups, totals, names)
     by: tuple[str, ...] = ("site", "code", "title")
     sections = [
         Section(
@@ -119,6 +114,20 @@ def attendance_sections(
     return sections
 
 
+def _group_rows(
+    groups: dict[str, Group], totals: dict[str, GroupTotals], names: Names
+) -> tuple[list[tuple[Cell, ...]], list[tuple[Cell, ...]]]:
+    """Each group's totals, as shown at central and as they may leave a kiosk."""
+    shown: list[tuple[Cell, ...]] = []
+    public: list[tuple[Cell, ...]] = []
+    for group_id, total in totals.items():
+        g = groups[group_id]
+        tail = (total.sessions, total.cancelled, total.unrecorded, *_outcomes(total))
+        shown.append((names.site(g.site_id), g.code, g.title, *tail))
+        public.append((names.site(g.site_id), g.code, g.code if g.sensitive else g.title, *tail))
+    return shown, public
+
+
 def appointment_section(session: Session, period: Period, names: Names, now: datetime) -> Section:
     """Booked appointments per site and offer: arrived, no-shows, not yet due."""
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -139,6 +148,19 @@ def appointment_section(session: Session, period: Period, names: Names, now: dat
     )  # fmt: skip
 
 
+def _course_summary(lengths: list[CourseLength], names: Names) -> list[tuple[Cell, ...]]:
+    """Per site: courses, ended, running, mean / median / longest weeks, over planned."""
+    by_site: dict[str, list[CourseLength]] = defaultdict(list)
+    for item in lengths:
+        by_site[names.site(item.site_id)].append(item)
+    return [
+        (site, len(items), sum(not i.ongoing for i in items), sum(i.ongoing for i in items),
+         round(mean(i.days for i in items) / 7, 1), round(median(i.days for i in items) / 7, 1),
+         max(i.weeks for i in items), sum(i.over_planned for i in items))
+        for site, items in by_site.items()
+    ]  # fmt: skip
+
+
 def course_sections(
     session: Session, period: Period, names: Names, now: datetime, *, listed: bool
 ) -> list[Section]:
@@ -154,15 +176,7 @@ def course_sections(
                       planned_weeks=c.planned_weeks, until=until)
         for c in session.exec(site_filter(stmt, Course.site_id, period.site)).all()
     ]  # fmt: skip
-    by_site: dict[str, list[CourseLength]] = defaultdict(list)
-    for item in lengths:
-        by_site[names.site(item.site_id)].append(item)
-    summary: list[tuple[Cell, ...]] = [
-        (site, len(items), sum(not i.ongoing for i in items), sum(i.ongoing for i in items),
-         round(mean(i.days for i in items) / 7, 1), round(median(i.days for i in items) / 7, 1),
-         max(i.weeks for i in items), sum(i.over_planned for i in items))
-        for site, items in by_site.items()
-    ]  # fmt: skip
+    summary = _course_summary(lengths, names)
     sections = [
         Section(
             "courses", "Forløbslængder (§82b)", "Course lengths (§82b)", COURSE_COLUMNS,
