@@ -25,18 +25,66 @@ class CheckInMethod(StrEnum):
     CARD_LOCKED = "card_locked"  # card scan on a locked kiosk
 
 
+class Outcome(StrEnum):
+    """What a participant's session comes to in the figures (``docs/figures.md``)."""
+
+    ATTENDED = "attended"  # mødt: present, late or left early
+    EXCUSED = "excused"  # afbud: sent word in advance
+    NO_SHOW = "no_show"  # udeblevet: absent without notice (or unmarked once closed)
+    UNMARKED = "unmarked"  # ikke registreret: nobody has said yet
+
+
 class Mark(StrEnum):
+    """A leader's attendance mark for one participant of one session."""
+
     PRESENT = "present"
     ABSENT = "absent"
     EXCUSED = "excused"  # afbud
     LATE = "late"
     LEFT_EARLY = "left_early"
 
+    @property
+    def outcome(self) -> Outcome:
+        """Attended for present/late/left early, excused for afbud, no-show for absent."""
+        if self is Mark.EXCUSED:
+            return Outcome.EXCUSED
+        if self is Mark.ABSENT:
+            return Outcome.NO_SHOW
+        return Outcome.ATTENDED
+
+    @property
+    def attended(self) -> bool:
+        return self.outcome is Outcome.ATTENDED
+
+
+#: Marks that count as having attended the session.
+ATTENDED_MARKS = frozenset(m for m in Mark if m.attended)
+
 
 class QueueAction(StrEnum):
     CALLED = "called"
     SERVED = "served"
     LEFT = "left"  # left without being served
+
+
+class TicketStatus(StrEnum):
+    """Where a queue ticket stands: its latest ``QueueAction``, or waiting before any."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVED = "served"
+    LEFT = "left"
+
+    @property
+    def done(self) -> bool:
+        return self in (TicketStatus.SERVED, TicketStatus.LEFT)
+
+
+class VisitKind(StrEnum):
+    """The kinds of contact the visit figures count."""
+
+    CHECK_IN = "check_in"  # an identified citizen checked in (not retracted)
+    ANONYMOUS = "anonymous"  # an anonymous contact: no identity at all
 
 
 class SessionRequest(StrEnum):

@@ -32,6 +32,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--format", choices=("table", "csv", "xlsx"), default=None)
     parser.add_argument("--out", type=Path, metavar="F", help="write to this file")
     parser.add_argument(
+        "--language", choices=("da", "en"), default="da", help="labels in Danish or English"
+    )
+    parser.add_argument(
         "--halfyear",
         nargs="?",
         const="last",
@@ -112,7 +115,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     engine = _engine(args, settings)
     try:
         query = _report_query(args, engine, now)
-        text = export_report(engine, query, now=now, fmt=fmt, out=out)
+        text = export_report(engine, query, now=now, fmt=fmt, out=out, language=args.language)
     except OSError as err:
         raise UserError(f"cannot write {out}: {err.strerror}") from None
     finally:

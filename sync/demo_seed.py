@@ -16,6 +16,7 @@ from models.demo import DemoData
 from models.demo_history import EventRow
 from models.events import AttendanceMark
 from models.ids import new_id
+from models.timeutil import local_day_bounds, local_today
 from sync.changes import VISIT_SCOPE_DAYS, publish
 from sync.outbox import init_state
 
@@ -113,15 +114,30 @@ def site_events(
     data: DemoData, site_id: str, *, now: datetime, settings: Settings | None = None
 ) -> list[tuple[type[SQLModel], list[EventRow]]]:
     """The history events a kiosk at ``site_id`` still holds at ``now``: its own site's,
-    minus what its retention would have purged (``sync.retention.kiosk_windows``)."""
+    minus what its retention would have purged (``sync.retention.kiosk_windows``; the events
+    of running groups and courses, and this month's, are kept: ``kept_for_figures``)."""
     settings = settings or Settings()
+    today = local_today(now)
+    month_start = local_day_bounds(today.replace(day=1))[0]
+    running = {g.id for g in data.groups if g.active and (g.ends_on is None or g.ends_on >= today)}
+    sessions = {s.id for s in data.sessions if s.group_id in running}
+    courses = {c.id for c in data.courses if c.ends_on is None or c.ends_on >= today}
+    appointments = {a.id for a in data.appointments if a.course_id in courses}
+
+    def kept(event: EventRow) -> bool:
+        return event["created_at"] >= month_start or (
+            event.get("session_id") in sessions or event.get("appointment_id") in appointments
+        )
+
     share: list[tuple[type[SQLModel], list[EventRow]]] = []
     for model, events in data.events():
         days = settings.event_retention_days
         if model is AttendanceMark:
             days = settings.attendance_retention_days
         cutoff = now - timedelta(days=days)
-        rows = [e for e in events if e["site_id"] == site_id and e["created_at"] >= cutoff]
+        rows = [
+            e for e in events if e["site_id"] == site_id and (e["created_at"] >= cutoff or kept(e))
+        ]
         share.append((model, rows))
     return share
 

@@ -2,9 +2,12 @@
 
 Kiosk: an event is deleted once it is older than its kind's window *and* acknowledged by
 central (its outbox entry is gone) and not a rejected item kept for the status screen.
-Nothing unsynced is ever purged. Central: audit entries and rejected pushes (their stored
-payloads) after ``audit_retention_days``; other events only if the municipality sets
-``central_event_retention_days``.
+Nothing unsynced is ever purged. So that the kiosk's figures stay right however long a
+course runs (``docs/figures.md``), the kiosk also keeps the check-ins and marks of groups and
+§82b courses still running, and every event of the current Danish month (the F6 report's
+longest period). Central: audit entries and rejected pushes (their stored
+payloads) after ``audit_retention_days``;
+other events only if the municipality sets ``central_event_retention_days``.
 """
 
 from __future__ import annotations
@@ -19,9 +22,13 @@ from sqlmodel import Session, col, select
 
 from models import (
     AnonymousContact,
+    Appointment,
     AttendanceMark,
     AuditEntry,
     CheckIn,
+    Course,
+    Group,
+    GroupSession,
     LocalRejection,
     Outbox,
     QueueTicket,
@@ -32,6 +39,7 @@ from models import (
 )
 from models.config import Settings
 from models.db import write_session
+from models.timeutil import local_day_bounds, local_today
 
 #: Event kinds other than audit entries and attendance marks follow ``event_retention_days``.
 PLAIN_EVENTS: tuple[Any, ...] = (
@@ -74,6 +82,48 @@ def central_windows(settings: Settings) -> list[tuple[Any, int]]:
     return windows
 
 
+def running_sessions(today: Any) -> Any:
+    """Ids of the sessions of groups still running on ``today`` (a subquery)."""
+    running = col(Group.active).is_(True) & (
+        col(Group.ends_on).is_(None) | (col(Group.ends_on) >= today)
+    )
+    return (
+        select(GroupSession.id)
+        .join(Group, col(Group.id) == col(GroupSession.group_id))
+        .where(running)
+    )
+
+
+def running_appointments(today: Any) -> Any:
+    """Ids of the appointments of §82b courses still running on ``today`` (a subquery)."""
+    running = col(Course.ends_on).is_(None) | (col(Course.ends_on) >= today)
+    return (
+        select(Appointment.id)
+        .join(Course, col(Course.id) == col(Appointment.course_id))
+        .where(running)
+    )
+
+
+def kept_for_figures(model: Any, now: datetime) -> Any:
+    """Events the kiosk's figures still need, whatever their age: this month's (F6 "this
+    month"), and the check-ins and marks of running groups and courses (F7 "5 af 7", F8)."""
+    today = local_today(now)
+    month_start = local_day_bounds(today.replace(day=1))[0]
+    kept = col(model.created_at) >= month_start
+    # NULL references must read as "no", not as unknown: hence the IS NOT NULL guards.
+    if model is CheckIn:
+        kept = (
+            kept
+            | (col(CheckIn.session_id).is_not(None)
+               & col(CheckIn.session_id).in_(running_sessions(today)))
+            | (col(CheckIn.appointment_id).is_not(None)
+               & col(CheckIn.appointment_id).in_(running_appointments(today)))
+        )  # fmt: skip
+    elif model is AttendanceMark:
+        kept = kept | col(AttendanceMark.session_id).in_(running_sessions(today))
+    return kept
+
+
 def _purge(session: Session, model: Any, condition: Any, result: PurgeResult) -> None:
     table = str(model.__tablename__)
     count = int(session.exec(select(func.count()).select_from(model).where(condition)).one())
@@ -102,6 +152,8 @@ def purge_kiosk(
                 & col(model.id).not_in(pending)
                 & col(model.id).not_in(rejected)
             )
+            if model is not AuditEntry:
+                condition = condition & ~kept_for_figures(model, now)
             _purge(session, model, condition, result)
     return result
 

@@ -16,57 +16,65 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from kiosk.i18n import current_language, t
-from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.roster_format import status_text
 from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
-from kiosk.services.site_report import GroupRow, SessionRow, SiteReport, site_report
+from kiosk.services.site_report import site_report
 from kiosk.services.site_report_csv import export_report_csv
-from kiosk.services.site_visits import Visits
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.table import refill
+from models.figures.render import format_cell, section_cells
+from models.figures.report import Report
 from models.timeutil import local_today
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
 
-GROUP_COLUMNS = ("group", "sessions", "cancelled", "enrolled", "attended", "absent", "excused",
-                 "guests", "rate")  # fmt: skip
-VISIT_COLUMNS = ("offer", "check_ins", "citizens", "anonymous")
-SESSION_COLUMNS = ("date", "group", "status", "enrolled", "attended", "absent", "excused",
-                   "guests", "rate")  # fmt: skip
+#: Which report columns (by key) each table shows; labels come from the report model.
+VISIT_KEYS = ("offer", "check_ins", "citizens", "anonymous")
+GROUP_KEYS = ("title", "sessions", "cancelled", "participants", "attended", "no_show",
+              "excused", "guests", "rate")  # fmt: skip
+SESSION_KEYS = ("date", "time", "title", "status", "participants", "attended", "no_show",
+                "excused", "unmarked", "rate")  # fmt: skip
 
 
-def columns(keys: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(key, t(f"reports.col.{key}")) for key in keys]
+def section_table(
+    report: Report, key: str, keys: tuple[str, ...]
+) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
+    """The columns ``keys`` of section ``key`` as (key, label) columns and text rows."""
+    section = report.section(key)
+    at = [section.index(k) for k in keys]
+    language = report.language
+    columns = [(k, section.columns[i].label(language)) for k, i in zip(keys, at, strict=True)]
+    cells = section_cells(section, report.language, empty="–")
+    rows = [(str(n), [row[i] for i in at]) for n, row in enumerate(cells)]
+    return columns, rows
 
 
-def _pct(rate: float | None) -> str:
-    return "" if rate is None else f"{rate * 100:.0f} %"
-
-
-def _counts(row: GroupRow | SessionRow) -> list[str]:
-    return [str(row.attended), str(row.absent), str(row.excused), str(row.guests)]
-
-
-def visit_rows(visits: Visits, english: bool) -> list[tuple[str, list[str]]]:
-    """One row per offer with visits, then the totals."""
-    rows = [
-        (o.offer_id, [o.name_en if english else o.name_da, str(o.check_ins), str(o.citizens),
-                      str(o.anonymous)])
-        for o in visits.offers
-    ]  # fmt: skip
-    total = [t("reports.total"), str(visits.check_ins), str(visits.citizens), str(visits.anonymous)]
-    return [*rows, ("total", total)]
-
-
-def topics_text(visits: Visits, english: bool) -> str:
+def topics_text(report: Report) -> str:
     """ "Bolig 2 · Økonomi 1" (anonymous contacts per topic), or a dash."""
-    parts = [f"{x.name_en if english else x.name_da} {x.contacts}" for x in visits.topics]
+    section = report.section("topics")
+    parts = [f"{r['topic']} {r['contacts']}" for r in section.records()]
     return t("reports.topics", topics=" · ".join(parts) or "–")
+
+
+def summary_text(report: Report) -> str:
+    """Appointments (the total row) and this site's §82b course lengths."""
+    due = report.section("appointments").records()[-1]
+    courses = report.section("courses").records()
+    c = courses[0] if courses else {}
+    median = c.get("median_weeks")
+    return t(
+        "reports.summary",
+        appointments=due["booked"],
+        no_shows=due["no_show"],
+        running=c.get("running", 0),
+        ended=c.get("ended", 0),
+        median="–" if median is None else format_cell(median, language=report.language),
+        over=c.get("over_planned", 0),
+    )
 
 
 def period(kind: str, today: date) -> tuple[date, date]:
@@ -128,7 +136,7 @@ class ReportsScreen(KioskScreen):
         super().__init__()
         self._feature = context
         self._export_dir = export_dir
-        self.report: SiteReport | None = None
+        self.report: Report | None = None
         self.period = "week"
 
     @property
@@ -156,11 +164,10 @@ class ReportsScreen(KioskScreen):
 
     def retranslate(self) -> None:
         if self.report is not None:
-            self.draw(self.report)
+            self.load()  # the report's names and labels come in the chosen language
             return
-        refill(self.query_one("#report-visits", DataTable), columns(VISIT_COLUMNS), [])
-        refill(self.query_one("#report-groups", DataTable), columns(GROUP_COLUMNS), [])
-        refill(self.query_one("#report-sessions", DataTable), columns(SESSION_COLUMNS), [])
+        for table in ("#report-visits", "#report-groups", "#report-sessions"):
+            refill(self.query_one(table, DataTable), [], [])
 
     def load(self) -> None:
         """Read the shown period again (a sync brought marks from other devices)."""
@@ -175,53 +182,32 @@ class ReportsScreen(KioskScreen):
         start, end = period(kind, local_today(now))
         try:
             report = await asyncio.to_thread(
-                site_report, self.ctx.engine, start=start, end=end, staff=staff, now=now
-            )
+                site_report, self.ctx.engine, start=start, end=end, staff=staff, now=now,
+                language="en" if current_language() == "en" else "da",
+            )  # fmt: skip
         except AttendanceRefused as refused:
             self.notify(t(f"attendance.refused.{refused.reason}"), severity="warning")
             return
         self.report, self.period = report, kind
         self.draw(report)
 
-    def draw(self, report: SiteReport) -> None:
+    def draw(self, report: Report) -> None:
         title = t(
             "reports.title",
-            site=report.site_id,
+            site=report.site_label,
             start=short_date(report.start),
             end=short_date(report.end),
         )
         self.query_one("#report-title", Static).update(title)
-        english = current_language() == "en"
-        visits = visit_rows(report.visits, english)
-        refill(self.query_one("#report-visits", DataTable), columns(VISIT_COLUMNS), visits)
-        self.query_one("#report-topics", Static).update(topics_text(report.visits, english))
         # The screen is private (a staff member is logged in): groups by their titles.
-        names = {g.group_id: g.title for g in report.groups}
-        groups = [
-            (g.group_id, [g.title, str(g.sessions), str(g.cancelled), str(g.enrolled_slots),
-                          *_counts(g), _pct(g.rate)])
-            for g in report.groups
-        ]  # fmt: skip
-        refill(self.query_one("#report-groups", DataTable), columns(GROUP_COLUMNS), groups)
-        sessions = [
-            (s.session_id, [f"{short_date(s.day)} {hhmm(s.starts_at)}", names[s.group_id],
-                            status_text(s.status, "", s.closed), str(s.enrolled), *_counts(s),
-                            _pct(s.rate)])
-            for s in report.sessions
-        ]  # fmt: skip
-        refill(self.query_one("#report-sessions", DataTable), columns(SESSION_COLUMNS), sessions)
-        c = report.courses
-        median = "–" if c.median_weeks is None else f"{c.median_weeks:.1f}".replace(".", ",")
-        summary = t(
-            "reports.summary",
-            appointments=report.appointments,
-            no_shows=report.appointment_no_shows,
-            running=c.running,
-            ended=c.ended,
-            median=median,
-            over=c.over_planned,
-        )
-        self.query_one("#report-summary", Static).update(summary)
+        for table, key, keys in (
+            ("#report-visits", "visits_offer", VISIT_KEYS),
+            ("#report-groups", "attendance", GROUP_KEYS),
+            ("#report-sessions", "attendance_sessions", SESSION_KEYS),
+        ):
+            refill(self.query_one(table, DataTable), *section_table(report, key, keys))
+        self.query_one("#report-topics", Static).update(topics_text(report))
+        self.query_one("#report-summary", Static).update(summary_text(report))
 
     def action_export(self, kind: str = "csv") -> None:
         """Save the shown report as CSV or XLSX (in a worker thread); the export is audited."""
@@ -229,7 +215,7 @@ class ReportsScreen(KioskScreen):
             self.export(self.report, kind)
 
     @work(thread=True, exclusive=True, group="report-export")
-    def export(self, report: SiteReport, kind: str) -> None:
+    def export(self, report: Report, kind: str) -> None:
         staff = self.ctx.staff
         assert staff is not None
         name = f"rapport-{report.site_id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{kind}"

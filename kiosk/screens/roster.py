@@ -24,7 +24,14 @@ from kiosk.screens.attendance_modals import GuestInput, GuestModal, ReasonModal
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.roster_format import COLUMNS, roster_cells, roster_summary, status_text
 from kiosk.screens.staff_context import FeatureContext
-from kiosk.services.attendance import AttendanceRefused, Roster, RosterEntry, open_roster
+from kiosk.services.attendance import (
+    AttendanceRefused,
+    Roster,
+    RosterEntry,
+    after_mark,
+    open_roster,
+    session_counts,
+)
 from kiosk.services.attendance_marks import add_guest, mark_attendance, mark_unmarked_absent
 from kiosk.services.session_state import (
     SessionState,
@@ -151,6 +158,15 @@ class RosterScreen(KioskScreen):
         summary = roster_summary(list(self.entries.values()))
         self.query_one("#roster-summary", Static).update(summary)
 
+    def apply_marks(self, marks: list[tuple[str, str]]) -> None:
+        """Show the leader's new marks; every row whose figures change is redrawn."""
+        fresh = self.entries
+        for citizen_id, mark in marks:
+            fresh = after_mark(fresh, citizen_id, mark)
+        for key, entry in fresh.items():
+            if entry != self.entries.get(key):
+                self.update_entry(entry)
+
     def update_entry(self, entry: RosterEntry) -> None:
         self.entries[entry.citizen_id] = entry
         table: DataTable[Any] = self.query_one(DataTable)
@@ -174,7 +190,7 @@ class RosterScreen(KioskScreen):
         )
         if fact is None:
             return
-        self.update_entry(replace(self.entries[entry.citizen_id], mark=fact.mark))
+        self.apply_marks([(entry.citizen_id, fact.mark)])
         self.query_one(DataTable).move_cursor(row=min(row + 1, len(self.entries) - 1))
         self.show_session()
 
@@ -203,10 +219,12 @@ class RosterScreen(KioskScreen):
         made = await self.call_service(mark_unmarked_absent, session_id=self.session_id)
         if made is None:
             return
-        for fact in made:
-            self.update_entry(replace(self.entries[fact.citizen_id], mark=fact.mark))
+        self.apply_marks([(fact.citizen_id, fact.mark) for fact in made.marked])
         self.show_session()
-        self.notify(t("attendance.mark_rest.done", count=len(made)))
+        done = t("attendance.mark_rest.done", count=len(made.marked))
+        if made.skipped_arrived:
+            done += " · " + t("attendance.mark_rest.skipped", count=len(made.skipped_arrived))
+        self.notify(done)
 
     def action_add_guest(self) -> None:
         """Add a guest who is not enrolled (a provisional citizen)."""
@@ -233,6 +251,7 @@ class RosterScreen(KioskScreen):
         table: DataTable[Any] = self.query_one(DataTable)
         table.add_row(*roster_cells(entry), key=entry.citizen_id)
         table.move_cursor(row=table.get_row_index(entry.citizen_id))
+        self.apply_marks([(entry.citizen_id, added.mark.mark)])
         self.show_session()
         self.notify(t("attendance.guest.added", name=added.display_name))
 
@@ -247,7 +266,7 @@ class RosterScreen(KioskScreen):
             closed=state.closed,
         )
         self.roster = replace(self.roster, session=session)
-        counts = state.status != "cancelled"
+        counts = session_counts(state.status, state.closed, self.entries.values())
         for entry in list(self.entries.values()):
             if entry.counts_this_session != counts:
                 self.update_entry(replace(entry, counts_this_session=counts))

@@ -6,21 +6,22 @@ from rich.text import Text
 
 from kiosk.i18n import t
 from kiosk.services.attendance import RosterEntry
-from kiosk.services.mark_merge import ATTENDED_MARKS
+from models.events import Mark
+from models.schedule import SessionStatus
 
 MARK_STYLES = {
-    "present": "bold green",
-    "late": "yellow",
-    "left_early": "yellow",
-    "excused": "cyan",
-    "absent": "bold red",
+    Mark.PRESENT: "bold green",
+    Mark.LATE: "yellow",
+    Mark.LEFT_EARLY: "yellow",
+    Mark.EXCUSED: "cyan",
+    Mark.ABSENT: "bold red",
 }
 COLUMNS = ("name", "born", "mark", "desk", "so_far")
 
 
 def status_text(status: str, reason: str, closed: bool) -> str:
     """The session's state in words: "afholdt · lukket", "aflyst: Leder syg"."""
-    if status == "cancelled" and reason:
+    if status == SessionStatus.CANCELLED and reason:
         words = t("attendance.status.cancelled_reason", reason=reason)
     else:
         words = t(f"attendance.status.{status}")
@@ -33,7 +34,7 @@ def roster_cells(entry: RosterEntry) -> list[str | Text]:
     if entry.guest:
         name = f"{name} ({t('attendance.roster.guest')})"
     mark = (
-        Text(t(f"attendance.mark.{entry.mark}"), style=MARK_STYLES[entry.mark])
+        Text(t(f"attendance.mark.{entry.mark}"), style=MARK_STYLES[Mark(entry.mark)])
         if entry.mark
         else Text(t("attendance.roster.unmarked"), style="dim")
     )
@@ -54,5 +55,5 @@ def roster_summary(entries: list[RosterEntry]) -> str:
         "attendance.roster.summary",
         marked=sum(1 for e in entries if e.mark),
         total=len(entries),
-        attended=sum(1 for e in entries if e.mark in ATTENDED_MARKS),
+        attended=sum(1 for e in entries if e.mark is not None and Mark(e.mark).attended),
     )

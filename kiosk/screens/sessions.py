@@ -114,7 +114,7 @@ class SessionsScreen(KioskScreen):
             title,
             s.location,
             status_text(s.status, s.status_reason, s.closed),
-            t("attendance.sessions.count", marked=s.marked, enrolled=s.enrolled),
+            t("attendance.sessions.count", attended=s.attended, participants=s.participants),
         ]
 
     @on(DataTable.RowSelected)

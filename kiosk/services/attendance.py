@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
-from kiosk.services.mark_merge import ATTENDED_MARKS, CurrentMarks, MarkFact, current_marks
 from kiosk.services.privacy import display_title
 from kiosk.services.staff import StaffMember
-from models import AttendanceMark, CheckIn, Citizen, Enrolment, Group, GroupSession
+from models import Citizen, Group, GroupSession
 from models.db import read_session, write_session
-from models.events import CheckInAction
+from models.events import Mark
+from models.figures.facts import load_session_facts, mark_facts, session_check_ins
+from models.figures.marks import CurrentMarks, current_marks
+from models.figures.rules import (
+    SessionCounting,
+    SessionFigures,
+    participant_so_far,
+    session_figures,
+)
 from models.people import Role
 from models.schedule import SessionStatus
 from models.text import danish_sort_key
@@ -63,7 +70,7 @@ def require_role(staff: StaffMember, roles: Iterable[Role]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
-    """One group session as the sessions list shows it."""
+    """One group session as the sessions list shows it; figures by ``models.figures.rules``."""
 
     id: str
     group_id: str
@@ -78,7 +85,9 @@ class SessionSummary:
     closed: bool
     own: bool  # the logged-in member leads this group
     enrolled: int
-    marked: int
+    marked: int  # participants with a mark (a desk check-in counts as present)
+    attended: int = 0  # participants who attended, guests included ("Mødt")
+    participants: int = 0  # enrolled citizens and guests
 
     def shown_title(self, *, private: bool) -> str:
         return display_title(self, private=private)
@@ -97,26 +106,54 @@ class RosterEntry:
     birth_year: int | None
     guest: bool  # not enrolled in the group (added at the kiosk or marked by another device)
     provisional: bool
-    mark: str | None
+    mark: str | None  # the mark that counts: the leader's, else "present" for a desk check-in
     checked_in: bool  # checked in at the desk for this session
     attended_before: int  # attended sessions of the group so far, this session excluded
     counted_before: int  # sessions that count so far, this session excluded
-    counts_this_session: bool  # this session counts (not cancelled)
+    counts_this_session: bool  # this session is in the figures (held or anything recorded)
+    explicit: bool = True  # ``mark`` is the leader's own (not just the desk's check-in)
 
     @property
     def attended(self) -> int:
-        here = self.counts_this_session and self.mark in ATTENDED_MARKS
+        here = self.counts_this_session and self.mark is not None and Mark(self.mark).attended
         return self.attended_before + int(here)
 
     @property
     def counted(self) -> int:
         return self.counted_before + int(self.counts_this_session)
 
+    @property
+    def arrived_at_desk(self) -> bool:
+        """Checked in at the desk and not (yet) marked otherwise by the leader."""
+        return self.checked_in and not self.explicit
+
 
 @dataclass(frozen=True, slots=True)
 class Roster:
     session: SessionSummary
     entries: tuple[RosterEntry, ...]
+
+
+def session_counts(status: str, closed: bool, entries: Iterable[RosterEntry]) -> bool:
+    """Whether a session in this state, with these entries, is in the figures (the rule of
+    ``SessionFacts.counting`` for a session being taken now)."""
+    if status == SessionStatus.CANCELLED:
+        return False
+    return status == SessionStatus.HELD or closed or any(e.mark for e in entries)
+
+
+def after_mark(
+    entries: Mapping[str, RosterEntry], citizen_id: str, mark: Mark | str
+) -> dict[str, RosterEntry]:
+    """The roster's entries once ``citizen_id`` has the leader's ``mark``: the session now
+    counts for every participant (a marked session is a held one)."""
+    updated = {
+        key: entry if entry.counts_this_session else replace(entry, counts_this_session=True)
+        for key, entry in entries.items()
+    }
+    if citizen_id in updated:
+        updated[citizen_id] = replace(updated[citizen_id], mark=Mark(mark).value, explicit=True)
+    return updated
 
 
 def session_day(gs: GroupSession) -> date:
@@ -140,17 +177,16 @@ def todays_sessions(
             .where(GroupSession.site_id == site_id)
             .where(GroupSession.starts_at >= start, GroupSession.starts_at < end)
         ).all()
-        enrolled = _enrolled_counts(session, [g.id for _, g in rows], local_today(now))
-        marked = _marked_counts(session, [gs.id for gs, _ in rows])
+        facts = load_session_facts(session, [gs for gs, _ in rows])
     summaries = [
-        summarise(gs, g, staff=staff, enrolled=enrolled.get(g.id, 0), marked=marked.get(gs.id, 0))
-        for gs, g in rows
+        summarise(gs, g, staff=staff, figures=session_figures(f, now))
+        for (gs, g), f in zip(rows, facts, strict=True)
     ]
     return sorted(summaries, key=lambda s: (not s.own, s.starts_at, danish_sort_key(s.title)))
 
 
 def summarise(
-    gs: GroupSession, group: Group, *, staff: StaffMember | None, enrolled: int, marked: int
+    gs: GroupSession, group: Group, *, staff: StaffMember | None, figures: SessionFigures
 ) -> SessionSummary:
     return SessionSummary(
         id=gs.id,
@@ -165,69 +201,21 @@ def summarise(
         status_reason=gs.status_reason,
         closed=gs.closed,
         own=staff is not None and group.leader_staff_id == staff.id,
-        enrolled=enrolled,
-        marked=marked,
+        enrolled=figures.enrolled,
+        marked=figures.marked,
+        attended=figures.attended,
+        participants=figures.participants,
     )
-
-
-def _enrolled_counts(session: Session, group_ids: list[str], day: date) -> dict[str, int]:
-    if not group_ids:
-        return {}
-    rows = session.exec(
-        select(Enrolment.group_id, func.count())
-        .where(col(Enrolment.group_id).in_(group_ids))
-        .where(Enrolment.starts_on <= day)
-        .where((col(Enrolment.ends_on).is_(None)) | (col(Enrolment.ends_on) >= day))
-        .group_by(Enrolment.group_id)
-    ).all()
-    return dict(rows)
-
-
-def _marked_counts(session: Session, session_ids: list[str]) -> dict[str, int]:
-    if not session_ids:
-        return {}
-    rows = session.exec(
-        select(AttendanceMark.session_id, func.count(func.distinct(AttendanceMark.citizen_id)))
-        .where(col(AttendanceMark.session_id).in_(session_ids))
-        .group_by(AttendanceMark.session_id)
-    ).all()
-    return dict(rows)
 
 
 def load_marks(session: Session, session_ids: Iterable[str]) -> CurrentMarks:
     """The current marks (latest HLC) of the given sessions."""
-    ids = list(session_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(
-            AttendanceMark.id,
-            AttendanceMark.session_id,
-            AttendanceMark.citizen_id,
-            AttendanceMark.mark,
-            AttendanceMark.hlc,
-        ).where(col(AttendanceMark.session_id).in_(ids))
-    ).all()
-    return current_marks(MarkFact(*row) for row in rows)
-
-
-def enrolled_on(enrolment: Enrolment, day: date) -> bool:
-    return enrolment.starts_on <= day and (enrolment.ends_on is None or enrolment.ends_on >= day)
+    return current_marks(mark_facts(session, list(session_ids)))
 
 
 def checked_in_citizens(session: Session, session_id: str) -> set[str]:
     """Citizens with a check-in to ``session_id`` that has not been retracted."""
-    rows = session.exec(
-        select(CheckIn.id, CheckIn.action, CheckIn.citizen_id, CheckIn.ref_id).where(
-            CheckIn.session_id == session_id
-        )
-    ).all()
-    retracted = {ref for _, action, _, ref in rows if action == CheckInAction.RETRACTION}
-    return {
-        citizen
-        for id_, action, citizen, _ in rows
-        if action == CheckInAction.CHECK_IN and id_ not in retracted
-    }
+    return session_check_ins(session, [session_id]).get(session_id, set())
 
 
 def open_roster(engine: Engine, *, session_id: str, staff: StaffMember, now: datetime) -> Roster:
@@ -255,42 +243,36 @@ def open_roster(engine: Engine, *, session_id: str, staff: StaffMember, now: dat
 def build_roster(
     session: Session, gs: GroupSession, group: Group, *, staff: StaffMember, now: datetime
 ) -> Roster:
-    today = local_today(now)
+    """The roster of ``gs``: every participant with the mark that counts and their figures so
+    far, by the shared rules (``models.figures.rules``)."""
     group_sessions = session.exec(
         select(GroupSession).where(GroupSession.group_id == group.id)
     ).all()
-    counted = [
-        s for s in group_sessions if s.status != SessionStatus.CANCELLED and session_day(s) <= today
-    ]
-    enrolments = session.exec(select(Enrolment).where(Enrolment.group_id == group.id)).all()
-    marks = load_marks(session, {s.id for s in counted} | {gs.id})
-    day = session_day(gs)
-    enrolled_ids = {e.citizen_id for e in enrolments if enrolled_on(e, day)}
-    marked_here = {citizen for (sid, citizen) in marks if sid == gs.id}
-    citizens = _citizens(session, enrolled_ids | marked_here)
-    checked_in = checked_in_citizens(session, gs.id)
-    counts_here = gs.status != SessionStatus.CANCELLED
-    others = [s for s in counted if s.id != gs.id]
+    facts = {f.id: f for f in load_session_facts(session, group_sessions)}
+    here = facts[gs.id]
+    others = [f for f in facts.values() if f.id != gs.id]
+    counts_here = here.counting(now) is SessionCounting.COUNTED
     entries = []
-    for citizen in citizens:
-        attended, total = _so_far(citizen.id, others, enrolments, marks)
-        mark = marks.get((gs.id, citizen.id))
+    for citizen in _citizens(session, set(here.participants())):
+        attended, total = participant_so_far(citizen.id, others, now)
+        mark = here.mark_of(citizen.id)
         entries.append(
             RosterEntry(
                 citizen_id=citizen.id,
                 display_name=citizen.display_name,
                 birth_year=citizen.birth_year,
-                guest=citizen.id not in enrolled_ids,
+                guest=citizen.id not in here.enrolled,
                 provisional=citizen.provisional,
-                mark=mark.mark if mark else None,
-                checked_in=citizen.id in checked_in,
+                mark=mark.value if mark else None,
+                checked_in=citizen.id in here.checked_in,
                 attended_before=attended,
                 counted_before=total,
                 counts_this_session=counts_here,
+                explicit=citizen.id in here.marks,
             )
         )
     entries.sort(key=lambda e: (danish_sort_key(e.display_name), e.birth_year or 0))
-    summary = summarise(gs, group, staff=staff, enrolled=len(enrolled_ids), marked=len(marked_here))
+    summary = summarise(gs, group, staff=staff, figures=session_figures(here, now))
     return Roster(session=summary, entries=tuple(entries))
 
 
@@ -298,22 +280,3 @@ def _citizens(session: Session, ids: set[str]) -> list[Citizen]:
     if not ids:
         return []
     return list(session.exec(select(Citizen).where(col(Citizen.id).in_(ids))).all())
-
-
-def _so_far(
-    citizen_id: str,
-    sessions: list[GroupSession],
-    enrolments: Iterable[Enrolment],
-    marks: CurrentMarks,
-) -> tuple[int, int]:
-    """(attended, counted) over ``sessions`` for one citizen: a session counts while the
-    citizen was enrolled on its day, or when they have a mark on it (guests)."""
-    own = [e for e in enrolments if e.citizen_id == citizen_id]
-    attended = total = 0
-    for s in sessions:
-        mark = marks.get((s.id, citizen_id))
-        if mark is None and not any(enrolled_on(e, session_day(s)) for e in own):
-            continue
-        total += 1
-        attended += int(mark is not None and mark.mark in ATTENDED_MARKS)
-    return attended, total

@@ -5,6 +5,7 @@ Every change is one transaction holding the event, its outbox entry and its audi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,21 +16,38 @@ from kiosk.services.attendance import (
     ATTENDANCE_ROLES,
     AttendanceRefused,
     build_roster,
+    checked_in_citizens,
     require_role,
     session_day,
 )
 from kiosk.services.audit import audit
 from kiosk.services.mark_merge import MarkFact
 from kiosk.services.staff import StaffMember
-from models import AttendanceMark, Citizen, Enrolment, Group, GroupSession
+from models import AttendanceMark, CheckIn, Citizen, Enrolment, Group, GroupSession
 from models.db import write_session
 from models.events import Mark
+from models.figures.facts import live_check_ins
 from models.ids import new_id
 from models.schedule import SessionStatus
 from models.timeutil import local_today
 from sync.outbox import load_state, record
 
 MAX_NAME = 120
+
+
+@dataclass(frozen=True, slots=True)
+class RestMarked:
+    """What "mark the rest absent" did: the marks it wrote, and the participants it left
+    alone because the desk had checked them in for the session."""
+
+    marked: tuple[MarkFact, ...]
+    skipped_arrived: tuple[str, ...]  # citizen ids
+
+    def __len__(self) -> int:
+        return len(self.marked)
+
+    def __iter__(self) -> Iterator[MarkFact]:
+        return iter(self.marked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +85,7 @@ def _on_roster(session: Session, gs: GroupSession, citizen_id: str) -> bool:
             AttendanceMark.session_id == gs.id, AttendanceMark.citizen_id == citizen_id
         )
     ).first()
-    return marked is not None
+    return marked is not None or citizen_id in checked_in_citizens(session, gs.id)
 
 
 def _write_mark(
@@ -77,6 +95,7 @@ def _write_mark(
     mark: Mark,
     staff: StaffMember,
     now: datetime,
+    over_desk: bool = False,
 ) -> MarkFact:
     event = AttendanceMark(
         id=new_id(), session_id=gs.id, citizen_id=citizen_id, mark=mark.value, staff_id=staff.id
@@ -87,7 +106,8 @@ def _write_mark(
         action="attendance_mark",
         staff_id=staff.id,
         citizen_id=citizen_id,
-        detail=f"session={gs.id} mark={mark.value}",
+        # The leader's mark wins over the desk's check-in; the log says when it did.
+        detail=f"session={gs.id} mark={mark.value}" + (" over=desk_check_in" if over_desk else ""),
         now=now,
     )
     return MarkFact(event.id, gs.id, citizen_id, event.mark, event.hlc)
@@ -117,7 +137,18 @@ def mark_attendance(
             raise AttendanceRefused("not_on_roster")
         if current is not None:
             observe_stamp(session, current.hlc)
-        return _write_mark(session, gs, citizen_id, wanted, staff, now)
+        over_desk = current is None and desk_checked_in(session, gs.id, citizen_id)
+        return _write_mark(session, gs, citizen_id, wanted, staff, now, over_desk=over_desk)
+
+
+def desk_checked_in(session: Session, session_id: str, citizen_id: str) -> bool:
+    """Whether the desk checked ``citizen_id`` in for the session (and did not undo it)."""
+    rows = session.exec(
+        select(CheckIn.id, CheckIn.action, CheckIn.citizen_id, CheckIn.ref_id).where(
+            CheckIn.session_id == session_id, CheckIn.citizen_id == citizen_id
+        )
+    ).all()
+    return bool(live_check_ins(rows))
 
 
 def observe_stamp(session: Session, packed: str) -> None:
@@ -145,19 +176,22 @@ def _current_mark(session: Session, session_id: str, citizen_id: str) -> MarkFac
 
 def mark_unmarked_absent(
     engine: Engine, *, session_id: str, staff: StaffMember, now: datetime
-) -> list[MarkFact]:
-    """Mark every participant without a mark absent, all in one transaction."""
+) -> RestMarked:
+    """Mark every participant without a mark absent, all in one transaction. A participant
+    the desk checked in for the session has arrived: they are skipped, never marked absent."""
     require_role(staff, ATTENDANCE_ROLES)
     with write_session(engine) as session:
         gs = markable_session(session, session_id)
         group = session.get(Group, gs.group_id)
         assert group is not None  # foreign key
         roster = build_roster(session, gs, group, staff=staff, now=now)
-        return [
+        marked = tuple(
             _write_mark(session, gs, entry.citizen_id, Mark.ABSENT, staff, now)
             for entry in roster.entries
             if entry.mark is None
-        ]
+        )
+        skipped = tuple(e.citizen_id for e in roster.entries if e.arrived_at_desk)
+    return RestMarked(marked, skipped)
 
 
 def validate_guest(display_name: str, birth_year: int | None, *, now: datetime) -> str:

@@ -1,4 +1,8 @@
-"""The counsellor's §82b courses (weeks elapsed, warnings) and today's appointments."""
+"""The counsellor's §82b courses (weeks elapsed, warnings) and today's appointments.
+
+Course weeks, flags and attended appointments follow the shared rules in
+``models.figures.courses`` (the same as the site report's).
+"""
 
 from __future__ import annotations
 
@@ -16,40 +20,22 @@ from kiosk.services.staff import StaffMember
 from models import Appointment, CheckIn, Citizen, Course, Offer
 from models.db import write_session
 from models.events import CheckInAction
+from models.figures.courses import (
+    WARN_WEEKS_BEFORE_END,
+    CourseAlert,
+    course_alert,
+    course_week,
+)
+from models.figures.facts import appointment_arrivals
 from models.people import Role
 from models.text import danish_sort_key
 from models.timeutil import local_day_bounds, local_today
-
-#: Weeks before the planned end from which a course is flagged (week 10 of 12).
-WARN_WEEKS_BEFORE_END = 2
-
-
-class CourseAlert(StrEnum):
-    NONE = "none"
-    NEARING_END = "nearing_end"  # from week 10 of a 12-week course
-    OVERDUE = "overdue"  # past the planned 12 weeks
 
 
 class Arrival(StrEnum):
     EXPECTED = "expected"  # not checked in (yet)
     ARRIVED = "arrived"
     LEFT = "left"  # checked out
-
-
-def course_week(starts_on: date, today: date) -> int:
-    """The course's current week: 1 during its first seven days, 0 before it starts."""
-    if today < starts_on:
-        return 0
-    return (today - starts_on).days // 7 + 1
-
-
-def course_alert(week: int, planned_weeks: int = 12) -> CourseAlert:
-    """Flag a course from week ``planned - 2`` (10 of 12) and once past its planned weeks."""
-    if week > planned_weeks:
-        return CourseAlert.OVERDUE
-    if week >= planned_weeks - WARN_WEEKS_BEFORE_END:
-        return CourseAlert.NEARING_END
-    return CourseAlert.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +120,7 @@ def my_courses(engine: Engine, *, staff: StaffMember, now: datetime) -> list[Cou
             .where(col(Appointment.course_id).in_([c.id for c, _ in rows]))
             .where(col(Appointment.cancelled).is_(False))
         ).all()
-        arrived = arrivals(check_in_rows(session, [a[0] for a in appointments]))
+        arrived = appointment_arrivals(session, [a[0] for a in appointments])
         for course, _ in rows:
             audit(
                 session,
@@ -155,7 +141,7 @@ def _progress(
     course: Course,
     citizen: Citizen,
     appointments: Sequence[tuple[str, str | None, datetime]],
-    arrived: dict[str, tuple[Arrival, datetime]],
+    arrived: set[str],
     today: date,
     now: datetime,
 ) -> CourseProgress:
@@ -223,3 +209,16 @@ def _arrival(
         arrival=arrived[0] if arrived else Arrival.EXPECTED,
         arrived_at=arrived[1] if arrived else None,
     )
+
+
+__all__ = [
+    "WARN_WEEKS_BEFORE_END",
+    "AppointmentArrival",
+    "Arrival",
+    "CourseAlert",
+    "CourseProgress",
+    "course_alert",
+    "course_week",
+    "my_courses",
+    "todays_appointments",
+]

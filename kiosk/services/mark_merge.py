@@ -1,58 +1,21 @@
-"""The attendance merge rule: the current mark of (session, citizen) is the latest by HLC."""
+"""The attendance merge rule, shared with central: see ``models.figures.marks``."""
 
-from __future__ import annotations
+from models.figures.marks import (
+    ATTENDED_MARKS,
+    CurrentMarks,
+    MarkFact,
+    current_marks,
+    effective_mark,
+    later,
+    merge_marks,
+)
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-
-#: Marks that count as having attended the session.
-ATTENDED_MARKS = frozenset({"present", "late", "left_early"})
-
-
-@dataclass(frozen=True, slots=True)
-class MarkFact:
-    """One attendance mark event, reduced to what the merge rule needs."""
-
-    id: str
-    session_id: str
-    citizen_id: str
-    mark: str
-    hlc: str  # packed HLC stamp: string order is clock order
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.session_id, self.citizen_id)
-
-    @property
-    def order(self) -> tuple[str, str]:
-        # The HLC orders marks; the event id only breaks an exact (impossible in practice) tie
-        # so that every replica picks the same winner.
-        return (self.hlc, self.id)
-
-
-CurrentMarks = dict[tuple[str, str], MarkFact]
-
-
-def later(a: MarkFact, b: MarkFact) -> MarkFact:
-    """The later of two marks for the same (session, citizen)."""
-    return b if b.order > a.order else a
-
-
-def merge_marks(
-    current: Mapping[tuple[str, str], MarkFact], incoming: Iterable[MarkFact]
-) -> CurrentMarks:
-    """Fold ``incoming`` marks into ``current``: latest HLC wins per (session, citizen).
-
-    The result does not depend on arrival order and merging a mark twice changes nothing,
-    so marks from several devices can be applied in any order, any number of times.
-    """
-    merged: CurrentMarks = dict(current)
-    for fact in incoming:
-        held = merged.get(fact.key)
-        merged[fact.key] = fact if held is None else later(held, fact)
-    return merged
-
-
-def current_marks(marks: Iterable[MarkFact]) -> CurrentMarks:
-    """The current mark of every (session, citizen) among ``marks``."""
-    return merge_marks({}, marks)
+__all__ = [
+    "ATTENDED_MARKS",
+    "CurrentMarks",
+    "MarkFact",
+    "current_marks",
+    "effective_mark",
+    "later",
+    "merge_marks",
+]

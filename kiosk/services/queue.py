@@ -12,13 +12,13 @@ from kiosk.services.audit import audit
 from kiosk.services.staff import StaffMember
 from models import QueueTicket, QueueTicketEvent
 from models.db import read_session, write_session
-from models.events import QueueAction
+from models.events import QueueAction, TicketStatus
 from models.ids import new_id
 from models.timeutil import local_today
 from sync.outbox import load_state, record
 
 DEFAULT_OFFER = "aaben-raadgivning"
-WAITING, CALLED = "waiting", "called"
+WAITING, CALLED = TicketStatus.WAITING, TicketStatus.CALLED
 
 
 class QueueRefused(ValueError):

@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 from models import (
     Appointment,
     CheckIn,
-    Enrolment,
     Group,
     GroupSession,
     Offer,
@@ -21,6 +20,9 @@ from models import (
     Staff,
 )
 from models.db import read_session
+from models.events import CheckInAction
+from models.figures.facts import load_session_facts
+from models.figures.rules import session_figures
 from models.timeutil import local_day_bounds, local_today
 from sync.outbox import load_state
 
@@ -43,7 +45,8 @@ class SessionToday:
     status: str
     closed: bool
     enrolled: int
-    arrived: int
+    arrived: int  # attended ("Mødt"): the same figure as the session list and the roster
+    participants: int = 0  # enrolled citizens and guests
 
     @property
     def public_title(self) -> str:
@@ -92,12 +95,12 @@ def arrived_ids(session: Session, column: str, ids: list[str], start: datetime) 
     if not ids:
         return {}
     target = getattr(CheckIn, column)
-    retracted = select(CheckIn.ref_id).where(CheckIn.action == "retraction")
+    retracted = select(CheckIn.ref_id).where(CheckIn.action == CheckInAction.RETRACTION)
     query = (
         select(target, func.count(func.distinct(CheckIn.citizen_id)))
         .where(
             col(target).in_(ids),
-            CheckIn.action == "check_in",
+            CheckIn.action == CheckInAction.CHECK_IN,
             col(CheckIn.created_at) >= start,
             col(CheckIn.id).not_in(retracted.where(col(CheckIn.ref_id).is_not(None))),
         )
@@ -106,7 +109,11 @@ def arrived_ids(session: Session, column: str, ids: list[str], start: datetime) 
     return {str(key): int(count) for key, count in session.exec(query).all()}
 
 
-def sessions_today(session: Session, site_id: str, day: date) -> list[SessionToday]:
+def sessions_today(
+    session: Session, site_id: str, day: date, now: datetime | None = None
+) -> list[SessionToday]:
+    """Today's group sessions; "Mødt" counts by the shared rules (``models.figures.rules``):
+    the leader's marks, desk check-ins not marked otherwise, guests included."""
     start, end = local_day_bounds(day)
     rows = session.exec(
         select(GroupSession, Group)
@@ -118,17 +125,8 @@ def sessions_today(session: Session, site_id: str, day: date) -> list[SessionTod
         )
         .order_by(col(GroupSession.starts_at), col(Group.code))
     ).all()
-    group_ids = [g.id for _, g in rows]
-    enrolled = dict(
-        session.exec(
-            select(Enrolment.group_id, func.count())
-            .where(col(Enrolment.group_id).in_(group_ids))
-            .where((col(Enrolment.ends_on).is_(None)) | (col(Enrolment.ends_on) >= day))
-            .where(col(Enrolment.starts_on) <= day)
-            .group_by(col(Enrolment.group_id))
-        ).all()
-    )
-    arrived = arrived_ids(session, "session_id", [s.id for s, _ in rows], start)
+    facts = load_session_facts(session, [s for s, _ in rows])
+    figures = [session_figures(f, now or start) for f in facts]
     return [
         SessionToday(
             id=s.id,
@@ -141,10 +139,11 @@ def sessions_today(session: Session, site_id: str, day: date) -> list[SessionTod
             location=s.location,
             status=s.status,
             closed=s.closed,
-            enrolled=int(enrolled.get(g.id, 0)),
-            arrived=arrived.get(s.id, 0),
+            enrolled=fig.enrolled,
+            arrived=fig.attended,
+            participants=fig.participants,
         )
-        for s, g in rows
+        for (s, g), fig in zip(rows, figures, strict=True)
     ]
 
 
@@ -203,7 +202,7 @@ class TodayService:
                 site_name=site.name if site else state.site_id,
                 site_place=site.place if site else "",
                 day=day,
-                sessions=sessions_today(session, state.site_id, day),
+                sessions=sessions_today(session, state.site_id, day, now),
                 appointments=appointments_today(session, state.site_id, day),
                 sync=sync_badge(session, now),
             )

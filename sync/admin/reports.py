@@ -9,19 +9,21 @@ from typing import Literal
 from sqlalchemy.engine import Engine
 
 from models.db import read_session, write_session
+from models.figures.build import build_report
+from models.figures.render import render_csv, render_table
+from models.figures.report import Language, Report, ReportQuery
+from models.figures.xlsx import write_xlsx
 from sync.admin.audit import central_audit
-from sync.admin.report_build import build_report
-from sync.admin.report_model import Report, ReportQuery
-from sync.admin.report_render import render_csv, render_table
-from sync.admin.report_xlsx import write_xlsx
 
 Format = Literal["table", "csv", "xlsx"]
 
 
-def make_report(engine: Engine, query: ReportQuery, *, now: datetime) -> Report:
+def make_report(
+    engine: Engine, query: ReportQuery, *, now: datetime, language: Language = "da"
+) -> Report:
     """Compute the report (read-only; no lock held against kiosks syncing meanwhile)."""
     with read_session(engine) as session:
-        return build_report(session, query, now=now)
+        return build_report(session, query, now=now, language=language)
 
 
 def export_report(
@@ -31,12 +33,13 @@ def export_report(
     now: datetime,
     fmt: Format,
     out: Path | None,
+    language: Language = "da",
 ) -> str | None:
     """Build and write the report; returns the text when it is not written to a file.
 
     The export is recorded in the audit log once it has been produced.
     """
-    report = make_report(engine, query, now=now)
+    report = make_report(engine, query, now=now, language=language)
     text: str | None = None
     if fmt == "xlsx":
         if out is None:

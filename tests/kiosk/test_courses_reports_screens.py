@@ -77,7 +77,7 @@ async def test_report_screen_shows_rates_and_exports_csv(fresh_db, frozen_now, t
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
         groups = cell_texts(app.screen.query_one("#report-groups"))
-        assert groups == [["Forstå din ADHD", "1", "0", "4", "3", "1", "0", "0", "75 %"]]
+        assert groups == [["Forstå din ADHD", "1", "0", "4", "3", "1", "0", "0", "75,0"]]
         await pilot.press("m")
         await settle(pilot)
         assert len(cell_texts(app.screen.query_one("#report-sessions"))) == 2
@@ -93,7 +93,7 @@ async def test_report_screen_shows_rates_and_exports_csv(fresh_db, frozen_now, t
     assert len(exported) == 1
     text = exported[0].read_text("utf-8-sig")
     rows = list(csv.reader(text.splitlines(), delimiter=";"))
-    assert ["G-101", "G-101"] in [r[:2] for r in rows]  # sensitive title replaced in the file
+    assert ["Hornslet", "G-101", "G-101"] in [r[:3] for r in rows]  # sensitive title replaced
     assert "ADHD" not in text
     with read_session(fresh_db) as s:
         actions = s.exec(select(AuditEntry.action).where(AuditEntry.staff_id == LEADER.id)).all()

@@ -60,22 +60,32 @@ def report(fresh_db, frozen_now):
     return adhd, result
 
 
-def test_rates_per_session_and_group_count_enrolled_attendance_only(report):
+def test_rates_per_session_and_group_count_every_participant_once_guests_included(report):
     adhd, result = report
-    session = next(s for s in result.sessions if s.session_id == adhd.today_session)
-    assert (session.enrolled, session.attended, session.absent, session.excused) == (4, 2, 1, 1)
-    assert session.guests == 1 and session.rate == 0.5
-    group = next(g for g in result.groups if g.group_id == adhd.group_id)
-    assert (group.sessions, group.enrolled_slots, group.attended) == (1, 4, 2)
-    other = next(g for g in result.groups if g.group_id != adhd.group_id)
-    assert (other.sessions, other.cancelled, other.rate) == (0, 1, None)
+    sessions = result.section("attendance_sessions").records()
+    today = next(r for r in sessions if r["code"] == "G-101")
+    assert (today["enrolled"], today["participants"], today["guests"]) == (4, 5, 1)
+    # present, late and the guest attended; absent is a no-show; excused is afbud
+    assert (today["attended"], today["no_show"], today["excused"], today["unmarked"]) == (
+        3,
+        1,
+        1,
+        0,
+    )
+    assert today["rate"] == 60.0
+    groups = {r["code"]: r for r in result.section("attendance").records()}
+    assert (groups["G-101"]["sessions"], groups["G-101"]["participants"]) == (1, 5)
+    assert (groups["G-200"]["sessions"], groups["G-200"]["cancelled"]) == (0, 1)
+    assert groups["G-200"]["rate"] is None
 
 
-def test_no_shows_and_course_lengths(report):
+def test_appointments_count_no_shows_only_once_over_and_course_lengths(report):
     _, result = report
-    assert (result.appointments, result.appointment_no_shows) == (1, 1)
-    assert (result.courses.running, result.courses.over_planned) == (1, 1)
-    assert result.courses.median_weeks == 14.0
+    total = result.section("appointments").records()[-1]
+    # one appointment is over without a check-in, the other has not started yet
+    assert (total["booked"], total["arrived"], total["no_show"], total["pending"]) == (2, 0, 1, 1)
+    courses = result.section("courses").records()[0]
+    assert (courses["running"], courses["over_planned"], courses["median_weeks"]) == (1, 1, 14.0)
 
 
 def test_the_report_is_for_leaders_and_admins_and_is_audited(fresh_db, frozen_now, report):
@@ -97,8 +107,12 @@ def test_csv_export_is_semicolon_utf8_hides_sensitive_titles_and_is_audited(
     text = raw.decode("utf-8-sig")
     assert "ADHD" not in text and "G-101" in text and "Strikkecafé" in text
     rows = list(csv.reader(text.splitlines(), delimiter=";"))
-    session_rows = [r for r in rows if len(r) > 3 and r[2] == "G-101" and r[0][2:3] == "."]
-    assert session_rows[-1][7:10] == ["2", "1", "1"] and session_rows[-1][-1] == "50,0"
+    header = next(r for r in rows if r[:2] == ["Dato", "Kl."])
+    session_row = next(r for r in rows if len(r) == len(header) and r[3] == "G-101")
+    values = dict(zip(header, session_row, strict=True))
+    assert values["Gruppe"] == "G-101"  # the sensitive title never leaves the kiosk
+    assert (values["Fremmødt"], values["Udeblevet"], values["Afbud"]) == ("3", "1", "1")
+    assert values["Fremmøde %"] == "60,0"
     with read_session(fresh_db) as s:
         audit = s.exec(select(AuditEntry).where(AuditEntry.action == "report_export")).one()
     assert audit.staff_id == LEADER.id and "rapport.csv" in audit.detail

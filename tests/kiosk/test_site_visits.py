@@ -10,9 +10,9 @@ from sqlalchemy.engine import Engine
 
 from kiosk.services.site_report import site_report
 from kiosk.services.site_report_csv import report_csv
-from kiosk.services.site_visits import Visits
 from models import AnonymousContact, CheckIn, Offer, Topic
 from models.db import write_session
+from models.figures.report import Report
 from models.ids import new_id
 from models.timeutil import local_today
 from sync.outbox import record
@@ -30,7 +30,7 @@ def _anonymous(offer: str, topics: str, day: date, site: str = "hornslet") -> An
 
 
 @pytest.fixture
-def visits(fresh_db: Engine, frozen_now: datetime) -> Visits:
+def visits(fresh_db: Engine, frozen_now: datetime) -> Report:
     seed_reference(fresh_db)
     today = local_today(frozen_now)
     week_ago = frozen_now - timedelta(days=8)  # before the report's 7 days
@@ -58,46 +58,48 @@ def visits(fresh_db: Engine, frozen_now: datetime) -> Visits:
         ronde.created_at = frozen_now
         s.add(ronde)  # another site's contact (as a pull would bring it): not counted here
     return site_report(fresh_db, start=today - timedelta(days=6), end=today, staff=LEADER,
-                       now=frozen_now).visits  # fmt: skip
+                       now=frozen_now)  # fmt: skip
+
+
+def _by_offer(report: Report) -> dict[str, dict]:
+    return {r["offer"]: r for r in report.section("visits_offer").records()}
 
 
 def test_check_ins_count_per_offer_without_retracted_ones_and_unique_citizens(
-    visits: Visits,
+    visits: Report,
 ) -> None:
-    by_offer = {o.offer_id: o for o in visits.offers}
-    assert (by_offer["borgerservice"].check_ins, by_offer["borgerservice"].citizens) == (3, 2)
-    assert (by_offer["forloeb-82b"].check_ins, by_offer["forloeb-82b"].citizens) == (1, 1)
-    assert (visits.check_ins, visits.citizens) == (4, 3)
+    by_offer = _by_offer(visits)
+    assert (by_offer["Borgerservice"]["check_ins"], by_offer["Borgerservice"]["citizens"]) == (3, 2)
+    assert (by_offer["forloeb-82b"]["check_ins"], by_offer["forloeb-82b"]["citizens"]) == (1, 1)
+    assert (by_offer["I alt"]["check_ins"], by_offer["I alt"]["citizens"]) == (4, 3)
 
 
 def test_anonymous_contacts_count_per_offer_and_topic_at_this_site_in_the_period(
-    visits: Visits,
+    visits: Report,
 ) -> None:
-    by_offer = {o.offer_id: o for o in visits.offers}
-    assert by_offer["aaben-raadgivning"].anonymous == 2 and visits.anonymous == 2
-    assert [(t.name_da, t.contacts) for t in visits.topics] == [("Økonomi", 1), ("Bolig", 2)]
+    by_offer = _by_offer(visits)
+    assert by_offer["Åben rådgivning"]["anonymous"] == 2 and by_offer["I alt"]["anonymous"] == 2
+    topics = [(r["topic"], r["contacts"]) for r in visits.section("topics").records()]
+    assert topics == [("Bolig", 2), ("Økonomi", 1)]
 
 
-def test_offers_come_in_catalogue_order_with_their_names(visits: Visits) -> None:
-    assert [o.name_da for o in visits.offers] == [
-        "forloeb-82b", "Åben rådgivning", "Borgerservice"
+def test_offers_come_in_danish_order_with_their_names(visits: Report) -> None:
+    assert [r["offer"] for r in visits.section("visits_offer").records()] == [
+        "Borgerservice", "forloeb-82b", "Åben rådgivning", "I alt"
     ]  # fmt: skip
 
 
 def test_the_csv_has_the_visits_block_with_a_total(
-    fresh_db: Engine, frozen_now: datetime, visits: Visits
+    fresh_db: Engine, frozen_now: datetime, visits: Report
 ) -> None:
-    today = local_today(frozen_now)
-    report = site_report(fresh_db, start=today - timedelta(days=6), end=today, staff=LEADER,
-                         now=frozen_now)  # fmt: skip
-    rows = list(csv.reader(report_csv(report).splitlines(), delimiter=";"))
-    assert ["Borgerservice", "3", "2", "0"] in rows
-    assert ["i alt", "4", "3", "2"] in rows
-    assert ["Bolig", "2"] in rows
+    rows = list(csv.reader(report_csv(visits).splitlines(), delimiter=";"))
+    assert ["Hornslet", "Borgerservice", "3", "2", "0"] in rows
+    assert ["", "I alt", "4", "3", "2"] in rows
+    assert ["Hornslet", "Bolig", "2"] in rows
 
 
 def test_xlsx_export_holds_typed_cells_hides_sensitive_titles_and_is_audited(
-    fresh_db: Engine, frozen_now: datetime, visits: Visits, tmp_path
+    fresh_db: Engine, frozen_now: datetime, visits: Report, tmp_path
 ) -> None:
     from openpyxl import load_workbook
     from sqlmodel import select
@@ -114,11 +116,17 @@ def test_xlsx_export_holds_typed_cells_hides_sensitive_titles_and_is_audited(
                          now=frozen_now)  # fmt: skip
     path = export_report_xlsx(fresh_db, report, tmp_path / "ud" / "rapport.xlsx", staff=LEADER,
                               now=frozen_now)  # fmt: skip
-    rows = [list(r) for r in load_workbook(path).active.iter_rows(values_only=True)]
-    assert ["Borgerservice", 3, 2, 0] in [r[:4] for r in rows]
-    first = next(r for r in rows if r[0] == "site")
-    assert isinstance(first[3], datetime) and first[3].date() == today - timedelta(days=6)
-    assert "ADHD" not in str(rows) and any(r[:2] == ["G-101", "G-101"] for r in rows)
+    workbook = load_workbook(path)
+
+    def rows(sheet: str) -> list[list]:
+        return [list(r) for r in workbook[sheet].iter_rows(values_only=True)]
+
+    assert ["Hornslet", "Borgerservice", 3, 2, 0] in [r[:5] for r in rows("Besøg pr. tilbud")]
+    first = rows("Besøg pr. dag")[1]
+    assert isinstance(first[0], datetime) and first[0].date() == today - timedelta(days=1)
+    everything = str([rows(name) for name in workbook.sheetnames])
+    assert "ADHD" not in everything
+    assert any(r[:3] == ["Hornslet", "G-101", "G-101"] for r in rows("Fremmøde på hold"))
     with read_session(fresh_db) as s:
         audit = s.exec(select(AuditEntry).where(AuditEntry.action == "report_export")).one()
     assert "site_report.xlsx" in audit.detail and audit.staff_id == LEADER.id

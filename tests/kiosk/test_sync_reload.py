@@ -201,12 +201,12 @@ async def test_the_report_reads_the_same_period_again_after_a_sync(
         sessions = app.screen.query_one("#report-sessions", DataTable)
         sessions.focus()
         await pilot.press("down")
-        assert row_texts(sessions)[1][4] == "0"  # attended today
+        assert row_texts(sessions)[1][5] == "0"  # attended today
         land_mark(fresh_db, world.today_session, world.citizens[0], "present", frozen_now)
         app.reload_screens()
         await settle(app, pilot)
         assert app.screen.period == "month" and len(row_texts(sessions)) == 2
-        assert row_texts(sessions)[1][4] == "1"
+        assert row_texts(sessions)[1][5] == "1"
         assert sessions.cursor_row == 1
 
 

@@ -207,10 +207,12 @@ async def test_guest_and_real_citizen_both_marked_at_one_session_keep_the_latest
     assert [(e.citizen_id, e.mark) for e in here.entries] == [(known, "present")]
     assert here.session.marked == 1
     assert _roster(kiosk, sessions[1]).entries[0].attended_before == 1
-    from sync.admin.report_groups import _current_marks
+    from models.figures.facts import current_explicit_marks, mark_facts, merged_citizens
 
     with read_session(world.central) as session:
-        assert _current_marks(session, [sessions[0]]) == {(sessions[0], known): "present"}
+        facts = mark_facts(session, [sessions[0]])
+        marks = current_explicit_marks(facts, merged_citizens(session))
+    assert marks == {sessions[0]: {known: "present"}}
 
 
 def _roster(kiosk: Kiosk, session_id: str):

@@ -47,9 +47,10 @@ def test_unique_citizens_count_each_person_once(reported):
         ("I alt", 3, 5),
     ]
     assert reported.section("visits_offer").rows == [
-        ("Ebeltoft", "Åben rådgivning", 1, 1),
-        ("Hornslet", "Gruppeforløb", 1, 1),
-        ("Hornslet", "Åben rådgivning", 3, 2),  # Danish order: Å after G
+        ("Ebeltoft", "Åben rådgivning", 1, 1, 1),
+        ("Hornslet", "Gruppeforløb", 1, 1, 0),
+        ("Hornslet", "Åben rådgivning", 3, 2, 2),  # Danish order: Å after G
+        ("", "I alt", 5, 3, 3),  # check-ins, unique citizens over all, anonymous contacts
     ]
 
 
@@ -60,20 +61,38 @@ def test_anonymous_contacts_are_counted_per_topic_and_age_band(reported):
         ("Hornslet", "økonomi", "(ikke oplyst)", 1),
         ("Hornslet", "økonomi", "18-29", 1),
     ]
+    assert reported.section("topics").rows == [
+        ("Ebeltoft", "(intet emne)", 1),
+        ("Hornslet", "bolig", 1),
+        ("Hornslet", "økonomi", 2),
+    ]
 
 
 def test_group_attendance_uses_the_latest_mark_and_active_enrolments(reported):
     # s1 held: c1 present, c2 absent→late, c3 present (3 of 3); s2 marked: c1 excused,
-    # c2 unmarked, guest c9; s3 cancelled; s4 unrecorded; s5 later today (not yet).
-    assert reported.section("attendance").rows == [
-        ("Hornslet", "G-01", "Forstå din ADHD", 2, 1, 1, 5, 3, 1, 1, 1, 60.0)
+    # c2 unmarked (open session), guest c9 present (3 participants, 1 attended);
+    # s3 cancelled; s4 unrecorded; s5 later today (not yet held: not in the rate).
+    section = reported.section("attendance")
+    assert section.rows == [
+        ("Hornslet", "G-01", "Forstå din ADHD", 2, 1, 1, 6, 1, 4, 1, 0, 1, 66.7)
     ]
+    assert section.records()[0]["rate"] == 66.7 and section.column("rate").type == "percent"
+    sessions = {r["date"].day: r for r in reported.section("attendance_sessions").records()}
+    assert [sessions[d]["status"] for d in (17, 19, 21, 23, 24)] == [
+        "afholdt", "afholdt", "aflyst", "uden registrering", "ikke holdt endnu",
+    ]  # fmt: skip
+    assert (sessions[19]["participants"], sessions[19]["guests"], sessions[19]["rate"]) == (
+        3,
+        1,
+        33.3,
+    )
+    assert sessions[24]["rate"] is None and sessions[23]["rate"] is None
 
 
-def test_course_lengths_flag_courses_past_three_months(reported):
+def test_course_lengths_flag_courses_past_their_planned_weeks(reported):
     assert reported.section("courses").rows == [
-        ("Ebeltoft", 1, 1, 0, 15.9, 15.9, 1),
-        ("Hornslet", 2, 0, 2, 16.4, 16.4, 1),
+        ("Ebeltoft", 1, 1, 0, 15.9, 15.9, 15.9, 1),
+        ("Hornslet", 2, 0, 2, 16.4, 16.4, 25.1, 1),
     ]
     listed = {r[2]: (r[4], r[5], r[7]) for r in reported.section("course_list").rows}
     assert listed == {
@@ -85,7 +104,7 @@ def test_course_lengths_flag_courses_past_three_months(reported):
 
 def test_queue_waiting_times_run_from_ticket_to_first_call(reported):
     assert reported.section("queue").rows == [
-        ("Hornslet", "Åben rådgivning", 4, 2, 2, 12.0, 30.0, 30.0)
+        ("Hornslet", "Åben rådgivning", 4, 2, 2, 0, 12.0, 30.0, 30.0)
     ]
 
 
@@ -132,8 +151,8 @@ def test_the_cli_writes_an_xlsx_workbook_with_a_chart_per_section(central, tmp_p
     workbook = load_workbook(out)
     assert workbook.sheetnames == [
         "Rapport", "Besøg pr. uge", "Besøg pr. dag", "Besøg pr. tilbud", "Unikke borgere",
-        "Anonyme henvendelser", "Fremmøde på hold", "Forløbslængder (§82b)", "Forløb",
-        "Ventetid i køen",
+        "Anonyme henvendelser", "Anonyme henvendelser pr. emne", "Fremmøde på hold",
+        "Fremmøde pr. møde", "Aftaler", "Forløbslængder (§82b)", "Forløb", "Ventetid i køen",
     ]  # fmt: skip
     assert len(workbook["Besøg pr. uge"]._charts) == 1
     assert workbook["Unikke borgere"]["A4"].value == "I alt"
@@ -161,5 +180,7 @@ def test_the_committee_workbook_has_a_chart_on_every_section_sheet(central, tmp_
     workbook = load_workbook(out)
     sections = workbook.sheetnames[1:]
     assert "Forløb" not in sections and "Besøg pr. dag" not in sections
-    assert all(len(workbook[name]._charts) == 1 for name in sections)
+    charts = {name: len(workbook[name]._charts) for name in sections}
+    assert charts.pop("Aftaler") == 0  # no appointments in the fixture: only the total row
+    assert set(charts.values()) == {1}
     assert "01.07.2026–31.12.2026" in workbook["Rapport"]["A1"].value
