@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 from kiosk.services.audit import audit
 from kiosk.services.mark_merge import ATTENDED_MARKS, CurrentMarks, MarkFact, current_marks
 from kiosk.services.privacy import display_title
+from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from models import AttendanceMark, CheckIn, Citizen, Enrolment, Group, GroupSession
 from models.db import read_session, write_session
@@ -44,7 +45,7 @@ _MESSAGES = {
 }
 
 
-class AttendanceRefused(Exception):
+class AttendanceRefused(Refused):
     """An attendance action was refused; nothing was changed.
 
     ``reason`` is a stable key (screens translate ``attendance.refused.<reason>``).
