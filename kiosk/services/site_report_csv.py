@@ -37,6 +37,10 @@ SESSION_HEADER = [
 ]  # fmt: skip
 
 
+#: The CSV is Danish (its headers are): session statuses in Danish words too.
+STATUS_DA = {"planned": "planlagt", "held": "afholdt", "cancelled": "aflyst"}
+
+
 def _day(d: date) -> str:
     return d.strftime("%d.%m.%Y")
 
@@ -70,7 +74,8 @@ def report_rows(report: SiteReport) -> list[list[str]]:
         g = groups[s.group_id]
         rows.append([
             _day(s.day), s.starts_at.astimezone(LOCAL_TZ).strftime("%H:%M"), g.code,
-            display_title(g, private=False), s.status, "ja" if s.closed else "nej",
+            display_title(g, private=False), STATUS_DA.get(s.status, s.status),
+            "ja" if s.closed else "nej",
             str(s.enrolled), str(s.attended), str(s.absent), str(s.excused), str(s.unmarked),
             str(s.guests), _pct(s.rate),
         ])  # fmt: skip
