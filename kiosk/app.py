@@ -10,6 +10,7 @@ first opened, which keeps start-up fast.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -71,7 +72,12 @@ class KioskApp(App[None]):
     language: reactive[str] = reactive("da", init=False)
 
     def __init__(
-        self, services: KioskServices, *, clock: Clock = utcnow, language: str = "da"
+        self,
+        services: KioskServices,
+        *,
+        clock: Clock = utcnow,
+        language: str = "da",
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.services = services
@@ -80,7 +86,7 @@ class KioskApp(App[None]):
         set_language(language)
         self.set_reactive(KioskApp.language, language)
         #: The logged-in staff member (None: locked), card scans and idle auto-lock.
-        self.guard = StaffGuard(self)
+        self.guard = StaffGuard(self, monotonic=monotonic)
 
     def on_mount(self) -> None:
         self.title = t("app.title")

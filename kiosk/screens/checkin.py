@@ -108,6 +108,8 @@ class CheckInScreen(KioskScreen):
         self.query_one("#search", Input).placeholder = t("checkin.placeholder")
         headers = (t(f"checkin.col.{key}") for key in ("name", "born", "today"))
         self.query_one(ResultList).set_headers(*headers)
+        if self._ready:
+            self.refresh_results(announce=False)  # "✓ inde 09:30" in the new language
 
     def load(self) -> None:
         """After a sync: search the typed text again in the rebuilt index (new citizens, a

@@ -164,8 +164,8 @@ class RosterScreen(KioskScreen):
 
         def marked(fact: Any) -> None:
             self.update_entry(replace(self.entries[entry.citizen_id], mark=fact.mark))
-            self.set_status(tr("desk.roster.marked", name=entry.display_name,
-                               mark=t(f"attendance.mark.{mark}")))  # fmt: skip
+            self.set_status(lambda: t("desk.roster.marked", name=entry.display_name,
+                                      mark=t(f"attendance.mark.{mark}")))  # fmt: skip
             self.show_session()
 
         groups = self.kiosk.services.groups
@@ -240,8 +240,8 @@ class RosterScreen(KioskScreen):
                 if entry.counts_this_session != counts:
                     self.update_entry(replace(entry, counts_this_session=counts))
             self.show_session()
-            words = status_text(state.status, state.status_reason, state.closed)
-            self.set_status(tr("attendance.state_changed", status=words))
+            self.set_status(lambda: t("attendance.state_changed", status=status_text(
+                state.status, state.status_reason, state.closed)))  # fmt: skip
 
         groups = self.kiosk.services.groups
         self.call_service(groups.change_state, changed, change, self.session_id, reason=reason)
