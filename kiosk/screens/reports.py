@@ -41,6 +41,14 @@ def columns(keys: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(key, t(f"reports.col.{key}")) for key in keys]
 
 
+def weeks_text(weeks: float | None, english: bool) -> str:
+    """``8,9`` in Danish, ``8.9`` in English, a dash for none."""
+    if weeks is None:
+        return "–"
+    text = f"{weeks:.1f}"
+    return text if english else text.replace(".", ",")
+
+
 def _pct(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.0f} %"
 
@@ -212,9 +220,7 @@ class ReportsScreen(KioskScreen):
         ]  # fmt: skip
         refill(self.query_one("#report-sessions", DataTable), columns(SESSION_COLUMNS), sessions)
         c = report.courses
-        median = "–" if c.median_weeks is None else f"{c.median_weeks:.1f}"
-        if not english:
-            median = median.replace(".", ",")  # Danish decimal comma; English keeps the point
+        median = weeks_text(c.median_weeks, english)
         summary = t(
             "reports.summary",
             appointments=report.appointments,
