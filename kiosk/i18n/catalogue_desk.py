@@ -15,6 +15,10 @@ DA = {
     "desk.queue.finished_already": "Billetten er allerede afsluttet.",
     "desk.queue.unknown": "Billetten findes ikke i dagens kø.",
     "desk.roster.marked": "{name}: {mark}",
+    "demo.step.central": "Lægger dagens demodata i centralens database",
+    "demo.step.server": "Starter centralserveren på 127.0.0.1",
+    "demo.step.sync": "Tilmelder Hornslet-kiosken og synkroniserer første gang",
+    "demo.step.ready": "Åbner kiosken · centralen kører på {url} og stopper, når kiosken lukkes",
 }
 
 EN = {
@@ -32,4 +36,8 @@ EN = {
     "desk.queue.finished_already": "The ticket is already finished.",
     "desk.queue.unknown": "The ticket is not in today's queue.",
     "desk.roster.marked": "{name}: {mark}",
+    "demo.step.central": "Putting today's demo data into the central database",
+    "demo.step.server": "Starting the central server on 127.0.0.1",
+    "demo.step.sync": "Enrolling the Hornslet kiosk and syncing for the first time",
+    "demo.step.ready": "Opening the kiosk · central runs on {url} and stops when the kiosk quits",
 }

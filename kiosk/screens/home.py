@@ -24,7 +24,6 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.sync_words import badge_text
 from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
 from kiosk.widgets.keybar import KeyBar
-from kiosk.widgets.words import Words, spoken
 from models.timeutil import local_today
 
 log = logging.getLogger(__name__)
@@ -39,6 +38,8 @@ class HomeScreen(KioskScreen):
     """The screen a kiosk shows when nobody is doing anything in particular."""
 
     CSS_PATH = "home.tcss"
+    #: Home's status line is the sync badge (a failed read is said there too).
+    STATUS = "#sync"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh", "home.refresh", tooltip="home.refresh.tooltip", id="home.refresh"),
     ]
@@ -86,12 +87,6 @@ class HomeScreen(KioskScreen):
     def _loaded(self, view: HomeView) -> None:
         self.view = view
         self._draw()
-
-    def set_status(self, text: Words, warning: bool = False) -> None:
-        """Home has no status line: a failed read is said where the sync badge is."""
-        widget = self.query_one("#sync", Static)
-        widget.update(spoken(text))
-        widget.set_class(warning, "-warning")
 
     def on_key(self, event: events.Key) -> None:
         """A letter starts a check-in search with it (upper-case A–Z and digits may be a

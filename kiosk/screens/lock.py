@@ -35,6 +35,9 @@ class LockScreen(KioskScreen):
                               text-style: bold; color: $success; }
     """
 
+    #: What a scan did is said here (first name at most).
+    STATUS = "#scan-answer"
+
     def __init__(self, reason: str = "hotkey") -> None:
         super().__init__()
         self.reason = reason

@@ -15,6 +15,7 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.sync_words import failure_text, stale_text
 from kiosk.services.sync import SyncStatusView
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.line import Line
 
 
 class SyncScreen(KioskScreen):
@@ -39,6 +40,7 @@ class SyncScreen(KioskScreen):
             yield Static(id="sync-error")
             yield Static(id="sync-rejected-title", classes="pane-title")
         yield DataTable(id="sync-rejected", cursor_type="row", zebra_stripes=True)
+        yield Line("", id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:

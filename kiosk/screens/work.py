@@ -31,24 +31,35 @@ Then = Callable[[Any], object]
 
 class InOrder:
     """Hands out turns on the UI thread; worker threads run their call only on their turn,
-    so a read never passes a change made before it and two changes never swap."""
+    so a read never passes a change made before it and two changes never swap.
+
+    A turn ends when its call is done, or when it is given up (a read replaced by a newer
+    one, whose worker may be cancelled before its thread ever starts)."""
 
     def __init__(self) -> None:
         self._turn = threading.Condition()
         self._issued = 0
-        self._serving = 0
+        self._serving = 0  # the oldest turn not yet over
+        self._over: set[int] = set()
 
     def ticket(self) -> int:
-        self._issued += 1
-        return self._issued - 1
+        with self._turn:
+            self._issued += 1
+            return self._issued - 1
 
     def wait(self, ticket: int) -> None:
         with self._turn:
             self._turn.wait_for(lambda: self._serving >= ticket)
 
-    def done(self) -> None:
+    def done(self, ticket: int) -> None:
+        """End ``ticket``'s turn (again is harmless)."""
         with self._turn:
-            self._serving += 1
+            if ticket < self._serving:
+                return
+            self._over.add(ticket)
+            while self._serving in self._over:
+                self._over.discard(self._serving)
+                self._serving += 1
             self._turn.notify_all()
 
 
@@ -87,7 +98,11 @@ class ServiceCalls:
 
     ``read(call, then)``: the screen's data; a newer read replaces an older one's answer.
     ``request(call, then)``: a change or a one-off question; every one answers. A refusal
-    is said in ``#status`` (``refusal_text``), an unexpected error as one line there."""
+    is said in the status line (``STATUS``: ``#status`` unless a screen says otherwise),
+    an unexpected error as one line there."""
+
+    #: The screen's status line: where every action's answer is said.
+    STATUS = "#status"
 
     @property
     def _in_order(self) -> InOrder:
@@ -98,7 +113,12 @@ class ServiceCalls:
 
     def read(self, call: Callable[[], Any], then: Then | None = None) -> Worker[None]:
         """Read in a worker; a newer read cancels this one's answer (only the latest shows)."""
-        return self._service_read(self._in_order.ticket(), call, then)
+        order = self._in_order
+        older: int | None = self.__dict__.get("_service_last_read")
+        if older is not None:
+            order.done(older)  # replaced: its worker is cancelled, maybe before it starts
+        ticket = self.__dict__["_service_last_read"] = order.ticket()
+        return self._service_read(ticket, call, then)
 
     def request(self, call: Callable[[], Any], then: Then | None = None) -> Worker[None]:
         """Change something (or ask once) in a worker; every request answers, in order."""
@@ -126,7 +146,7 @@ class ServiceCalls:
             log.exception("a %s on %s failed", group, type(self).__name__)
             message = Failed(group, first_line(err))
         finally:
-            self._in_order.done()
+            self._in_order.done(ticket)
         if message is not None and not worker.is_cancelled:
             self.post_message(message)  # type: ignore[attr-defined]
 
@@ -152,10 +172,10 @@ class ServiceCalls:
         return tr("app.error.refused", reason=refusal.reason)
 
     def set_status(self, text: Words, warning: bool = False) -> None:
-        """Say what just happened in the ``#status`` line (a notice if there is none)."""
+        """Say what just happened in the status line (a notice if there is none)."""
         node: Any = self
         try:
-            status: Any = node.query_one("#status")
+            status: Any = node.query_one(self.STATUS)
         except NoMatches:
             node.notify(spoken(text), severity="warning" if warning else "information")
             return
