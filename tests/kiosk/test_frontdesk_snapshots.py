@@ -41,9 +41,10 @@ def test_check_in_screen_suggests_a_spelling(app, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
 
 
-def test_offer_picker(app, snap_compare):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["120x36", "80x24"])
+def test_offer_picker(app, snap_compare, size):
     run = steps(["f2"], "LOGIN", [*"mette kri", "enter"])
-    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+    assert snap_compare(app, terminal_size=size, run_before=run)
 
 
 def test_lock_screen_after_a_scan(app, snap_compare):
