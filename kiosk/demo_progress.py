@@ -41,14 +41,16 @@ class DemoProgress:
         ticker = threading.Thread(target=tick, daemon=True) if self.live else None
         if ticker is not None:
             ticker.start()
+        mark = "✗"
         try:
             yield
+            mark = "✓"
         finally:
             stop.set()
             if ticker is not None:
                 ticker.join()
-        took = time.perf_counter() - start
-        self._write(f"\r{label} ✓ {took:.1f} s\n" if self.live else f"{label} ✓ {took:.1f} s\n")
+            took = time.perf_counter() - start
+            self._write(f"{chr(13) if self.live else ''}{label} {mark} {took:.1f} s\n")
 
     def finished(self, what: str) -> None:
         self._write(f"{what} ({time.perf_counter() - self.started:.1f} s)\n")

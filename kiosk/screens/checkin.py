@@ -14,30 +14,29 @@ from textual.widgets import Input
 from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.checkin_corrections import CheckInCorrections
 from kiosk.screens.checkin_words import (
     COUNT_LIMIT,
     SHOWN_HITS,
     hits_text,
     item_label,
     nothing_found,
-    refusal_words,
 )
 from kiosk.screens.picker import PickerScreen
 from kiosk.services.checkin import CheckInRecord, Outcome
 from kiosk.services.plan import OfferChoice, TodayItem
-from kiosk.services.refusals import Refused
 from kiosk.services.search import SearchResult
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.line import Line
 from kiosk.widgets.result_list import ResultList
 from kiosk.widgets.search_input import SearchInput
-from kiosk.widgets.words import Phrase, Words
+from kiosk.widgets.words import Phrase
 
 #: A search is audited once its text has not changed for this long (not per keystroke).
 AUDIT_SETTLE_S = 2.0
 
 
-class CheckInScreen(KioskScreen):
+class CheckInScreen(CheckInCorrections, KioskScreen):
     """Find a citizen and check them in; the screen forgets them a few seconds later."""
 
     NEEDS_LOGIN = True
@@ -263,53 +262,6 @@ class CheckInScreen(KioskScreen):
     def scan_interrupted(self) -> None:
         """A card was scanned while typing: its characters are not a search."""
         self._audited = self.query_one("#search", Input).value.strip()
-
-    # -- corrections ---------------------------------------------------------------------------
-
-    def action_undo(self) -> None:
-        """Undo the last check-in made here (within the undo window)."""
-        last, staff = self.last, self.kiosk.guard.staff
-        if last is None or staff is None:
-            self.set_status(tr("checkin.undo_nothing"), True)
-            return
-        now = self.kiosk.clock()
-
-        def undone(_none: None) -> None:
-            self.last = None
-            self.set_status(tr("checkin.undone", name=last.display_name))
-            self.read_check_ins()
-
-        self.request(lambda: self.frontdesk.undo(last.id, staff, now), undone)
-
-    def refusal_text(self, refusal: Refused) -> Words:
-        return refusal_words(refusal, self.kiosk.services.settings.undo_minutes)
-
-    def action_check_out(self) -> None:
-        """Check out someone checked in today to an offer that wants a check-out."""
-        now = self.kiosk.clock()
-        self.request(lambda: self.frontdesk.todays_check_ins(now), self._pick_checkout)
-
-    def _pick_checkout(self, records: list[CheckInRecord]) -> None:
-        open_ = [r for r in records if r.wants_checkout and not r.checked_out]
-        if not open_:
-            self.set_status(tr("checkin.checkout_none"), True)
-            return
-        labels = [f"{r.display_name} · {r.label} · {clock(r.at)}" for r in open_]
-        self.app.push_screen(
-            PickerScreen(tr("picker.title_checkout"), labels, open_), self._check_out
-        )
-
-    def _check_out(self, record: CheckInRecord | None) -> None:
-        staff = self.kiosk.guard.staff
-        if record is None or staff is None:
-            return
-        now = self.kiosk.clock()
-        self.request(
-            lambda: self.frontdesk.check_out(record.id, staff, now),
-            lambda _none: self.set_status(
-                tr("checkin.checked_out", name=record.display_name, time=clock(now))
-            ),
-        )
 
     def action_back(self) -> None:
         """Clear the search, or go back to home when it is empty."""
