@@ -1,7 +1,8 @@
 """Snapshots of every screen and dialog at 120×36 and 80×24 (demo data, frozen clock).
 
 The offer picker's snapshots are in ``test_frontdesk_snapshots`` (its data has a citizen
-with two things today). Regenerate with ``--snapshot-update`` and look at the SVGs before committing them."""
+with two things today). Regenerate with ``--snapshot-update`` and look at the SVGs before
+committing them."""
 
 from __future__ import annotations
 
