@@ -1,6 +1,7 @@
 """Snapshots of each front-desk screen (frozen clock, fixed data, 120×36)."""
 
 import pytest
+from textual.widgets import Input
 
 from tests.kiosk.frontdesk_app import MovableClock, log_in, make_app, settle
 from tests.kiosk.frontdesk_data import seed_frontdesk
@@ -23,6 +24,8 @@ def steps(*keys_then_settle):
                 await pilot.press(*keys)
             await settle(pilot.app, pilot)
         pilot.app.clear_notifications()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor would make the snapshot flaky
         await pilot.pause()
 
     return run_before

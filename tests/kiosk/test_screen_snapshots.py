@@ -7,6 +7,7 @@ committing them."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from tests.kiosk.frontdesk_app import log_in, settle
 
@@ -42,6 +43,8 @@ def steps(route: tuple[tuple[str, ...], ...]):
                 await pilot.press(*keys)
             await settle(pilot.app, pilot)
         pilot.app.clear_notifications()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor would make the snapshot flaky
         await pilot.pause()
 
     return run_before
