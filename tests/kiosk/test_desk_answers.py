@@ -239,7 +239,8 @@ async def test_home_at_80_columns_keeps_site_and_date_apart(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         screen = app.screen
-        site, date = screen.query_one("#site").region, screen.query_one("#date").region
-        assert site.right <= date.x and date.right <= screen.region.right
+        site = screen.query_one("#site").content_region
+        date = screen.query_one("#date").content_region
+        assert date.x - site.right >= 2 and date.right <= screen.region.right  # a gap between
         table = screen.query_one("#sessions", DataTable)
         assert table.region.height >= table.row_count + 1  # header + every session
