@@ -10,6 +10,7 @@ first opened, which keeps start-up fast.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -23,8 +24,9 @@ from textual.screen import ModalScreen
 from kiosk import startup
 from kiosk.commands import BindingCommands
 from kiosk.guard import StaffGuard
-from kiosk.i18n import LANGUAGES, set_language, t
+from kiosk.i18n import LANGUAGES, known_language, set_language, t
 from kiosk.screens.home import HomeScreen
+from kiosk.screens.sync_words import failure_text
 from kiosk.services.container import KioskServices
 from models.timeutil import Clock, utcnow
 
@@ -70,15 +72,21 @@ class KioskApp(App[None]):
     language: reactive[str] = reactive("da", init=False)
 
     def __init__(
-        self, services: KioskServices, *, clock: Clock = utcnow, language: str = "da"
+        self,
+        services: KioskServices,
+        *,
+        clock: Clock = utcnow,
+        language: str = "da",
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.services = services
         self.clock = clock
+        language = known_language(language)  # a typo in the settings is no reason to crash
         set_language(language)
         self.set_reactive(KioskApp.language, language)
         #: The logged-in staff member (None: locked), card scans and idle auto-lock.
-        self.guard = StaffGuard(self)
+        self.guard = StaffGuard(self, monotonic=monotonic)
 
     def on_mount(self) -> None:
         self.title = t("app.title")
@@ -116,11 +124,15 @@ class KioskApp(App[None]):
 
         Never started twice at once (a session is not cancelled half-way by another)."""
         outcome = await self.services.sync.sync_now(background=background)
-        if outcome.ok:
+        counts = {"pushed": outcome.pushed, "pulled": outcome.pulled, "rejected": outcome.rejected}
+        if outcome.ok and outcome.rejected:
+            self.notify(t("sync.done_rejected", **counts), severity="warning", timeout=10)
+        elif outcome.ok:
             if not background or outcome.pulled or outcome.pushed:
-                self.notify(t("sync.done", pushed=outcome.pushed, pulled=outcome.pulled))
+                self.notify(t("sync.done", **counts))
         elif not background:
-            self.notify(t("sync.failed", error=outcome.message), severity="error")
+            words = failure_text(outcome.message)
+            self.notify(t("sync.failed", error=words), severity="error", timeout=10)
         if outcome.pulled:  # maybe new citizens or a changed plan: rebuild the search index
             self.services.frontdesk.invalidate()
             self._warm_search_index()
@@ -146,9 +158,14 @@ class KioskApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
         # Under the lock screen only scans and the login form work.
         locked_out = ("open", "lock", "quit", "sync_now")
-        if action in locked_out and type(self.screen).__name__ == "LockScreen":
+        if action in locked_out and self.under_lock():
             return False  # nobody quits or opens a feature past the lock
         return True
+
+    def under_lock(self) -> bool:
+        """True while the lock screen is anywhere in the stack (a login dialog or the
+        command palette may cover it: what they offer must still respect the lock)."""
+        return any(type(screen).__name__ == "LockScreen" for screen in self.screen_stack)
 
     def action_lock(self) -> None:
         """Lock the kiosk now: nothing personal stays on screen."""
@@ -174,7 +191,10 @@ class KioskApp(App[None]):
         self.open_screen(name)
 
     def open_screen(self, name: str, then: Callable[[Any], None] | None = None) -> None:
-        """Open a feature screen, asking for a staff login first if it shows names."""
+        """Switch to a feature screen, asking for a staff login first if it shows names.
+
+        There is only ever one feature screen above home: opening another closes the one in
+        front (and any dialog over it) first, so Escape always leads straight home."""
         module = importlib.import_module(f"kiosk.screens.{name}")
         screen_class = module.SCREEN
         if getattr(screen_class, "NEEDS_LOGIN", False) and self.guard.staff is None:
@@ -189,7 +209,13 @@ class KioskApp(App[None]):
         if isinstance(self.screen, screen_class):
             screen = self.screen
         else:
+            self.go_home()
             screen = screen_class()
             self.push_screen(screen)
         if then is not None:
             self.call_after_refresh(then, screen)
+
+    def go_home(self) -> None:
+        """Close every screen and dialog above home (the lock screen stays where it is)."""
+        while len(self.screen_stack) > 2 and type(self.screen).__name__ != "LockScreen":
+            self.pop_screen()

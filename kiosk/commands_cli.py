@@ -45,16 +45,19 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     del args
     import logging
 
-    from kiosk.demo import prepare_demo
-    from kiosk.launch import launch
-    from sync.demo import DemoFailed, demo_central
+    from kiosk.demo import demo_with_central, prepare_demo
+    from kiosk.demo_progress import DemoProgress
+    from kiosk.i18n import set_language, t
+    from kiosk.launch import checked_language, launch
+    from sync.demo import DemoFailed
     from sync.transport import SyncError
 
     settings.ensure_home()
+    set_language(checked_language(settings.language))
+    progress = DemoProgress(steps=3)
     try:
-        with demo_central(settings, settings.home / "kiosk.db") as url:
-            log = logging.getLogger("mestring.demo")
-            log.info("demo central server on %s; it stops when the kiosk quits", url)
+        with demo_with_central(settings, progress) as url:
+            progress.finished(t("demo.step.ready", url=url))
             return launch(settings)
     except (DemoFailed, SyncError) as err:
         logging.getLogger("mestring.demo").warning(

@@ -42,15 +42,37 @@ class StaffGuard:
         """Watch every key; True when it completed a card scan (the Enter is then eaten)."""
         now = self.monotonic()
         self.last_activity = now
-        token = self.wedge.feed(event.key, event.character, now)
+        token = self.wedge.feed(event.key, event.character, now, any_case=self._login_focused())
         if token is None:
             return False
-        # The scanner's characters may still wait in the focused widget's queue: tidy up
-        # after them (call_later is first in, first out on that widget's queue).
-        target = self.app.focused or self.app.screen
-        target.call_later(self._after_scan_keys, token)
+        # The scanner's characters may still wait in the queues of the focused widget, its
+        # parents and the app (a key bubbles up queue by queue, and a binding's action runs
+        # when it reaches the app): tidy up only after they have passed all of them.
+        self._after_queues(self._key_path(), token)
         self.scan(token)
         return True
+
+    def _login_focused(self) -> bool:
+        """True while a login field has the focus: there nobody types words, only initials
+        and a PIN, so a fast run of letters is a scanner typing in lower case."""
+        focused = self.app.focused
+        return focused is not None and focused.has_class("clear-on-scan")
+
+    def _key_path(self) -> list[Any]:
+        """The message queues a key passes: focused widget (or screen), its parents, the app."""
+        node: Any = self.app.focused or self.app.screen
+        path = []
+        while node is not None:
+            path.append(node)
+            node = node.parent
+        return path
+
+    def _after_queues(self, path: list[Any], token: str) -> None:
+        if not path:
+            self._after_scan_keys(token)
+            return
+        head, rest = path[0], path[1:]
+        head.call_later(self._after_queues, rest, token)
 
     def _after_scan_keys(self, token: str) -> None:
         """Take the scan's characters out of the field they were typed into."""
@@ -64,7 +86,7 @@ class StaffGuard:
             return
         if focused.has_class("clear-on-scan"):
             focused.value = ""  # a login in progress: the scan's characters are in it
-        elif focused.value.endswith(token):
+        elif focused.value.upper().endswith(token):
             focused.value = focused.value[: -len(token)]
 
     def scan(self, token: str) -> None:
@@ -84,6 +106,8 @@ class StaffGuard:
 
     def show_scan(self, outcome: Outcome) -> None:
         """Hand a scan's outcome to the screen in front, or say it in a notification."""
+        if outcome.status in ("checked_in", "duplicate"):
+            self.app.reload_screens()  # home's "Mødt", a roster, the check-in list's "I dag"
         show: Any = getattr(self.app.screen, "show_scan", None)
         if callable(show):
             show(outcome)
@@ -109,6 +133,8 @@ class StaffGuard:
 
         if isinstance(self.app.screen, LockScreen):
             return
+        if getattr(self.app.screen, "keeps_public_view", False):
+            return  # the public view stays in front; leaving it shows the lock screen
         while len(self.app.screen_stack) > 2:  # the default screen and home stay
             self.app.pop_screen()
         self.app.push_screen(LockScreen(reason=reason))

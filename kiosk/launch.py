@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.engine import Engine
 
 from kiosk.cli import UserError
-from kiosk.i18n import set_language, t
+from kiosk.i18n import LANGUAGES, known_language, set_language, t
 from kiosk.schema_check import is_current
 from kiosk.services.container import KioskServices
 from models.config import Settings
@@ -27,9 +27,17 @@ def open_kiosk_db(settings: Settings) -> Engine:
     return engine
 
 
+def checked_language(language: str) -> str:
+    """``language`` if the kiosk speaks it; otherwise one clear line (in Danish), no traceback."""
+    known = known_language(language)
+    if known != language:
+        raise UserError(t("app.error.language", language=language, known=" / ".join(LANGUAGES)))
+    return known
+
+
 def build_services(settings: Settings) -> KioskServices:
     """Services for a kiosk that has an identity; a clear error if it has none yet."""
-    set_language(settings.language)
+    set_language(checked_language(settings.language))
     engine = open_kiosk_db(settings)
     services = KioskServices.build(settings, engine)
     try:

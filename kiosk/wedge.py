@@ -25,21 +25,33 @@ class CardWedge:
     buffer: list[str] = field(default_factory=list)
     slowest_gap: float = 0.0
     last_at: float | None = None
+    lower_case: bool = False
 
     def reset(self) -> None:
         self.buffer.clear()
         self.slowest_gap = 0.0
         self.last_at = None
+        self.lower_case = False
 
-    def feed(self, key: str, character: str | None, at: float) -> str | None:
-        """Take one key event (``at`` in monotonic seconds); the token when a scan ends."""
+    def feed(
+        self, key: str, character: str | None, at: float, *, any_case: bool = False
+    ) -> str | None:
+        """Take one key event (``at`` in monotonic seconds); the token when a scan ends.
+
+        ``any_case``: where nobody types words (the login fields), a scanner typing in
+        lower case (caps lock, another keyboard layout) is a scan too, if it was fast; the
+        token is given in upper case."""
         if key == "enter":
             token = "".join(self.buffer)
             fast = self.slowest_gap <= SCANNER_GAP_S
+            lower, self.lower_case = self.lower_case, False
             self.reset()
-            if len(token) >= MIN_TOKEN and (fast or any(c.isdigit() for c in token)):
-                return token
-            return None
+            if len(token) < MIN_TOKEN or (lower and not fast):
+                return None
+            return token if fast or any(c.isdigit() for c in token) else None
+        if any_case and character is not None and character.upper() in TOKEN_CHARS:
+            self.lower_case = self.lower_case or character != character.upper()
+            character = character.upper()
         if character is None or character not in TOKEN_CHARS:
             self.reset()
             return None

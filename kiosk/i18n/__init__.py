@@ -81,8 +81,27 @@ def set_language(language: str) -> None:
     _translator.set_language(language)
 
 
+def known_language(language: str) -> Language:
+    """``language`` when it is one the kiosk speaks, else Danish (a typo in the settings,
+    ``language = "xx"``, must not stop a kiosk from starting)."""
+    cleaned = (language or "").strip().lower()
+    for known in LANGUAGES:
+        if cleaned == known:
+            return known
+    return DEFAULT_LANGUAGE
+
+
 def current_language() -> Language:
     return _translator.language
 
 
-__all__ = ["LANGUAGES", "Language", "catalogues", "current_language", "set_language", "t", "tr"]
+__all__ = [
+    "LANGUAGES",
+    "Language",
+    "catalogues",
+    "current_language",
+    "known_language",
+    "set_language",
+    "t",
+    "tr",
+]

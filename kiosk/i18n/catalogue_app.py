@@ -15,6 +15,9 @@ DA = {
         "eller prøv 'mestring demo'"
     ),
     "app.error.load_failed": "Kunne ikke læse data: {error}",
+    "app.error.language": "ukendt sprog {language!r} i indstillingerne (language): vælg {known}",
+    "app.error.failed": "Det lykkedes ikke: {error}",
+    "app.error.refused": "Det går ikke: {reason}",
 }
 
 EN = {
@@ -31,4 +34,7 @@ EN = {
         "this kiosk has no data yet: enrol it with 'mestring kiosk enroll' or try 'mestring demo'"
     ),
     "app.error.load_failed": "Could not read data: {error}",
+    "app.error.language": "unknown language {language!r} in the settings: choose {known}",
+    "app.error.failed": "That did not work: {error}",
+    "app.error.refused": "Not possible: {reason}",
 }

@@ -26,6 +26,11 @@ DA = {
     "home.sync.last": "sidst synkroniseret {when}",
     "home.sync.waiting": "{count} venter",
     "home.sync.error": "fejl: {error}",
+    "home.sync.failed": "⚠ Synkronisering fejlede: {error}",
+    "home.sync.stale": "⚠ Ikke synkroniseret i over 24 timer",
+    "home.sync.never_ok": "⚠ Aldrig synkroniseret",
+    "home.sync.ok": "✓ Synkroniseret",
+    "home.sync.last_ok": "sidst lykkedes {when}",
     "home.refresh": "Opdatér",
     "home.refresh.tooltip": "Hent dagens program igen",
 }
@@ -56,6 +61,11 @@ EN = {
     "home.sync.last": "last synchronised {when}",
     "home.sync.waiting": "{count} waiting",
     "home.sync.error": "error: {error}",
+    "home.sync.failed": "⚠ Sync failed: {error}",
+    "home.sync.stale": "⚠ Not synced for more than 24 hours",
+    "home.sync.never_ok": "⚠ Never synced",
+    "home.sync.ok": "✓ Synced",
+    "home.sync.last_ok": "last succeeded {when}",
     "home.refresh": "Refresh",
     "home.refresh.tooltip": "Load today's programme again",
 }

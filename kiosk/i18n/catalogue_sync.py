@@ -1,5 +1,7 @@
 """Sync screen and sync notification texts."""
 
+# ruff: noqa: E501
+
 DA = {
     "sync.open": "Synkronisering",
     "sync.open.tooltip": "Vis synkroniseringsstatus og afviste poster",
@@ -25,6 +27,18 @@ DA = {
     "sync.running": "Synkroniserer …",
     "sync.done": "Synkroniseret: {pushed} sendt, {pulled} hentet",
     "sync.failed": "Synkronisering mislykkedes: {error}",
+    "sync.failure.unreachable": "Centralen kan ikke nås (ingen forbindelse). Alt gemmes her og sendes, når forbindelsen er tilbage.",
+    "sync.failure.timeout": "Centralen svarer ikke (ingen svar inden for {seconds} sekunder). Prøv igen senere.",
+    "sync.failure.credential": "Centralen afviste kiosken: dens adgang er ugyldig eller spærret. Kontakt administratoren.",
+    "sync.failure.certificate": "Centralens certifikat kunne ikke godkendes, så forbindelsen er ikke sikker. Kontakt IT.",
+    "sync.failure.clock": "Kioskens ur går forkert i forhold til centralen. Data er sendt, men få uret rettet.",
+    "sync.failure.busy": "En anden synkronisering kører allerede på denne kiosk.",
+    "sync.failure.not_enrolled": "Kiosken er ikke tilmeldt centralen.",
+    "sync.failure.other": "Synkroniseringen blev ikke færdig. Prøv igen; sker det igen, kontakt IT.",
+    "sync.rejected_warning": "{count} poster blev afvist af centralen og er ikke gemt der. Kontakt administratoren.",
+    "sync.done_rejected": "Synkroniseret: {pushed} sendt, {pulled} hentet · {rejected} afvist af centralen (se F10)",
+    "sync.stale_for": "⚠ Ikke synkroniseret i over 24 timer (sidst {when})",
+    "sync.never_ok": "⚠ Aldrig synkroniseret med centralen",
 }
 
 EN = {
@@ -52,4 +66,16 @@ EN = {
     "sync.running": "Syncing …",
     "sync.done": "Synced: {pushed} sent, {pulled} received",
     "sync.failed": "Sync failed: {error}",
+    "sync.failure.unreachable": "Central cannot be reached (no connection). Everything is kept here and sent once the connection is back.",
+    "sync.failure.timeout": "Central does not answer (no answer within {seconds} seconds). Try again later.",
+    "sync.failure.credential": "Central refused this kiosk: its access is invalid or revoked. Contact the administrator.",
+    "sync.failure.certificate": "Central's certificate could not be verified, so the connection is not secure. Contact IT.",
+    "sync.failure.clock": "The kiosk's clock is wrong compared with central. Data was sent, but have the clock corrected.",
+    "sync.failure.busy": "Another sync is already running on this kiosk.",
+    "sync.failure.not_enrolled": "This kiosk is not enrolled with central.",
+    "sync.failure.other": "The sync did not finish. Try again; if it happens again, contact IT.",
+    "sync.rejected_warning": "{count} items were rejected by central and are not stored there. Contact the administrator.",
+    "sync.done_rejected": "Synced: {pushed} sent, {pulled} received · {rejected} rejected by central (see F10)",
+    "sync.stale_for": "⚠ Not synced for more than 24 hours (last {when})",
+    "sync.never_ok": "⚠ Never synced with central",
 }

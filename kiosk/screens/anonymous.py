@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 from kiosk.i18n import current_language, t, tr
 from kiosk.screens.base import KioskScreen
-from kiosk.services.anonymous import AGE_BANDS, Choice
+from kiosk.services.anonymous import AGE_BANDS, AnonymousRefused, Choice
+from kiosk.services.refusals import Refused
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.words import Phrase, Words
 
@@ -67,7 +68,6 @@ class AnonymousScreen(KioskScreen):
     def load(self) -> None:
         """Read the offers and topics (again, after a sync); a half-made choice is kept when
         its offer and topics still exist."""
-        frontdesk = self.kiosk.services.frontdesk
 
         def loaded(choices: tuple[list[Choice], list[Choice]]) -> None:
             self.offers, self.topics = choices
@@ -77,10 +77,7 @@ class AnonymousScreen(KioskScreen):
             self.chosen = [c for c in chosen if c is not None]
             self.draw()
 
-        def load() -> None:
-            self.app.call_from_thread(loaded, frontdesk.anonymous_choices())
-
-        self.run_worker(load, thread=True, group="anon")
+        self.read(self.kiosk.services.frontdesk.anonymous_choices, loaded)
 
     def label_of(self, choice: Choice) -> str:
         return choice.name_en if current_language() == "en" else choice.name_da
@@ -101,10 +98,12 @@ class AnonymousScreen(KioskScreen):
         self.query_one("#anon-offers").set_class(self.offer is None, "-current")
         self.query_one("#anon-topics").set_class(self.offer is not None, "-current")
 
-    def set_status(self, text: Words, warning: bool = False) -> None:
-        status = self.query_one("#status", Phrase)
-        status.say(text)
-        status.set_class(warning, "-warning")
+    def refusal_text(self, refusal: Refused) -> Words:
+        return (
+            tr("desk.anon_refused")
+            if isinstance(refusal, AnonymousRefused)
+            else super().refusal_text(refusal)
+        )
 
     def action_number(self, n: int) -> None:
         """Pick offer ``n``, then toggle topic ``n``."""
@@ -143,19 +142,12 @@ class AnonymousScreen(KioskScreen):
             return t("anon.saved", offer=self.label_of(offer),
                      topics=", ".join(self.label_of(c) for c in topics), age=age)  # fmt: skip
 
-        def done() -> None:
+        def done(_none: None) -> None:
             self.action_reset()
             self.set_status(saved)
 
-        def work() -> None:
-            try:
-                frontdesk.register_anonymous(offer.id, [c.id for c in topics], band, now)
-            except Exception as err:
-                self.app.call_from_thread(self.set_status, tr("checkin.error", error=err), True)
-                return
-            self.app.call_from_thread(done)
-
-        self.run_worker(work, thread=True, group="anon")
+        topic_ids = [c.id for c in topics]
+        self.request(lambda: frontdesk.register_anonymous(offer.id, topic_ids, band, now), done)
 
     def action_reset(self) -> None:
         """Start over."""
@@ -172,7 +164,7 @@ class AnonymousScreen(KioskScreen):
         if self.offer is not None:
             self.action_reset()
         else:
-            self.app.pop_screen()
+            self.kiosk.go_home()
 
 
 SCREEN: Any = AnonymousScreen

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,6 +23,21 @@ from kiosk.widgets.words import Caption
 def dialog_help() -> str:
     """The keys of a dialog, ``Enter: OK   Esc: Fortryd``."""
     return f"{t('attendance.modal.ok')}   {t('attendance.modal.cancel')}"
+
+
+class GuestNameInput(Input):
+    """A name has no digits: a digit typed here (``Ib Aa`` Tab ``1970`` in one burst, before
+    the focus has moved) goes to the birth-year field instead."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character.isdigit():
+            event.stop()
+            event.prevent_default()
+            year = self.screen.query_one("#guest-year", Input)
+            year.insert_text_at_cursor(event.character)
+            year.focus()
+            return
+        await super()._on_key(event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +68,16 @@ class GuestModal(KioskModal[GuestInput | None]):
         with Vertical(classes="dialog"):
             yield Caption(tr("attendance.guest.title"), classes="dialog-title")
             yield Caption(tr("attendance.guest.name"))
-            yield Input(id="guest-name", max_length=120)
+            yield GuestNameInput(id="guest-name", max_length=120)
             yield Caption(tr("attendance.guest.year"))
             yield Input(id="guest-year", max_length=4, restrict=r"[0-9]*")
             yield Caption("", id="dialog-error", classes="dialog-error")
             yield Caption(dialog_help, classes="dialog-help")
 
     @on(Input.Submitted, "#guest-name")
-    def _next_field(self) -> None:
-        self.query_one("#guest-year", Input).focus()
-
     @on(Input.Submitted, "#guest-year")
     def _submit(self) -> None:
+        """Enter adds the guest from either field ("OK (Enter)"); the year is optional."""
         name = self.query_one("#guest-name", Input).value
         year_text = self.query_one("#guest-year", Input).value.strip()
         error = self.query_one("#dialog-error", Caption)

@@ -10,9 +10,11 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from kiosk.i18n import t
+from kiosk.screens.work import ServiceCalls
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
+    from kiosk.services.staff import StaffMember
 
 ResultT = TypeVar("ResultT")
 
@@ -54,11 +56,14 @@ def watch_language(screen: Screen[Any]) -> None:
         screen.watch(screen.app, "language", switched, init=False)
 
 
-class KioskScreen(Screen[Any]):
+class KioskScreen(ServiceCalls, Screen[Any]):
     """A full screen of the kiosk. Declare ``BINDINGS`` with i18n keys as descriptions.
 
     Texts from ``t(...)`` are redrawn in ``retranslate()`` (widgets with their own
-    ``retranslate()`` are called too); data is read again in ``load()`` after a sync."""
+    ``retranslate()`` are called too); data is read again in ``load()`` after a sync.
+
+    Blocking use cases go through ``read(call, then)`` and ``request(call, then)``
+    (``kiosk.screens.work.ServiceCalls``); refusals and errors are said in ``#status``."""
 
     @on(events.Mount)
     def _watch_language(self) -> None:
@@ -70,7 +75,7 @@ class KioskScreen(Screen[Any]):
     def load(self) -> object:
         """Read the shown data again (a sync brought changes); keep the cursor and input.
 
-        May return the worker it starts (``@work``); callers ignore the result."""
+        May return the worker it starts; callers ignore the result."""
         return None
 
     @property
@@ -82,8 +87,13 @@ class KioskScreen(Screen[Any]):
         """The app, typed: ``self.kiosk.services``, ``self.kiosk.clock``."""
         return cast("KioskApp", self.app)
 
+    @property
+    def staff(self) -> StaffMember | None:
+        """Whoever is logged in *now* (None: locked): the one a use case acts as."""
+        return self.kiosk.guard.staff
 
-class KioskModal(ModalScreen[ResultT]):
+
+class KioskModal(ServiceCalls, ModalScreen[ResultT]):
     """A modal dialog of the kiosk (``dismiss(value)`` returns its answer).
 
     A dialog hides the app's keys; F12 is repeated here so the language can be switched

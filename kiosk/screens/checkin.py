@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
@@ -15,28 +14,29 @@ from textual.widgets import Input
 from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.checkin_corrections import CheckInCorrections
+from kiosk.screens.checkin_words import (
+    COUNT_LIMIT,
+    SHOWN_HITS,
+    hits_text,
+    item_label,
+    nothing_found,
+)
 from kiosk.screens.picker import PickerScreen
-from kiosk.services.checkin import CheckInRecord, CheckInRefused, Outcome
+from kiosk.services.checkin import CheckInRecord, Outcome
 from kiosk.services.plan import OfferChoice, TodayItem
 from kiosk.services.search import SearchResult
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.line import Line
 from kiosk.widgets.result_list import ResultList
 from kiosk.widgets.search_input import SearchInput
-from kiosk.widgets.words import Phrase, Words
+from kiosk.widgets.words import Phrase
 
 #: A search is audited once its text has not changed for this long (not per keystroke).
 AUDIT_SETTLE_S = 2.0
 
 
-def item_label(item: TodayItem | OfferChoice) -> str:
-    """``10:00 G-H1`` for a plan item (never a diagnosis), the offer's name for a walk-in."""
-    if isinstance(item, TodayItem):
-        return f"{clock(item.starts_at)} {item.code}"
-    return item.name
-
-
-class CheckInScreen(KioskScreen):
+class CheckInScreen(CheckInCorrections, KioskScreen):
     """Find a citizen and check them in; the screen forgets them a few seconds later."""
 
     NEEDS_LOGIN = True
@@ -63,6 +63,10 @@ class CheckInScreen(KioskScreen):
         self._audited = ""
         self._audit_timer: Timer | None = None
         self._clear_timer: Timer | None = None
+        #: Who is already checked in today: citizen id -> the time of their check-in.
+        self.checked_in: dict[str, str] = {}
+        self._ready = False
+        self._typed_early = ""
 
     @property
     def frontdesk(self) -> Any:
@@ -79,46 +83,40 @@ class CheckInScreen(KioskScreen):
     def on_mount(self) -> None:
         self.retranslate()
         self.query_one("#search", Input).focus()
+        self._ready = True
+        if self._typed_early:
+            self.type_text(self._typed_early)
+            self._typed_early = ""
         if not self.frontdesk.ready:
             self.set_status(tr("checkin.loading"))
-        self.run_in_thread(lambda: self.frontdesk.ensure_index(self.kiosk.clock()),
-                           lambda _index: self.refresh_results())  # fmt: skip
+        now = self.kiosk.clock()
+        self.read(lambda: self.frontdesk.ensure_index(now), lambda _index: self.refresh_results())
+        self.read_check_ins()
+
+    def read_check_ins(self) -> None:
+        """Read who is checked in today (the list's "I dag" column shows it)."""
+        now = self.kiosk.clock()
+        self.request(lambda: self.frontdesk.todays_check_ins(now), self._check_ins_read)
+
+    def _check_ins_read(self, records: list[CheckInRecord]) -> None:
+        self.checked_in = {r.citizen_id: clock(r.at) for r in sorted(records, key=lambda r: r.at)}
+        self.refresh_results(announce=False)
 
     def retranslate(self) -> None:
         """The placeholder and column headers; the status lines redraw themselves."""
         self.query_one("#search", Input).placeholder = t("checkin.placeholder")
         headers = (t(f"checkin.col.{key}") for key in ("name", "born", "today"))
         self.query_one(ResultList).set_headers(*headers)
+        if self._ready:
+            self.refresh_results(announce=False)  # "✓ inde 09:30" in the new language
 
     def load(self) -> None:
         """After a sync: search the typed text again in the rebuilt index (new citizens, a
         changed plan); the highlight stays on the same citizen and the status is kept."""
         now = self.kiosk.clock()
-        self.run_in_thread(lambda: self.frontdesk.ensure_index(now),
-                           lambda _index: self.refresh_results(announce=False))  # fmt: skip
-
-    # -- helpers ---------------------------------------------------------------------------
-
-    def run_in_thread(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        """Run blocking ``work`` (SQLite) in a worker; ``done(result)`` back on the UI thread."""
-
-        def run() -> None:
-            try:
-                result = work()
-            except CheckInRefused as refused:
-                self.app.call_from_thread(self.refused, refused)
-                return
-            except Exception as err:  # shown, never swallowed; the kiosk keeps running
-                self.app.call_from_thread(self.set_status, tr("checkin.error", error=err), True)
-                return
-            self.app.call_from_thread(done, result)
-
-        self.run_worker(run, thread=True, group="checkin")
-
-    def set_status(self, text: Words, warning: bool = False) -> None:
-        status = self.query_one("#status", Line)
-        status.update(text)
-        status.set_class(warning, "-warning")
+        self.read(lambda: self.frontdesk.ensure_index(now),
+                  lambda _index: self.refresh_results(announce=False))  # fmt: skip
+        self.read_check_ins()
 
     # -- search ----------------------------------------------------------------------------
 
@@ -133,12 +131,8 @@ class CheckInScreen(KioskScreen):
         """Search the current text and redraw the list (sub-millisecond, on the UI thread);
         ``announce``: say in the status line how many were found."""
         text = self.query_one("#search", Input).value
-        self.result = self.frontdesk.search(text)
-        rows = []
-        for hit in self.result.hits:
-            plan = ", ".join(item_label(i) for i in self.frontdesk.plan(hit.citizen_id))
-            born = str(hit.birth_year) if hit.birth_year else ""
-            rows.append((hit.citizen_id, (hit.display_name, born, plan or "–")))
+        self.result = self.frontdesk.search(text, limit=COUNT_LIMIT)
+        rows = [(hit.citizen_id, self._cells(hit)) for hit in self.result.hits[:SHOWN_HITS]]
         self.query_one(ResultList).set_rows(rows, keep_highlight=not announce)
         suggestion = self.result.suggestion
         self.query_one("#suggestion", Line).update(
@@ -147,11 +141,34 @@ class CheckInScreen(KioskScreen):
         if not announce:
             return
         if text.strip() and self.frontdesk.ready:
-            hits = len(self.result.hits)
-            message = tr("checkin.hits", count=hits) if hits else tr("checkin.no_hits", text=text)
-            self.set_status(message)
+            self.set_status(hits_text(self.result, text))
         elif self.frontdesk.ready and self.last is None:
             self.set_status("")
+
+    def _cells(self, hit: Any) -> tuple[str, str, str]:
+        plan = ", ".join(item_label(i) for i in self.frontdesk.plan(hit.citizen_id)) or "–"
+        arrived = self.checked_in.get(hit.citizen_id)
+        if arrived is not None:
+            plan = f"{t('desk.checked_in_at', time=arrived)} · {plan}"
+        return hit.display_name, str(hit.birth_year) if hit.birth_year else "", plan
+
+    def type_text(self, text: str) -> None:
+        """Start (or go on with) a search with ``text``: letters typed on home land here,
+        in the order typed, even before the screen has finished opening."""
+        if not self._ready:
+            self._typed_early += text
+            return
+        search = self.query_one("#search", Input)
+        search.focus()
+        search.insert_text_at_cursor(text)
+
+    def on_key(self, event: events.Key) -> None:
+        # A letter typed before the search field had the focus (just opened from home).
+        if not self._ready or self.query_one("#search").has_focus:
+            return
+        if event.is_printable and event.character:
+            event.stop()
+            self.type_text(event.character)
 
     def audit_search(self) -> None:
         """Record the search text once (it settled, or staff acted on it)."""
@@ -161,8 +178,7 @@ class CheckInScreen(KioskScreen):
             return
         self._audited = text
         hits, now = len(self.result.hits), self.kiosk.clock()
-        self.run_in_thread(lambda: self.frontdesk.audit_search(staff, text, hits, now),
-                           lambda _none: None)  # fmt: skip
+        self.request(lambda: self.frontdesk.audit_search(staff, text, hits, now))
 
     def action_move(self, step: int) -> None:
         """Move the highlight in the result list."""
@@ -188,13 +204,14 @@ class CheckInScreen(KioskScreen):
         if citizen_id is None:
             citizen_id = self.query_one(ResultList).highlighted_key
             if citizen_id is None:
-                self.set_status(tr("checkin.no_hits", text=self.result.query), True)
+                query = self.query_one("#search", Input).value
+                self.set_status(nothing_found(query), True)
                 return
         self.audit_search()
         staff, now = self.kiosk.guard.staff, self.kiosk.clock()
         if staff is None:
             return
-        self.run_in_thread(
+        self.request(
             lambda: self.frontdesk.check_in(citizen_id, staff, now, target), self.show_scan
         )
 
@@ -203,6 +220,8 @@ class CheckInScreen(KioskScreen):
         record = outcome.record
         if outcome.status == "checked_in" and record is not None:
             self.last = record
+            self.checked_in[record.citizen_id] = clock(record.at)
+            self.refresh_results(announce=False)
             self.set_status(tr("checkin.done", name=record.display_name, what=record.label,
                                time=clock(record.at)))  # fmt: skip
             self.clear_soon()
@@ -244,65 +263,12 @@ class CheckInScreen(KioskScreen):
         """A card was scanned while typing: its characters are not a search."""
         self._audited = self.query_one("#search", Input).value.strip()
 
-    # -- corrections ---------------------------------------------------------------------------
-
-    def action_undo(self) -> None:
-        """Undo the last check-in made here (within the undo window)."""
-        last, staff = self.last, self.kiosk.guard.staff
-        if last is None or staff is None:
-            self.set_status(tr("checkin.undo_nothing"), True)
-            return
-        now = self.kiosk.clock()
-
-        def undone(_none: None) -> None:
-            self.last = None
-            self.set_status(tr("checkin.undone", name=last.display_name))
-
-        self.run_in_thread(lambda: self.frontdesk.undo(last.id, staff, now), undone)
-
-    def refused(self, refused: CheckInRefused) -> None:
-        minutes = self.kiosk.services.settings.undo_minutes
-        messages = {
-            "too_late": tr("checkin.undo_too_late", minutes=minutes),
-            "already_undone": tr("checkin.undo_already"),
-            "already_out": tr("checkin.checkout_already"),
-        }
-        self.set_status(messages.get(refused.reason, tr("checkin.error", error=refused.reason)),
-                        True)  # fmt: skip
-
-    def action_check_out(self) -> None:
-        """Check out someone checked in today to an offer that wants a check-out."""
-        now = self.kiosk.clock()
-        self.run_in_thread(lambda: self.frontdesk.todays_check_ins(now), self._pick_checkout)
-
-    def _pick_checkout(self, records: list[CheckInRecord]) -> None:
-        open_ = [r for r in records if r.wants_checkout and not r.checked_out]
-        if not open_:
-            self.set_status(tr("checkin.checkout_none"), True)
-            return
-        labels = [f"{r.display_name} · {r.label} · {clock(r.at)}" for r in open_]
-        self.app.push_screen(
-            PickerScreen(tr("picker.title_checkout"), labels, open_), self._check_out
-        )
-
-    def _check_out(self, record: CheckInRecord | None) -> None:
-        staff = self.kiosk.guard.staff
-        if record is None or staff is None:
-            return
-        now = self.kiosk.clock()
-        self.run_in_thread(
-            lambda: self.frontdesk.check_out(record.id, staff, now),
-            lambda _none: self.set_status(
-                tr("checkin.checked_out", name=record.display_name, time=clock(now))
-            ),
-        )
-
     def action_back(self) -> None:
         """Clear the search, or go back to home when it is empty."""
         if self.query_one("#search", Input).value:
             self.clear()
         else:
-            self.app.pop_screen()
+            self.kiosk.go_home()
 
 
 SCREEN = CheckInScreen

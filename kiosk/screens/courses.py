@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,18 +13,12 @@ from kiosk.i18n import current_language, t, tr
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_context import FeatureContext
-from kiosk.services.attendance import AttendanceRefused
-from kiosk.services.courses import (
-    AppointmentArrival,
-    CourseAlert,
-    CourseProgress,
-    my_courses,
-    todays_appointments,
-)
+from kiosk.services.courses import AppointmentArrival, CourseAlert, CourseProgress
+from kiosk.services.refusals import Refused
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.line import Line
 from kiosk.widgets.table import refill
-from kiosk.widgets.words import Phrase
+from kiosk.widgets.words import Phrase, Words
 
 ALERT_STYLE = {CourseAlert.OVERDUE: "bold red", CourseAlert.NEARING_END: "yellow"}
 COURSE_COLUMNS = ("name", "born", "start", "week", "attended", "alert")
@@ -57,49 +50,51 @@ class CoursesScreen(KioskScreen):
         ),
     ]
 
-    def __init__(self, context: FeatureContext | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._feature = context
         self.courses: list[CourseProgress] | None = None
         self.appointments: list[AppointmentArrival] | None = None
-
-    @property
-    def ctx(self) -> FeatureContext:
-        return self._feature or FeatureContext.of(self.app)
 
     def compose(self) -> ComposeResult:
         yield Phrase(tr("courses.title"), id="courses-title", classes="pane-title")
         yield DataTable(id="courses", cursor_type="row", zebra_stripes=True)
         yield Phrase(tr("courses.appointments"), id="appointments-title", classes="pane-title")
         yield DataTable(id="appointments", cursor_type="row", zebra_stripes=True)
+        yield Line("", id="status")
         yield KeyBar()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.retranslate()  # the column headers, before anything is read
         self.query_one("#courses", DataTable).focus()
-        await self.action_refresh()
+        self.load()
 
     def load(self) -> None:
-        """Read again after a sync (arrivals, appointments); the cursors keep their rows."""
-        self.run_worker(self.action_refresh(), group="courses-load", exclusive=True)
-
-    async def action_refresh(self) -> None:
-        """Read the courses and today's appointments again (both audited)."""
-        staff, now = self.ctx.staff, self.ctx.clock()
+        """Read the courses and today's appointments (again after a sync: arrivals); the
+        cursors keep their rows. Both reads are audited."""
+        staff, now = self.staff, self.kiosk.clock()
         if staff is None:
-            self.notify(t("attendance.refused.role_required"), severity="warning")
+            self.set_status(tr("attendance.refused.role_required"), True)
             return
-        try:
-            if staff.has("counsellor"):
-                courses = await asyncio.to_thread(my_courses, self.ctx.engine, staff=staff, now=now)
-                self.fill_courses(courses)
-            appointments = await asyncio.to_thread(
-                todays_appointments, self.ctx.engine, staff=staff, now=now
-            )
-        except AttendanceRefused as refused:
-            self.notify(t(f"attendance.refused.{refused.reason}"), severity="warning")
-            return
+        groups = self.kiosk.services.groups
+
+        def read() -> tuple[list[CourseProgress] | None, list[AppointmentArrival]]:
+            mine = groups.courses(staff, now) if staff.has("counsellor") else None
+            return mine, groups.appointments(staff, now)
+
+        self.read(read, self._read)
+
+    def _read(self, found: tuple[list[CourseProgress] | None, list[AppointmentArrival]]) -> None:
+        courses, appointments = found
+        if courses is not None:
+            self.fill_courses(courses)
         self.fill_appointments(appointments)
+
+    def action_refresh(self) -> None:
+        """Read the courses and today's appointments again (both audited)."""
+        self.load()
+
+    def refusal_text(self, refusal: Refused) -> Words:
+        return tr(f"attendance.refused.{refusal.reason}")
 
     def retranslate(self) -> None:
         self.fill_courses(self.courses)
@@ -147,7 +142,7 @@ class CoursesScreen(KioskScreen):
 
     def action_back(self) -> None:
         """Back to the home screen."""
-        self.dismiss(None)
+        self.kiosk.go_home()
 
 
 SCREEN = CoursesScreen

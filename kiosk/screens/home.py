@@ -7,20 +7,21 @@ group titles only by their neutral code.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import string
 from typing import ClassVar
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from kiosk.i18n import current_language, t
-from kiosk.i18n.formats import clock, date_time, long_date
+from kiosk.i18n.formats import clock, long_date
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.sync_words import badge_text
 from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
 from kiosk.widgets.keybar import KeyBar
 from models.timeutil import local_today
@@ -29,25 +30,19 @@ log = logging.getLogger(__name__)
 
 #: How often the programme is re-read (new check-ins, a sync that brought changes).
 RELOAD_SECONDS = 30.0
+#: Letters a card token may contain: typed on home, they are left to the card wedge.
+CARD_LETTERS = frozenset(string.ascii_uppercase)
 
 
 class HomeScreen(KioskScreen):
     """The screen a kiosk shows when nobody is doing anything in particular."""
 
     CSS_PATH = "home.tcss"
+    #: Home's status line is the sync badge (a failed read is said there too).
+    STATUS = "#sync"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh", "home.refresh", tooltip="home.refresh.tooltip", id="home.refresh"),
     ]
-
-    @dataclass
-    class Loaded(Message):
-        """The programme was read (in a worker thread)."""
-
-        view: HomeView
-
-    @dataclass
-    class LoadFailed(Message):
-        error: str
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,26 +79,29 @@ class HomeScreen(KioskScreen):
         """Read today's programme again."""
         self.load()
 
-    @work(thread=True, exclusive=True, group="home-load")
-    def load(self) -> None:
-        """Read the programme off the UI thread and post it back."""
-        try:
-            view = self.kiosk.services.today.home(self.kiosk.clock())
-        except Exception as err:  # shown on screen; the kiosk keeps running
-            log.exception("reading today's programme failed")
-            first_line = (str(err).splitlines() or [type(err).__name__])[0]
-            self.post_message(self.LoadFailed(first_line[:160]))
-            return
-        self.post_message(self.Loaded(view))
+    def load(self) -> Worker[None]:
+        """Read the programme off the UI thread; it is drawn when it arrives."""
+        now = self.kiosk.clock()
+        return self.read(lambda: self.kiosk.services.today.home(now), self._loaded)
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.view = message.view
+    def _loaded(self, view: HomeView) -> None:
+        self.view = view
         self._draw()
 
-    @on(LoadFailed)
-    def _load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#sync", Static).update(t("app.error.load_failed", error=message.error))
+    def on_key(self, event: events.Key) -> None:
+        """A letter starts a check-in search with it (upper-case A–Z and digits may be a
+        card scan, which the app handles on every screen)."""
+        letter = event.character
+        if not (event.is_printable and letter and letter.isalpha()) or letter in CARD_LETTERS:
+            return
+        event.stop()
+        if self.kiosk.guard.staff is None:  # the login comes first, then the search
+            self.kiosk.open_screen("checkin", then=lambda screen: screen.type_text(letter))
+            return
+        self.kiosk.open_screen("checkin")
+        typed_into = getattr(self.app.screen, "type_text", None)
+        if callable(typed_into):
+            typed_into(letter)
 
     def retranslate(self) -> None:
         self._draw()
@@ -131,16 +129,10 @@ class HomeScreen(KioskScreen):
         self._fill_appointments(view.appointments)
 
     def _draw_sync(self, badge: SyncBadge) -> None:
-        if badge.last_sync_ok_at is None:
-            parts = [t("home.sync.never")]
-        else:
-            parts = [t("home.sync.last", when=date_time(badge.last_sync_ok_at))]
-        parts.append(t("home.sync.waiting", count=badge.waiting))
-        if badge.last_error:
-            parts.append(t("home.sync.error", error=badge.last_error))
+        text, warning = badge_text(badge)
         widget = self.query_one("#sync", Static)
-        widget.update(("⚠ " if badge.stale else "✓ ") + " · ".join(parts))
-        widget.set_class(badge.stale, "-warning")
+        widget.update(text)
+        widget.set_class(warning, "-warning")
 
     def _fill_sessions(self, sessions: list[SessionToday]) -> None:
         keys = ("time", "group", "place", "enrolled", "arrived", "status")

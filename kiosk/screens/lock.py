@@ -13,8 +13,9 @@ from kiosk.guard import scan_message
 from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock, long_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.login import check_pin
+from kiosk.screens.login import check_pin, show_login_refusal
 from kiosk.services.checkin import Outcome
+from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.login_form import LoginForm
@@ -33,6 +34,9 @@ class LockScreen(KioskScreen):
     LockScreen #scan-answer { width: 60; height: 3; content-align: center middle;
                               text-style: bold; color: $success; }
     """
+
+    #: What a scan did is said here (first name at most).
+    STATUS = "#scan-answer"
 
     def __init__(self, reason: str = "hotkey") -> None:
         super().__init__()
@@ -80,6 +84,9 @@ class LockScreen(KioskScreen):
 
     def scan_interrupted(self) -> None:
         self.query_one(LoginForm).clear()
+
+    def show_refusal(self, refusal: Refused) -> None:
+        show_login_refusal(self, refusal)
 
     @on(LoginForm.Submitted)
     def _submitted(self, event: LoginForm.Submitted) -> None:

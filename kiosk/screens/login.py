@@ -13,6 +13,7 @@ from textual.screen import Screen
 from kiosk.i18n import t, tr
 from kiosk.screens.base import KioskModal
 from kiosk.services.auth import LoginRefused
+from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.login_form import LoginForm
@@ -20,25 +21,27 @@ from kiosk.widgets.words import Phrase
 
 
 class LogsIn(Protocol):
+    app: Any
+
+    def request(self, call: Any, then: Any = None) -> Any: ...
+
     def login_succeeded(self, member: StaffMember) -> None: ...
 
 
-def check_pin(screen: Screen[Any], initials: str, pin: str) -> None:
-    """Verify the PIN off the UI thread, then ``screen.login_succeeded`` or the refusal."""
+def check_pin(screen: LogsIn, initials: str, pin: str) -> None:
+    """Verify the PIN off the UI thread, then ``screen.login_succeeded`` or, refused, the
+    form says why (``show_refusal``)."""
     app: Any = screen.app
     frontdesk, now = app.services.frontdesk, app.clock()
-    form = screen.query_one(LoginForm)
-    target: LogsIn = screen  # type: ignore[assignment]
+    screen.request(lambda: frontdesk.log_in(initials, pin, now), screen.login_succeeded)
 
-    def verify() -> None:
-        try:
-            member = frontdesk.log_in(initials, pin, now)
-        except LoginRefused as refused:
-            app.call_from_thread(form.show_refusal, refused)
-            return
-        app.call_from_thread(target.login_succeeded, member)
 
-    screen.run_worker(verify, thread=True, exclusive=True, group="login")
+def show_login_refusal(screen: Screen[Any], refusal: Refused) -> None:
+    """A refused login in the form's own words (wrong PIN, locked out, …)."""
+    if isinstance(refusal, LoginRefused):
+        screen.query_one(LoginForm).show_refusal(refusal)
+    else:
+        screen.query_one(LoginForm).show_error(tr("app.error.refused", reason=refusal.reason))
 
 
 class LoginScreen(KioskModal[StaffMember | None]):
@@ -72,6 +75,9 @@ class LoginScreen(KioskModal[StaffMember | None]):
         self.kiosk.guard.logged_in(member)
         self.app.notify(t("login.welcome", name=member.display_name))
         self.dismiss(member)
+
+    def show_refusal(self, refusal: Refused) -> None:
+        show_login_refusal(self, refusal)
 
     def scan_interrupted(self) -> None:
         """A card was scanned mid-login: start the login over."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on
@@ -13,13 +12,30 @@ from textual.widgets import DataTable, Digits, Input
 
 from kiosk.i18n import t, tr
 from kiosk.screens.base import KioskModal, KioskScreen
-from kiosk.services.queue import PublicQueue, QueueRefused, Ticket, public_view
+from kiosk.services.queue import PublicQueue, Ticket, public_view
+from kiosk.services.refusals import Refused
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.table import refill
 from kiosk.widgets.words import Phrase, Words
 
 RELOAD_SECONDS = 30.0
 COLUMNS = ("number", "name", "status", "waited")
+#: The queue service's refusals (operator English) -> what the desk reads.
+REFUSALS = {
+    "unknown ticket": "desk.queue.unknown",
+    "ticket already finished": "desk.queue.finished_already",
+    "call the ticket before serving it": "desk.queue.call_first",
+}
+
+
+def finish_problem(ticket: Ticket, action: str) -> Words | None:
+    """Why ``ticket`` cannot be marked ``action`` (served / left) now, or None."""
+    if ticket.status not in ("waiting", "called"):
+        status = tr(f"queue.status.{ticket.status}")
+        return lambda: t("desk.queue.done_already", number=ticket.number, status=status())
+    if action == "served" and ticket.status != "called":
+        return tr("desk.queue.call_first_number", number=ticket.number)
+    return None
 
 
 class NamePrompt(KioskModal[str | None]):
@@ -70,6 +86,8 @@ class QueueScreen(KioskScreen):
         super().__init__()
         self.tickets: list[Ticket] = []
         self.public = False
+        #: The ticket just called: the cursor goes to it once the list is read again.
+        self.current: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Phrase(tr("queue.title"), id="queue-title")
@@ -92,27 +110,15 @@ class QueueScreen(KioskScreen):
         self.load()
         self.set_interval(RELOAD_SECONDS, self.load)
 
-    def run_in_thread(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        def run() -> None:
-            try:
-                result = work()
-            except QueueRefused as refused:
-                message = tr("queue.refused", reason=refused)
-                self.app.call_from_thread(self.set_status, message, True)
-                return
-            self.app.call_from_thread(done, result)
-
-        self.run_worker(run, thread=True, group="queue")
-
-    def set_status(self, text: Words, warning: bool = False) -> None:
-        status = self.query_one("#status", Phrase)
-        status.say(text)
-        status.set_class(warning, "-warning")
+    def refusal_text(self, refusal: Refused) -> Words:
+        """The service's reasons (operator English) in the current language."""
+        key = REFUSALS.get(refusal.reason)
+        return tr(key) if key else tr("queue.refused", reason=refusal.reason)
 
     def load(self) -> None:
         """Read today's tickets again (waiting times move on)."""
         now = self.kiosk.clock()
-        self.run_in_thread(lambda: self.kiosk.services.frontdesk.queue_today(now), self.draw)
+        self.read(lambda: self.kiosk.services.frontdesk.queue_today(now), self.draw)
 
     def retranslate(self) -> None:
         self.draw(self.tickets)  # column labels, statuses, minutes; the texts redraw themselves
@@ -127,7 +133,11 @@ class QueueScreen(KioskScreen):
                     t("queue.minutes", minutes=x.waited_minutes(now))])
             for x in tickets
         ]  # fmt: skip
-        refill(self.query_one("#tickets", DataTable), columns, rows)
+        table = self.query_one("#tickets", DataTable)
+        refill(table, columns, rows)
+        if self.current is not None and self.current in [x.id for x in tickets]:
+            table.move_cursor(row=[x.id for x in tickets].index(self.current), animate=False)
+            self.current = None  # the cursor is on the ticket just called; staff may move it
         waiting = [x.waited_minutes(now) for x in tickets if x.status == "waiting"]
         called = [x.waited_minutes(now) for x in tickets if x.called_at is not None]
         average = round(sum(called) / len(called)) if called else 0
@@ -150,11 +160,14 @@ class QueueScreen(KioskScreen):
             if name is None or staff is None:
                 return
             now = self.kiosk.clock()
-            self.run_in_thread(
-                lambda: self.kiosk.services.frontdesk.add_ticket(staff, name or None, now),
-                lambda ticket: (self.set_status(tr("queue.added", number=ticket.number)),
-                                self.load()),
-            )  # fmt: skip
+
+            def added(ticket: Ticket) -> None:
+                self.set_status(tr("queue.added", number=ticket.number))
+                self.load()
+
+            self.request(
+                lambda: self.kiosk.services.frontdesk.add_ticket(staff, name or None, now), added
+            )
 
         self.app.push_screen(NamePrompt(), named)
 
@@ -167,36 +180,58 @@ class QueueScreen(KioskScreen):
         def called(ticket: Ticket | None) -> None:
             text = tr("queue.called", number=ticket.number) if ticket else tr("queue.empty")
             self.set_status(text, ticket is None)
+            self.current = ticket.id if ticket else None  # Ctrl+E / Ctrl+X act on it next
             self.load()
 
-        self.run_in_thread(lambda: self.kiosk.services.frontdesk.call_next(staff, now), called)
+        self.request(lambda: self.kiosk.services.frontdesk.call_next(staff, now), called)
+
+    def highlighted(self) -> Ticket | None:
+        table = self.query_one("#tickets", DataTable)
+        if not table.row_count or table.cursor_row < 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((x for x in self.tickets if x.id == key), None)
 
     def action_finish(self, action: str) -> None:
-        """Mark the highlighted ticket served, or left without being served."""
-        table = self.query_one("#tickets", DataTable)
-        staff, now = self.kiosk.guard.staff, self.kiosk.clock()
-        if not table.row_count or staff is None:
+        """Mark the highlighted ticket (after Ctrl+K: the one just called) served, or left
+        without being served; a ticket that cannot be is named with the reason."""
+        ticket, staff, now = self.highlighted(), self.kiosk.guard.staff, self.kiosk.clock()
+        if ticket is None or staff is None:
             self.set_status(tr("queue.empty"), True)
             return
-        ticket_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        self.run_in_thread(
-            lambda: self.kiosk.services.frontdesk.finish_ticket(ticket_id, action, staff, now),
-            lambda _none: self.load(),
-        )
+        problem = finish_problem(ticket, action)
+        if problem is not None:
+            self.set_status(problem, True)
+            return
+
+        def finished(_none: None) -> None:
+            self.set_status(tr(f"desk.queue.{action}", number=ticket.number))
+            self.load()
+
+        frontdesk = self.kiosk.services.frontdesk
+        self.request(lambda: frontdesk.finish_ticket(ticket.id, action, staff, now), finished)
 
     def action_toggle_public(self) -> None:
         """Switch between the staff list and the public view (ticket numbers only)."""
         self.public = not self.public
-        for widget_id in ("#tickets", "#queue-summary", "#status"):
+        for widget_id in ("#tickets", "#queue-summary", "#status", "KeyBar"):
             self.query_one(widget_id).display = not self.public
         self.query_one("#public-view").display = self.public
+        if not self.public and self.kiosk.guard.locked:
+            self.kiosk.guard.lock("idle")  # it locked while the public watched: lock now
+
+    @property
+    def keeps_public_view(self) -> bool:
+        """An idle lock ends the staff session but leaves the public view (nothing personal)
+        in front; leaving it shows the lock screen."""
+        return self.public
 
     def action_back(self) -> None:
         """Back to home (leaving the public view first)."""
         if self.public:
             self.action_toggle_public()
         else:
-            self.app.pop_screen()
+            self.kiosk.go_home()
 
 
 SCREEN: Any = QueueScreen

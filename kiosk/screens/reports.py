@@ -3,34 +3,26 @@ attendance rates per group and session; CSV and XLSX export."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from kiosk.i18n import current_language, t
+from kiosk.i18n import current_language, t, tr
 from kiosk.i18n.formats import short_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import AttendanceRefused
-from kiosk.services.site_report import site_report
-from kiosk.services.site_report_csv import export_report_csv
+from kiosk.services.refusals import Refused
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.line import Line
 from kiosk.widgets.table import refill
+from kiosk.widgets.words import Words
 from models.figures.render import format_cell, section_cells
 from models.figures.report import Report
 from models.timeutil import local_today
-
-if TYPE_CHECKING:
-    from kiosk.app import KioskApp
-
 
 #: Which report columns (by key) each table shows; labels come from the report model.
 VISIT_KEYS = ("offer", "check_ins", "citizens", "anonymous")
@@ -75,6 +67,10 @@ def summary_text(report: Report) -> str:
         median="–" if median is None else format_cell(median, language=report.language),
         over=c.get("over_planned", 0),
     )
+
+
+class ExportFailed(Refused):
+    """The report could not be saved (a full disk, no permission); ``reason`` says why."""
 
 
 def period(kind: str, today: date) -> tuple[date, date]:
@@ -127,27 +123,18 @@ class ReportsScreen(KioskScreen):
         ),
     ]
 
-    @dataclass
-    class Exported(Message):
-        path: Path | None
-        error: str = ""
-
-    def __init__(self, context: FeatureContext | None = None, export_dir: Path | None = None):
+    def __init__(self, export_dir: Path | None = None):
         super().__init__()
-        self._feature = context
         self._export_dir = export_dir
         self.report: Report | None = None
+        self.site_name = ""
         self.period = "week"
-
-    @property
-    def ctx(self) -> FeatureContext:
-        return self._feature or FeatureContext.of(self.app)
 
     @property
     def export_dir(self) -> Path:
         if self._export_dir is not None:
             return self._export_dir
-        return cast("KioskApp", self.app).services.settings.home / "exports"
+        return self.kiosk.services.settings.home / "exports"
 
     def compose(self) -> ComposeResult:
         yield Static(id="report-title", classes="pane-title")
@@ -156,11 +143,12 @@ class ReportsScreen(KioskScreen):
         yield DataTable(id="report-groups", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="report-sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="report-summary")
+        yield Line("", id="status")
         yield KeyBar()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.retranslate()  # the column headers, before anything is read
-        await self.action_period("week")
+        self.action_period("week")
 
     def retranslate(self) -> None:
         if self.report is not None:
@@ -171,25 +159,36 @@ class ReportsScreen(KioskScreen):
 
     def load(self) -> None:
         """Read the shown period again (a sync brought marks from other devices)."""
-        self.run_worker(self.action_period(self.period), group="report-load", exclusive=True)
+        self.action_period(self.period)
 
-    async def action_period(self, kind: str) -> None:
+    def action_period(self, kind: str) -> None:
         """Show the report for today, this week or this month."""
-        staff, now = self.ctx.staff, self.ctx.clock()
+        staff, now = self.staff, self.kiosk.clock()
         if staff is None:
-            self.notify(t("attendance.refused.role_required"), severity="warning")
+            self.set_status(tr("attendance.refused.role_required"), True)
             return
         start, end = period(kind, local_today(now))
-        try:
-            report = await asyncio.to_thread(
-                site_report, self.ctx.engine, start=start, end=end, staff=staff, now=now,
-                language="en" if current_language() == "en" else "da",
-            )  # fmt: skip
-        except AttendanceRefused as refused:
-            self.notify(t(f"attendance.refused.{refused.reason}"), severity="warning")
-            return
-        self.report, self.period = report, kind
-        self.draw(report)
+
+        groups = self.kiosk.services.groups
+
+        language = "en" if current_language() == "en" else "da"
+
+        def read_report() -> Report:
+            return groups.report(start, end, staff, now, language=language)
+
+        def read(report: Report) -> None:
+            self.report, self.period = report, kind
+            self.set_status("")
+            self.draw(report)
+
+        self.read(read_report, read)
+
+    def refusal_text(self, refusal: Refused) -> Words:
+        if isinstance(refusal, ExportFailed):
+            return tr("reports.export_failed", error=refusal.reason)
+        if isinstance(refusal, AttendanceRefused):
+            return tr(f"attendance.refused.{refusal.reason}")
+        return super().refusal_text(refusal)
 
     def draw(self, report: Report) -> None:
         title = t(
@@ -211,37 +210,23 @@ class ReportsScreen(KioskScreen):
 
     def action_export(self, kind: str = "csv") -> None:
         """Save the shown report as CSV or XLSX (in a worker thread); the export is audited."""
-        if self.report is not None and self.ctx.staff is not None:
-            self.export(self.report, kind)
-
-    @work(thread=True, exclusive=True, group="report-export")
-    def export(self, report: Report, kind: str) -> None:
-        staff = self.ctx.staff
-        assert staff is not None
-        name = f"rapport-{report.site_id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{kind}"
-        if kind == "xlsx":
-            from kiosk.services.site_report_xlsx import export_report_xlsx as write
-        else:
-            write = export_report_csv
-        try:
-            path = write(
-                self.ctx.engine, report, self.export_dir / name, staff=staff, now=self.ctx.clock()
-            )
-        except (AttendanceRefused, OSError) as err:
-            self.post_message(self.Exported(None, str(err)))
+        report, staff, now = self.report, self.staff, self.kiosk.clock()
+        if report is None or staff is None:
             return
-        self.post_message(self.Exported(path))
+        name = f"rapport-{report.site_id}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{kind}"
+        path, groups = self.export_dir / name, self.kiosk.services.groups
 
-    @on(Exported)
-    def _exported(self, message: Exported) -> None:
-        if message.path is None:
-            self.notify(t("reports.export_failed", error=message.error), severity="error")
-        else:
-            self.notify(t("reports.exported", path=str(message.path)), timeout=8)
+        def export() -> Path:
+            try:
+                return groups.export(report, kind, path, staff, now)
+            except OSError as err:  # a full disk, no permission: said, not a traceback
+                raise ExportFailed(f"{err.strerror or err}") from err
+
+        self.request(export, lambda saved: self.set_status(tr("reports.exported", path=str(saved))))
 
     def action_back(self) -> None:
         """Back to the home screen."""
-        self.dismiss(None)
+        self.kiosk.go_home()
 
 
 SCREEN = ReportsScreen

@@ -1,14 +1,13 @@
 """The roster of one group session: single-key marks, guests, held/cancel/close/reopen.
 
-Writes run in ``asyncio.to_thread`` awaited by the action: the event loop stays free while
-the screen handles keys strictly in order, so two quick marks can never be reordered. A reload
-(after a sync) reads under the same lock as the writes, so it never shows a mark older than one
-made here.
+Every call goes through the screen's ``request``/``read``: they run in worker threads one at
+a time in the order the keys were pressed, so two quick marks can never be reordered, and a
+reload (after a sync) never shows a mark older than one made here. The cursor moves on at
+once, so the next key marks the next participant even before the first answer is back.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -18,30 +17,28 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from kiosk.i18n import t
+from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.screens.attendance_modals import GuestInput, GuestModal, ReasonModal
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.roster_format import COLUMNS, roster_cells, roster_summary, status_text
-from kiosk.screens.staff_context import FeatureContext
 from kiosk.services.attendance import (
     AttendanceRefused,
     Roster,
     RosterEntry,
     after_mark,
-    open_roster,
     session_counts,
 )
-from kiosk.services.attendance_marks import add_guest, mark_attendance, mark_unmarked_absent
-from kiosk.services.session_state import (
-    SessionState,
-    cancel_session,
-    close_session,
-    mark_held,
-    reopen_session,
-)
+from kiosk.services.refusals import Refused
+from kiosk.services.session_state import SessionState
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.line import Line
 from kiosk.widgets.table import refill
+from kiosk.widgets.words import Words
+from models.events import ATTENDED_MARKS
+
+#: Marks that count as having attended: a session with any of them was held.
+ATTENDED = frozenset(m.value for m in ATTENDED_MARKS)
 
 
 def _binding(key: str, action: str, label: str, *, show: bool = True) -> Binding:
@@ -61,48 +58,40 @@ class RosterScreen(KioskScreen):
         _binding("t", "mark_left_early", "attendance.mark.left_early"),
         _binding("r", "mark_rest_absent", "attendance.mark_rest"),
         _binding("g", "add_guest", "attendance.guest"),
-        _binding("h", "held", "attendance.held", show=False),  # closing records "held" too
+        _binding("h", "held", "attendance.held"),
         _binding("x", "cancel_session", "attendance.cancel"),
         _binding("l", "close_session", "attendance.close"),
         _binding("o", "reopen_session", "attendance.reopen"),
         _binding("escape", "back", "attendance.back"),
     ]
 
-    def __init__(self, session_id: str, context: FeatureContext | None = None) -> None:
+    def __init__(self, session_id: str) -> None:
         super().__init__()
         self.session_id = session_id
-        self._feature = context
         self.roster: Roster | None = None
         #: Participants in the order of the table's rows (guests added here come last).
         self.entries: dict[str, RosterEntry] = {}
-        self._busy = asyncio.Lock()  # one service call at a time: reads never pass writes
-
-    @property
-    def ctx(self) -> FeatureContext:
-        # Read from the app each time: whoever is logged in *now* is the one acting.
-        return self._feature or FeatureContext.of(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="roster-header")
         yield Static(id="roster-state")
         yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="roster-summary")
+        yield Line("", id="status")
         yield KeyBar()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.draw_table()
         self.query_one(DataTable).focus()
-        await self.read_roster()
+        self.load()
 
     def load(self) -> None:
-        """Read the roster again: marks or a state change from another device (by sync)."""
-        self.run_worker(self.read_roster(), group="roster-load", exclusive=True)
+        """Read the roster (again: marks or a state change from another device, by sync)."""
+        self.call_service(self.kiosk.services.groups.roster, self.show_roster, self.session_id,
+                          read=True)  # fmt: skip
 
-    async def read_roster(self) -> None:
-        """Read the roster and show it; rows keep their order and the cursor its participant."""
-        roster = await self.call_service(open_roster, session_id=self.session_id)
-        if roster is None:
-            return
+    def show_roster(self, roster: Roster) -> None:
+        """Show the roster; rows keep their order and the cursor its participant."""
         self.roster = roster
         fresh = {e.citizen_id: e for e in roster.entries}
         order = [key for key in self.entries if key in fresh]
@@ -120,24 +109,24 @@ class RosterScreen(KioskScreen):
         rows = [(key, roster_cells(entry)) for key, entry in self.entries.items()]
         refill(self.query_one(DataTable), columns, rows)
 
-    async def call_service(self, service: Callable[..., Any], **kwargs: Any) -> Any:
-        """Run a service as the logged-in member, off the event loop; a refusal is shown and
-        gives None."""
-        staff = self.ctx.staff
+    def call_service(
+        self, service: Callable[..., Any], then: Callable[[Any], object], *args: Any,
+        read: bool = False, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        """Run ``service(*args, staff, now, **kwargs)`` as the member logged in now, in order
+        with every other call of this screen; ``then(result)`` unless it was refused."""
+        staff, now = self.staff, self.kiosk.clock()
         if staff is None:
             self.refused(AttendanceRefused("role_required"))
-            return None
-        now = self.ctx.clock()
-        try:
-            async with self._busy:
-                engine = self.ctx.engine
-                return await asyncio.to_thread(service, engine, staff=staff, now=now, **kwargs)
-        except AttendanceRefused as refused:
-            self.refused(refused)
-            return None
+            return
+        run = self.read if read else self.request
+        run(lambda: service(*args, staff, now, **kwargs), then)
+
+    def refusal_text(self, refusal: Refused) -> Words:
+        return tr(f"attendance.refused.{refusal.reason}")
 
     def refused(self, refused: AttendanceRefused) -> None:
-        self.notify(t(f"attendance.refused.{refused.reason}"), severity="warning", timeout=6)
+        self.set_status(self.refusal_text(refused), True)
 
     def show_session(self) -> None:
         if self.roster is None:
@@ -180,103 +169,106 @@ class RosterScreen(KioskScreen):
         row_key, _ = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0))
         return self.entries.get(str(row_key.value))
 
-    async def mark(self, mark: str) -> None:
+    def mark(self, mark: str) -> None:
         entry = self.selected()
         if entry is None:
             return
-        row = self.query_one(DataTable).cursor_row
-        fact = await self.call_service(
-            mark_attendance, session_id=self.session_id, citizen_id=entry.citizen_id, mark=mark
-        )
-        if fact is None:
+        if self.roster is not None and not self.refuse_if_locked():
             return
-        self.apply_marks([(entry.citizen_id, fact.mark)])
-        self.query_one(DataTable).move_cursor(row=min(row + 1, len(self.entries) - 1))
-        self.show_session()
+        table = self.query_one(DataTable)
+        table.move_cursor(row=min(table.cursor_row + 1, len(self.entries) - 1))
 
-    async def action_mark_present(self) -> None:
+        def marked(fact: Any) -> None:
+            self.apply_marks([(entry.citizen_id, fact.mark)])
+            self.set_status(lambda: t("desk.roster.marked", name=entry.display_name,
+                                      mark=t(f"attendance.mark.{mark}")))  # fmt: skip
+            self.show_session()
+
+        groups = self.kiosk.services.groups
+        self.call_service(groups.mark, marked, self.session_id, entry.citizen_id, mark)
+
+    def action_mark_present(self) -> None:
         """Mark the selected participant present and move on."""
-        await self.mark("present")
+        self.mark("present")
 
-    async def action_mark_absent(self) -> None:
+    def action_mark_absent(self) -> None:
         """Mark the selected participant absent and move on."""
-        await self.mark("absent")
+        self.mark("absent")
 
-    async def action_mark_excused(self) -> None:
+    def action_mark_excused(self) -> None:
         """Mark the selected participant excused (afbud) and move on."""
-        await self.mark("excused")
+        self.mark("excused")
 
-    async def action_mark_late(self) -> None:
+    def action_mark_late(self) -> None:
         """Mark the selected participant late and move on."""
-        await self.mark("late")
+        self.mark("late")
 
-    async def action_mark_left_early(self) -> None:
+    def action_mark_left_early(self) -> None:
         """Mark the selected participant as having left early and move on."""
-        await self.mark("left_early")
+        self.mark("left_early")
 
-    async def action_mark_rest_absent(self) -> None:
+    def action_mark_rest_absent(self) -> None:
         """Mark everyone without a mark absent."""
-        made = await self.call_service(mark_unmarked_absent, session_id=self.session_id)
-        if made is None:
-            return
-        self.apply_marks([(fact.citizen_id, fact.mark) for fact in made.marked])
-        self.show_session()
-        done = t("attendance.mark_rest.done", count=len(made.marked))
-        if made.skipped_arrived:
-            done += " · " + t("attendance.mark_rest.skipped", count=len(made.skipped_arrived))
-        self.notify(done)
+
+        def made(result: Any) -> None:
+            self.apply_marks([(fact.citizen_id, fact.mark) for fact in result.marked])
+            self.show_session()
+            done = t("attendance.mark_rest.done", count=len(result.marked))
+            if result.skipped_arrived:
+                skipped = len(result.skipped_arrived)
+                done += " · " + t("attendance.mark_rest.skipped", count=skipped)
+            self.set_status(done)
+
+        self.call_service(self.kiosk.services.groups.mark_rest_absent, made, self.session_id)
 
     def action_add_guest(self) -> None:
         """Add a guest who is not enrolled (a provisional citizen)."""
         if self.roster is not None and not self.refuse_if_locked():
             return
-        self.app.push_screen(GuestModal(self.ctx.clock), self.guest_entered)
+        self.app.push_screen(GuestModal(self.kiosk.clock), self.guest_entered)
 
-    async def guest_entered(self, guest: GuestInput | None) -> None:
+    def guest_entered(self, guest: GuestInput | None) -> None:
         if guest is None:
             return
-        added = await self.call_service(
-            add_guest,
-            session_id=self.session_id,
-            display_name=guest.display_name,
-            birth_year=guest.birth_year,
-        )
-        if added is None:
-            return
-        entry = RosterEntry(
-            added.citizen_id, added.display_name, added.birth_year, True, True,
-            added.mark.mark, False, 0, 0, True,
-        )  # fmt: skip
-        self.entries[entry.citizen_id] = entry
-        table: DataTable[Any] = self.query_one(DataTable)
-        table.add_row(*roster_cells(entry), key=entry.citizen_id)
-        table.move_cursor(row=table.get_row_index(entry.citizen_id))
-        self.apply_marks([(entry.citizen_id, added.mark.mark)])
-        self.show_session()
-        self.notify(t("attendance.guest.added", name=added.display_name))
 
-    async def change_state(self, change: Callable[..., SessionState], **kwargs: object) -> None:
-        state = await self.call_service(change, session_id=self.session_id, **kwargs)
-        if state is None or self.roster is None:
-            return
-        session = replace(
-            self.roster.session,
-            status=state.status,
-            status_reason=state.status_reason,
-            closed=state.closed,
-        )
-        self.roster = replace(self.roster, session=session)
-        counts = session_counts(state.status, state.closed, self.entries.values())
-        for entry in list(self.entries.values()):
-            if entry.counts_this_session != counts:
-                self.update_entry(replace(entry, counts_this_session=counts))
-        self.show_session()
-        words = status_text(state.status, state.status_reason, state.closed)
-        self.notify(t("attendance.state_changed", status=words))
+        def added(guest_added: Any) -> None:
+            entry = RosterEntry(
+                guest_added.citizen_id, guest_added.display_name, guest_added.birth_year, True,
+                True, guest_added.mark.mark, False, 0, 0, True,
+            )  # fmt: skip
+            self.entries[entry.citizen_id] = entry
+            table: DataTable[Any] = self.query_one(DataTable)
+            table.add_row(*roster_cells(entry), key=entry.citizen_id)
+            table.move_cursor(row=table.get_row_index(entry.citizen_id))
+            self.apply_marks([(entry.citizen_id, guest_added.mark.mark)])
+            self.show_session()
+            self.set_status(tr("attendance.guest.added", name=guest_added.display_name))
 
-    async def action_held(self) -> None:
+        groups = self.kiosk.services.groups
+        self.call_service(groups.add_guest, added, self.session_id, guest.display_name,
+                          guest.birth_year)  # fmt: skip
+
+    def change_state(self, change: str, reason: str = "") -> None:
+        def changed(state: SessionState) -> None:
+            if self.roster is None:
+                return
+            session = replace(self.roster.session, status=state.status,
+                              status_reason=state.status_reason, closed=state.closed)  # fmt: skip
+            self.roster = replace(self.roster, session=session)
+            counts = session_counts(state.status, state.closed, self.entries.values())
+            for entry in list(self.entries.values()):
+                if entry.counts_this_session != counts:
+                    self.update_entry(replace(entry, counts_this_session=counts))
+            self.show_session()
+            self.set_status(lambda: t("attendance.state_changed", status=status_text(
+                state.status, state.status_reason, state.closed)))  # fmt: skip
+
+        groups = self.kiosk.services.groups
+        self.call_service(groups.change_state, changed, change, self.session_id, reason=reason)
+
+    def action_held(self) -> None:
         """Record that the session took place."""
-        await self.change_state(mark_held)
+        self.change_state("held")
 
     def refuse_if_locked(self) -> bool:
         """False (after saying why) when the session is closed or cancelled."""
@@ -289,23 +281,35 @@ class RosterScreen(KioskScreen):
         return True
 
     def action_cancel_session(self) -> None:
-        """Cancel the session, giving a reason."""
-        if self.roster is not None and self.roster.session.closed:
-            self.refused(AttendanceRefused("session_closed"))
+        """Cancel the session, giving a reason (refused before asking when it cannot be)."""
+        problem = self.cancel_problem()
+        if problem is not None:
+            self.refused(AttendanceRefused(problem))
             return
         self.app.push_screen(ReasonModal("attendance.cancel.title"), self.cancel_reason)
 
-    async def cancel_reason(self, reason: str | None) -> None:
-        if reason is not None:
-            await self.change_state(cancel_session, reason=reason)
+    def cancel_problem(self) -> str | None:
+        """Why the session cannot be cancelled now (a refusal reason), or None."""
+        if self.roster is None:
+            return None
+        session = self.roster.session
+        if session.closed:
+            return "session_closed"
+        if any(e.mark in ATTENDED for e in self.entries.values()):
+            return "attended_marks_exist"
+        return None
 
-    async def action_close_session(self) -> None:
+    def cancel_reason(self, reason: str | None) -> None:
+        if reason is not None:
+            self.change_state("cancel", reason)
+
+    def action_close_session(self) -> None:
         """Close the session: its marks are locked until a group leader reopens it."""
-        await self.change_state(close_session)
+        self.change_state("close")
 
     def action_reopen_session(self) -> None:
         """Reopen a closed session (group leader, with a reason)."""
-        staff = self.ctx.staff
+        staff = self.staff
         if staff is None or not staff.has("group_leader"):
             self.refused(AttendanceRefused("role_required"))
             return
@@ -314,9 +318,9 @@ class RosterScreen(KioskScreen):
             return
         self.app.push_screen(ReasonModal("attendance.reopen.title"), self.reopen_reason)
 
-    async def reopen_reason(self, reason: str | None) -> None:
+    def reopen_reason(self, reason: str | None) -> None:
         if reason is not None:
-            await self.change_state(reopen_session, reason=reason)
+            self.change_state("reopen", reason)
 
     def action_back(self) -> None:
         """Back to today's sessions."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar
 
 from textual import on
@@ -10,16 +9,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from kiosk.i18n import t
+from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import long_date
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.roster import RosterScreen
 from kiosk.screens.roster_format import status_text
-from kiosk.screens.staff_context import FeatureContext
-from kiosk.services.attendance import SessionSummary, todays_sessions
+from kiosk.services.attendance import SessionSummary
+from kiosk.services.refusals import Refused
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.line import Line
 from kiosk.widgets.table import refill
+from kiosk.widgets.words import Words
 from models.timeutil import local_today
 
 COLUMNS = ("time", "group", "place", "status", "count")
@@ -54,48 +55,47 @@ class SessionsScreen(KioskScreen):
         ),
     ]
 
-    def __init__(self, context: FeatureContext | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._feature = context
         self.sessions: list[SessionSummary] = []
-
-    @property
-    def ctx(self) -> FeatureContext:
-        # Read from the app each time: whoever is logged in *now* is the one acting.
-        return self._feature or FeatureContext.of(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="sessions-title")
         yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sessions-empty")
+        yield Line("", id="status")
         yield KeyBar()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.query_one(DataTable).focus()
-        await self.action_refresh()
+        self.load()
 
-    async def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:
         if self.sessions:
-            await self.action_refresh()  # the roster may have marked or closed a session
+            self.load()  # the roster may have marked or closed a session
 
-    async def action_refresh(self) -> None:
+    def action_refresh(self) -> None:
         """Read today's sessions again."""
-        now = self.ctx.clock()
-        self.sessions = await asyncio.to_thread(
-            todays_sessions, self.ctx.engine, now=now, staff=self.ctx.staff
-        )
-        self.draw()
+        self.load()
 
     def load(self) -> None:
-        """Read today's sessions again (a sync brought marks or a cancellation)."""
-        self.run_worker(self.action_refresh(), group="sessions-load", exclusive=True)
+        """Read today's sessions (again: a sync brought marks or a cancellation)."""
+        staff, now = self.staff, self.kiosk.clock()
+        self.read(lambda: self.kiosk.services.groups.sessions(staff, now), self._read)
+
+    def _read(self, sessions: list[SessionSummary]) -> None:
+        self.sessions = sessions
+        self.draw()
+
+    def refusal_text(self, refusal: Refused) -> Words:
+        return tr(f"attendance.refused.{refusal.reason}")
 
     def retranslate(self) -> None:
         self.draw()
 
     def draw(self) -> None:
         """Title, table and hint in the current language; the cursor stays on its session."""
-        now = self.ctx.clock()
+        now = self.kiosk.clock()
         title = f"{t('attendance.sessions.title')} · {long_date(local_today(now))}"
         self.query_one("#sessions-title", Static).update(title)
         columns = [(key, t(f"attendance.sessions.col.{key}")) for key in COLUMNS]
@@ -106,7 +106,7 @@ class SessionsScreen(KioskScreen):
 
     def cells(self, s: SessionSummary) -> list[str]:
         # Titles of sensitive groups only while someone is logged in (SPEC §6).
-        title = s.shown_title(private=self.ctx.staff is not None)
+        title = s.shown_title(private=self.staff is not None)
         if s.own:
             title = f"{title} ({t('attendance.sessions.own')})"
         return [
@@ -128,11 +128,11 @@ class SessionsScreen(KioskScreen):
         if not self.sessions or table.cursor_row < 0:
             return
         session = self.sessions[table.cursor_row]
-        self.app.push_screen(RosterScreen(session.id, self._feature))
+        self.app.push_screen(RosterScreen(session.id))
 
     def action_back(self) -> None:
         """Back to the home screen."""
-        self.dismiss(None)
+        self.kiosk.go_home()
 
 
 SCREEN = SessionsScreen

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from kiosk.i18n import t
 from kiosk.i18n.formats import date_time
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.sync_words import failure_text, stale_text
 from kiosk.services.sync import SyncStatusView
 from kiosk.widgets.keybar import KeyBar
+from kiosk.widgets.line import Line
 
 
 class SyncScreen(KioskScreen):
@@ -24,14 +23,8 @@ class SyncScreen(KioskScreen):
 
     CSS_PATH = "sync.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "app.pop_screen", "sync.back", tooltip="sync.back.tooltip", id="sync.back"
-        ),
+        Binding("escape", "back", "sync.back", tooltip="sync.back.tooltip", id="sync.back"),
     ]
-
-    @dataclass
-    class Loaded(Message):
-        view: SyncStatusView
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,6 +40,7 @@ class SyncScreen(KioskScreen):
             yield Static(id="sync-error")
             yield Static(id="sync-rejected-title", classes="pane-title")
         yield DataTable(id="sync-rejected", cursor_type="row", zebra_stripes=True)
+        yield Line("", id="status")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -59,14 +53,12 @@ class SyncScreen(KioskScreen):
     def retranslate(self) -> None:
         self._draw()
 
-    @work(thread=True, exclusive=True, group="sync-status")
     def load(self) -> None:
-        """Read the status off the UI thread."""
-        self.post_message(self.Loaded(self.kiosk.services.sync.status()))
+        """Read the status off the UI thread (every few seconds while shown)."""
+        self.read(self.kiosk.services.sync.status, self._status_read)
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.view = message.view
+    def _status_read(self, view: SyncStatusView) -> None:
+        self.view = view
         self._draw()
 
     def _draw(self) -> None:
@@ -79,12 +71,16 @@ class SyncScreen(KioskScreen):
         last = view.last_sync_ok_at
         last_text = t("sync.last_ok", when=date_time(last)) if last else t("sync.last_ok.never")
         self.query_one("#sync-last-ok", Static).update(last_text)
-        self.query_one("#sync-stale", Static).update(t("sync.stale") if view.stale else "")
+        self.query_one("#sync-stale", Static).update(stale_text(last, view.stale))
         self.query_one("#sync-waiting", Static).update(t("sync.waiting", count=view.waiting))
-        error = (
-            t("sync.last_error", error=view.last_error) if view.last_error else t("sync.no_error")
+        error = self.query_one("#sync-error", Static)
+        problems = (
+            [t("sync.last_error", error=failure_text(view.last_error))] if view.last_error else []
         )
-        self.query_one("#sync-error", Static).update(error)
+        if view.rejected:
+            problems.append(t("sync.rejected_warning", count=len(view.rejected)))
+        error.update("\n".join(problems) or t("sync.no_error"))
+        error.set_class(bool(problems), "-warning")
         self.query_one("#sync-rejected-title", Static).update(
             t("sync.rejected", count=len(view.rejected))
         )
@@ -100,6 +96,10 @@ class SyncScreen(KioskScreen):
             table.add_row(str(item.seq), item.kind, item.reason, date_time(item.rejected_at))
         if not view.rejected:
             table.add_row("", "", t("sync.none_rejected"), "")
+
+    def action_back(self) -> None:
+        """Back to the home screen."""
+        self.kiosk.go_home()
 
 
 SCREEN = SyncScreen

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from kiosk.services.refusals import Refused
 from models import AnonymousContact, Offer, SiteOffer, Topic
 from models.catalogue import IdentityRule
 from models.db import read_session, write_session
@@ -21,7 +22,7 @@ AGE_BANDS: tuple[str, ...] = ("u18", "18-29", "30-49", "50-66", "67+")
 HOUR_MS = 3_600_000
 
 
-class AnonymousRefused(ValueError):
+class AnonymousRefused(Refused, ValueError):
     """The offer, a topic or the age band is not one this site can record."""
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
 from kiosk.services.privacy import display_title
+from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from models import Citizen, Group, GroupSession
 from models.db import read_session, write_session
@@ -51,7 +52,7 @@ _MESSAGES = {
 }
 
 
-class AttendanceRefused(Exception):
+class AttendanceRefused(Refused):
     """An attendance action was refused; nothing was changed.
 
     ``reason`` is a stable key (screens translate ``attendance.refused.<reason>``).

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from kiosk.services.audit import audit
+from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from models import LoginLockout, Staff, StaffSiteRole
 from models.db import write_session
@@ -30,7 +31,7 @@ def _dummy_hash() -> str:
     return _HASHER.hash("not-a-pin")
 
 
-class LoginRefused(Exception):
+class LoginRefused(Refused):
     """A refused login; ``reason``: ``empty``, ``wrong``, ``locked`` or ``no_role``."""
 
     def __init__(self, reason: str, *, locked_until: datetime | None = None, left: int = 0):

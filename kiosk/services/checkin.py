@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
 from kiosk.services.plan import OfferChoice, TodayItem, load_today, walk_in_offers
+from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from models import CheckIn, Citizen, Offer
 from models.db import write_session
@@ -23,7 +24,7 @@ CARD_TOKEN = re.compile(r"^[0-9A-Z]{4,64}$")
 Target = TodayItem | OfferChoice
 
 
-class CheckInRefused(Exception):
+class CheckInRefused(Refused):
     """An undo or check-out that cannot be done; ``reason`` says why."""
 
     def __init__(self, reason: str) -> None:

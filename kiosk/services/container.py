@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from kiosk.services.frontdesk import FrontDesk
+from kiosk.services.groups import GroupDesk
 from kiosk.services.sync import SyncService
 from kiosk.services.today import TodayService
 from models.config import Settings
@@ -24,13 +25,17 @@ class KioskServices:
     today: TodayService
     frontdesk: FrontDesk
     sync: SyncService
+    groups: GroupDesk
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine) -> KioskServices:
+        frontdesk = FrontDesk(engine, settings)
         return cls(
             settings=settings,
             engine=engine,
             today=TodayService(engine),
-            frontdesk=FrontDesk(engine, settings),
+            frontdesk=frontdesk,
             sync=SyncService(settings, engine),
+            # A guest added at a roster is a citizen the check-in search must find.
+            groups=GroupDesk(engine, guest_added=frontdesk.invalidate),
         )

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from kiosk.services.audit import audit
+from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from models import QueueTicket, QueueTicketEvent
 from models.db import read_session, write_session
@@ -21,7 +22,7 @@ DEFAULT_OFFER = "aaben-raadgivning"
 WAITING, CALLED = TicketStatus.WAITING, TicketStatus.CALLED
 
 
-class QueueRefused(ValueError):
+class QueueRefused(Refused, ValueError):
     """A queue step that does not fit the ticket's state."""
 
 

@@ -19,6 +19,38 @@ if TYPE_CHECKING:
 
 #: The badge and the status screen warn when the last good sync is older than this.
 STALE_AFTER_HOURS = 24
+#: Seconds one request may take. A frozen server (it accepts connections but never
+#: answers) is reported after ``REQUEST_TIMEOUT_S × INTERACTIVE_ATTEMPTS`` plus the short
+#: backoff between them: about 13 s, not the minutes 30 s × 6 attempts took.
+REQUEST_TIMEOUT_S = 4.0
+INTERACTIVE_ATTEMPTS = 3
+BACKGROUND_ATTEMPTS = 2
+
+#: What went wrong, in the words of an error message (the client's messages are for
+#: operators, in English): checked in this order, the first match wins.
+_FAILURE_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("not_enrolled", ("not enrolled",)),
+    ("busy", ("already running",)),
+    ("certificate", ("certificate", "ssl", "tls")),
+    ("timeout", ("timeout", "timed out")),
+    ("credential", ("credential", "not allowed", "revoked", "unauthori")),
+    ("clock", ("clock is",)),
+    ("unreachable", ("cannot reach", "connect", "http 50", "http 429", "unreachable",
+                     "incomplete or garbled", "name or service", "network")),
+)  # fmt: skip
+
+
+def failure_kind(error: str) -> str:
+    """The kind of a sync failure from its message: ``unreachable``, ``timeout``,
+    ``credential``, ``certificate``, ``clock``, ``busy``, ``not_enrolled`` or ``other``
+    ("" when there is no error). Screens say it as ``t("sync.failure.<kind>")``."""
+    text = error.lower()
+    if not text.strip():
+        return ""
+    for kind, needles in _FAILURE_PATTERNS:
+        if any(needle in text for needle in needles):
+            return kind
+    return "other"
 
 
 @dataclass(frozen=True)
@@ -49,6 +81,11 @@ class SyncOutcome:
     pushed: int = 0
     pulled: int = 0
     rejected: int = 0
+
+    @property
+    def failure(self) -> str:
+        """What went wrong (``failure_kind``), "" after a good session."""
+        return "" if self.ok else failure_kind(self.message)
 
 
 class SyncService:
@@ -98,13 +135,13 @@ class SyncService:
         credential = self.credential()
         if credential is None:
             return SyncOutcome(False, "not enrolled")
+        attempts = BACKGROUND_ATTEMPTS if background else INTERACTIVE_ATTEMPTS
         retry = RetryPolicy(
-            attempts=2 if background else self.settings.sync_retries,
+            attempts=min(attempts, self.settings.sync_retries),
             base_s=self.settings.sync_retry_base_seconds,
         )
-        client = SyncClient(
-            self.settings.server_url or credential.server_url, credential.token, retry=retry
-        )
+        url = self.settings.server_url or credential.server_url
+        client = SyncClient(url, credential.token, retry=retry, timeout_s=REQUEST_TIMEOUT_S)
         try:
             report = await run_sync_session(
                 self.engine,

@@ -11,14 +11,13 @@ from sqlalchemy.engine import Engine
 
 from kiosk.app import KioskApp
 from kiosk.i18n import set_language
-from kiosk.services.container import KioskServices
-from models.config import Settings
 from models.db import make_engine
 from models.demo import DemoData, build_demo
 from models.migrate import upgrade
-from models.timeutil import frozen_clock, local_today
+from models.timeutil import local_today
 from sync.demo_seed import seed_kiosk
 from tests.conftest import FROZEN_NOW, KIOSK_DEVICE
+from tests.kiosk.frontdesk_app import MovableClock, build_kiosk_app
 
 
 @pytest.fixture(scope="session")
@@ -37,15 +36,24 @@ def demo_db(tmp_path: Path, demo_data: DemoData) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def make_app(
-    tmp_path: Path, demo_db: Engine, frozen_now: datetime
-) -> Iterator[Callable[..., KioskApp]]:
-    """Build the app on the demo database with the frozen clock, in Danish."""
-    settings = Settings(home=tmp_path)
+def kiosk_app(tmp_path: Path, frozen_now: datetime) -> Iterator[Callable[..., KioskApp]]:
+    """``kiosk_app(engine, clock=…, language=…, staff=…, home=…, **settings)``: the kiosk
+    app on ``engine`` with a movable frozen clock (wall and monotonic), in Danish by
+    default; the language is set back to Danish afterwards."""
 
-    def build(language: str = "da") -> KioskApp:
-        services = KioskServices.build(settings, demo_db)
-        return KioskApp(services, clock=frozen_clock(frozen_now), language=language)
+    def build(
+        engine: Engine, *, clock: MovableClock | None = None, home: Path | None = None,
+        **options: object,
+    ) -> KioskApp:  # fmt: skip
+        return build_kiosk_app(
+            engine, home or tmp_path, clock=clock or MovableClock(frozen_now), **options
+        )
 
     yield build
     set_language("da")
+
+
+@pytest.fixture
+def make_app(kiosk_app: Callable[..., KioskApp], demo_db: Engine) -> Callable[..., KioskApp]:
+    """Build the app on the demo database with the frozen clock (Danish unless told)."""
+    return lambda language="da": kiosk_app(demo_db, language=language)

@@ -27,12 +27,23 @@ class MovableClock:
         self.seconds += seconds
 
 
-def make_app(engine, home, clock: MovableClock, **settings: object) -> KioskApp:
-    values = {"idle_lock_seconds": 120, "clear_after_checkin_seconds": 600.0, **settings}
+def build_kiosk_app(
+    engine, home, *, clock: MovableClock, language: str = "da", staff=None, **settings: object
+) -> KioskApp:
+    """The one way tests build the kiosk app: ``engine``, a settings home, the wall clock and
+    the monotonic clock (idle lock, card scans) from ``clock``, the language, and optionally
+    a staff member already logged in. ``settings`` override the test defaults."""
+    values = {"idle_lock_seconds": 120, "clear_after_checkin_seconds": 600.0,
+              "sync_interval_seconds": 0, **settings}  # fmt: skip
     services = KioskServices.build(Settings(home=home, **values), engine)
-    app = KioskApp(services, clock=clock)
-    app.guard.monotonic = clock.monotonic
+    app = KioskApp(services, clock=clock, language=language, monotonic=clock.monotonic)
+    if staff is not None:
+        app.guard.logged_in(staff)  # as the login dialog does
     return app
+
+
+def make_app(engine, home, clock: MovableClock, **settings: object) -> KioskApp:
+    return build_kiosk_app(engine, home, clock=clock, **settings)
 
 
 async def settle(app, pilot) -> None:

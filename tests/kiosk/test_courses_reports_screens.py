@@ -24,14 +24,16 @@ from tests.kiosk.attendance_world import (
     seed_group,
     seed_reference,
 )
-from tests.kiosk.test_roster_screen import kiosk_app, settle
+from tests.kiosk.test_roster_screen import settle
 
 
 def cell_texts(table) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def test_courses_screen_shows_weeks_warnings_and_arrivals(fresh_db, frozen_now, tmp_path):
+async def test_courses_screen_shows_weeks_warnings_and_arrivals(
+    kiosk_app, fresh_db, frozen_now, tmp_path
+):
     seed_reference(fresh_db)
     today = local_today(frozen_now)
     course_id, citizen = seed_course(fresh_db, starts_on=today - timedelta(days=66), name="Ulla")
@@ -41,7 +43,7 @@ async def test_courses_screen_shows_weeks_warnings_and_arrivals(fresh_db, frozen
         record(s, [CheckIn(id=new_id(), action="check_in", citizen_id=citizen,
                            offer_id="forloeb-82b", appointment_id=appointment)],
                now=frozen_now)  # fmt: skip
-    app = kiosk_app(fresh_db, frozen_now, COUNSELLOR, tmp_path)
+    app = kiosk_app(fresh_db, staff=COUNSELLOR, idle_lock_seconds=600)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("f8")
@@ -64,13 +66,13 @@ def test_report_periods_are_today_the_iso_week_and_the_month():
     assert period("month", date(2026, 12, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
 
 
-async def test_report_screen_shows_rates_and_exports_csv(fresh_db, frozen_now, tmp_path):
+async def test_report_screen_shows_rates_and_exports_csv(kiosk_app, fresh_db, frozen_now, tmp_path):
     seed_reference(fresh_db)
     world = seed_group(fresh_db, frozen_now, participants=4, past_weeks=1, sensitive=True)
     for citizen, mark in zip(world.citizens, ["present", "present", "late", "absent"], strict=True):
         mark_attendance(fresh_db, session_id=world.today_session, citizen_id=citizen, mark=mark,
                         staff=LEADER, now=frozen_now)  # fmt: skip
-    app = kiosk_app(fresh_db, frozen_now, LEADER, tmp_path)
+    app = kiosk_app(fresh_db, staff=LEADER, idle_lock_seconds=600)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("f6")
@@ -100,9 +102,9 @@ async def test_report_screen_shows_rates_and_exports_csv(fresh_db, frozen_now, t
     assert actions.count("report_view") == 2 and actions.count("report_export") == 2
 
 
-async def test_front_desk_is_refused_the_report(fresh_db, frozen_now, tmp_path):
+async def test_front_desk_is_refused_the_report(kiosk_app, fresh_db, frozen_now, tmp_path):
     seed_reference(fresh_db)
-    app = kiosk_app(fresh_db, frozen_now, DESK, tmp_path)
+    app = kiosk_app(fresh_db, staff=DESK, idle_lock_seconds=600)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("f6")
@@ -113,10 +115,12 @@ async def test_front_desk_is_refused_the_report(fresh_db, frozen_now, tmp_path):
     assert not (tmp_path / "exports").exists()
 
 
-async def test_nobody_logged_in_is_asked_to_log_in_before_courses(fresh_db, frozen_now, tmp_path):
+async def test_nobody_logged_in_is_asked_to_log_in_before_courses(
+    kiosk_app, fresh_db, frozen_now, tmp_path
+):
     seed_reference(fresh_db)
     seed_course(fresh_db, starts_on=local_today(frozen_now))
-    app = kiosk_app(fresh_db, frozen_now, None, tmp_path)
+    app = kiosk_app(fresh_db, staff=None, idle_lock_seconds=600)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("f8")

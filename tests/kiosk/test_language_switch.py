@@ -15,12 +15,10 @@ from textual.widgets import DataTable, Digits, Input, OptionList, Static
 
 from kiosk.app import KioskApp
 from kiosk.i18n import current_language, set_language
-from kiosk.services.container import KioskServices
 from kiosk.services.staff import StaffMember
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.line import Line
 from kiosk.widgets.result_list import ResultList
-from models.config import Settings
 from models.db import make_engine, write_session
 from models.migrate import upgrade
 from models.timeutil import local_today
@@ -34,7 +32,7 @@ from tests.kiosk.attendance_world import (
     seed_group,
     seed_reference,
 )
-from tests.kiosk.frontdesk_app import MovableClock, settle
+from tests.kiosk.frontdesk_app import MovableClock, build_kiosk_app, settle
 from tests.kiosk.frontdesk_data import seed_frontdesk
 
 SIZE = (120, 36)
@@ -142,13 +140,14 @@ def twin_databases(tmp_path: Path, world: str) -> tuple[Engine, Engine]:
 
 
 def build_app(engine: Engine, home: Path, case: Case, language: str) -> KioskApp:
-    settings = Settings(home=home, idle_lock_seconds=600, clear_after_checkin_seconds=600.0)
-    clock = MovableClock(FROZEN_NOW)
-    app = KioskApp(KioskServices.build(settings, engine), clock=clock, language=language)
-    app.guard.monotonic = clock.monotonic
-    if case.staff is not None:
-        app.guard.logged_in(case.staff)
-    return app
+    return build_kiosk_app(
+        engine,
+        home,
+        clock=MovableClock(FROZEN_NOW),
+        language=language,
+        staff=case.staff,
+        idle_lock_seconds=600,
+    )
 
 
 def _texts(node: Widget) -> list[str]:

@@ -6,24 +6,11 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from kiosk.app import KioskApp
 from kiosk.screens.roster import RosterScreen
 from kiosk.screens.sessions import SessionsScreen
-from kiosk.services.container import KioskServices
 from models import AttendanceMark, Citizen, GroupSession, SessionStateChange
-from models.config import Settings
 from models.db import read_session
-from models.timeutil import frozen_clock
 from tests.kiosk.attendance_world import DESK, LEADER, seed_group, seed_login, seed_reference
-
-
-def kiosk_app(engine, now, staff, tmp_path) -> KioskApp:
-    """The real kiosk app on ``engine`` with ``staff`` logged in and a frozen clock."""
-    services = KioskServices.build(Settings(home=tmp_path), engine)
-    app = KioskApp(services, clock=frozen_clock(now))
-    if staff is not None:
-        app.guard.logged_in(staff)  # as the login dialog does
-    return app
 
 
 async def open_roster_screen(pilot) -> None:
@@ -43,8 +30,8 @@ def world(fresh_db, frozen_now):
 
 
 @pytest.fixture
-def make_app(fresh_db, frozen_now, tmp_path):
-    return lambda staff=LEADER: kiosk_app(fresh_db, frozen_now, staff, tmp_path)
+def make_app(fresh_db, kiosk_app):
+    return lambda staff=LEADER: kiosk_app(fresh_db, staff=staff, idle_lock_seconds=600)
 
 
 async def settle(pilot):
@@ -116,7 +103,7 @@ async def test_adding_a_guest_with_the_keyboard(fresh_db, make_app, world):
         await pilot.pause()
         assert "navn" in str(app.screen.query_one("#dialog-error").render()).lower()
         app.screen.query_one("#guest-name", Input).focus()
-        await pilot.press(*"Lone Gæst", "enter", *"1975", "enter")
+        await pilot.press(*"Lone Gæst", "tab", *"1975", "enter")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         guests = [e for e in app.screen.entries.values() if e.guest]
@@ -213,10 +200,10 @@ async def test_the_roster_follows_a_language_switch(fresh_db, make_app, world):
 
 
 async def test_a_leader_logs_in_marks_adds_a_guest_and_closes_by_keyboard(
-    fresh_db, frozen_now, tmp_path, world
+    fresh_db, kiosk_app, world
 ):
     seed_login(fresh_db, LEADER, "4321")
-    app = kiosk_app(fresh_db, frozen_now, None, tmp_path)
+    app = kiosk_app(fresh_db, idle_lock_seconds=600)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("f7")  # nobody logged in: the login dialog comes first

@@ -32,7 +32,6 @@ from tests.kiosk.attendance_world import (
 )
 from tests.kiosk.frontdesk_app import MovableClock, log_in, make_app, settle
 from tests.kiosk.frontdesk_data import seed_frontdesk
-from tests.kiosk.test_roster_screen import kiosk_app
 
 SIZE = (120, 36)
 OTHER_DEVICE = "0193f3a0-0000-7000-8000-00000000b002"
@@ -81,9 +80,9 @@ async def open_roster(app, pilot) -> RosterScreen:
 
 
 async def test_a_mark_from_another_kiosk_shows_on_the_open_roster_after_a_sync(
-    fresh_db, frozen_now, tmp_path, world
+    kiosk_app, fresh_db, frozen_now, tmp_path, world
 ):
-    app = kiosk_app(fresh_db, frozen_now, LEADER, tmp_path)
+    app = kiosk_app(fresh_db, staff=LEADER, idle_lock_seconds=600)
     async with app.run_test(size=SIZE) as pilot:
         roster = await open_roster(app, pilot)
         table = roster.query_one(DataTable)
@@ -100,9 +99,9 @@ async def test_a_mark_from_another_kiosk_shows_on_the_open_roster_after_a_sync(
 
 
 async def test_a_new_participant_and_a_cancellation_pulled_from_central_reach_the_roster(
-    fresh_db, frozen_now, tmp_path, world
+    kiosk_app, fresh_db, frozen_now, tmp_path, world
 ):
-    app = kiosk_app(fresh_db, frozen_now, LEADER, tmp_path)
+    app = kiosk_app(fresh_db, staff=LEADER, idle_lock_seconds=600)
     async with app.run_test(size=SIZE) as pilot:
         roster = await open_roster(app, pilot)
         table = roster.query_one(DataTable)
@@ -124,9 +123,9 @@ async def test_a_new_participant_and_a_cancellation_pulled_from_central_reach_th
 
 
 async def test_a_half_typed_guest_stays_while_the_roster_under_it_reloads(
-    fresh_db, frozen_now, tmp_path, world
+    kiosk_app, fresh_db, frozen_now, tmp_path, world
 ):
-    app = kiosk_app(fresh_db, frozen_now, LEADER, tmp_path)
+    app = kiosk_app(fresh_db, staff=LEADER, idle_lock_seconds=600)
     async with app.run_test(size=SIZE) as pilot:
         roster = await open_roster(app, pilot)
         await pilot.press("g", *"Lone")
@@ -141,9 +140,9 @@ async def test_a_half_typed_guest_stays_while_the_roster_under_it_reloads(
 
 
 async def test_the_sessions_screen_counts_marks_that_arrived_by_sync(
-    fresh_db, frozen_now, tmp_path, world
+    kiosk_app, fresh_db, frozen_now, tmp_path, world
 ):
-    app = kiosk_app(fresh_db, frozen_now, LEADER, tmp_path)
+    app = kiosk_app(fresh_db, staff=LEADER, idle_lock_seconds=600)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("f7")
@@ -190,9 +189,9 @@ async def test_a_sync_that_pulls_a_new_citizen_finds_them_in_the_typed_search(
 
 
 async def test_the_report_reads_the_same_period_again_after_a_sync(
-    fresh_db, frozen_now, tmp_path, world
+    kiosk_app, fresh_db, frozen_now, tmp_path, world
 ):
-    app = kiosk_app(fresh_db, frozen_now, LEADER, tmp_path)
+    app = kiosk_app(fresh_db, staff=LEADER, idle_lock_seconds=600)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("f6", "m")  # this month: the past session and today's
@@ -211,12 +210,12 @@ async def test_the_report_reads_the_same_period_again_after_a_sync(
 
 
 async def test_the_courses_screen_shows_an_arrival_that_came_by_sync(
-    fresh_db, frozen_now, tmp_path
+    kiosk_app, fresh_db, frozen_now, tmp_path
 ):
     seed_reference(fresh_db)
     course, citizen = seed_course(fresh_db, starts_on=frozen_now.date(), name="Ulla")
     appointment = seed_appointment(fresh_db, citizen_id=citizen, at=frozen_now, course_id=course)
-    app = kiosk_app(fresh_db, frozen_now, COUNSELLOR, tmp_path)
+    app = kiosk_app(fresh_db, staff=COUNSELLOR, idle_lock_seconds=600)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("f8")

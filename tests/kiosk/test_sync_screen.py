@@ -7,14 +7,13 @@ from pathlib import Path
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
-from kiosk.app import KioskApp
-from kiosk.services.container import KioskServices
 from models import CheckIn, LocalRejection
 from models.config import Settings
 from models.db import read_session, write_session
-from models.timeutil import frozen_clock, utcnow
+from models.timeutil import utcnow
 from sync.credential import Credential
 from sync.server import create_app
+from tests.kiosk.frontdesk_app import MovableClock, build_kiosk_app
 from tests.sync.server_thread import serve
 from tests.sync.world import World, check_in, migrated_central
 
@@ -38,7 +37,7 @@ async def test_sync_now_sends_a_check_in_and_the_status_screen_shows_it(tmp_path
     settings = Settings(home=home, sync_interval_seconds=0)
     with serve(create_app(Settings(home=tmp_path), engine=central)) as url:
         Credential(url, kiosk.device_id, "hornslet", kiosk.token).save(settings.credential_path)
-        app = KioskApp(KioskServices.build(settings, kiosk.engine), clock=frozen_clock(now))
+        app = build_kiosk_app(kiosk.engine, home, clock=MovableClock(now))
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("ctrl+s")
             await pilot.app.workers.wait_for_complete()
@@ -60,8 +59,7 @@ async def test_sync_now_sends_a_check_in_and_the_status_screen_shows_it(tmp_path
 
 
 async def test_the_status_screen_says_when_a_kiosk_is_not_enrolled(tmp_path, demo_db):
-    settings = Settings(home=tmp_path, sync_interval_seconds=0)
-    app = KioskApp(KioskServices.build(settings, demo_db), clock=frozen_clock(utcnow()))
+    app = build_kiosk_app(demo_db, tmp_path, clock=MovableClock(utcnow()))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f10")
         await pilot.pause()
