@@ -11,10 +11,11 @@ from kiosk.cli import main
 from kiosk.i18n import current_language, t
 from kiosk.screens.attendance_modals import GuestModal, ReasonModal
 from kiosk.screens.checkin import CheckInScreen
-from kiosk.screens.reports import ReportsScreen, weeks_text
+from kiosk.screens.reports import ReportsScreen
 from kiosk.screens.roster import RosterScreen
 from kiosk.services.attendance_marks import mark_attendance
 from kiosk.widgets.keybar import KeyBar
+from models.figures.render import format_cell
 from tests.kiosk.attendance_world import LEADER, seed_group, seed_reference
 from tests.kiosk.frontdesk_app import MovableClock, log_in, settle
 from tests.kiosk.frontdesk_data import seed_frontdesk
@@ -72,13 +73,14 @@ async def test_the_report_is_titled_by_site_name_and_its_csv_is_danish(
     [exported] = (tmp_path / "exports").glob("*.csv")
     cells = {c for row in csv.reader(exported.read_text("utf-8-sig").splitlines(), delimiter=";")
              for c in row}  # fmt: skip
-    assert cells & {"planlagt", "afholdt"} and not cells & {"planned", "held", "cancelled"}
+    danish = {"afholdt", "aflyst", "uden registrering", "ikke holdt endnu"}
+    assert cells & danish and not cells & {"planned", "held", "cancelled", "not held yet"}
 
 
 def test_course_weeks_use_the_decimal_mark_of_the_language():
-    assert weeks_text(8.94, english=False) == "8,9"
-    assert weeks_text(8.94, english=True) == "8.9"
-    assert weeks_text(None, english=True) == "–"
+    assert format_cell(8.94, language="da") == "8,9"
+    assert format_cell(8.94, language="en") == "8.9"
+    assert format_cell(None, language="en", empty="–") == "–"
 
 
 @pytest.fixture
