@@ -12,9 +12,8 @@ from textual.app import App
 from kiosk.services.staff import StaffMember
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from kiosk.app import KioskApp
+    from kiosk.services.handles import Engine
 
 
 def logged_in(app: App[object]) -> StaffMember | None:
