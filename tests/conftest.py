@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,12 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     pg_cluster.reap_stale()
     config.stash[PG_HOME] = pg_cluster.new_home()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)  # so a terminated run still stops its cluster
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt("terminated")
 
 
 @pytest.hookimpl(optionalhook=True)
