@@ -84,13 +84,37 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         pg_cluster.stop(home)
 
 
+#: The longest tests, longest first (``--durations``: 2-15 min each on a loaded 2-core
+#: machine). Marked ``slow`` and started first, so that with ``-n 2`` they run beside the
+#: many short tests instead of being the last ones left at the end.
+LONGEST = (
+    "tests/sync/test_model.py",
+    "tests/sync/test_sync_kills.py",
+    "tests/sync/test_kill_durability.py",
+    "tests/sync/test_api_fuzz.py",
+    "tests/bench/test_bench_chaos_logs.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every PostgreSQL-backed item, so ``-m "not postgres"`` leaves them all out."""
+    """Mark every PostgreSQL-backed item, so ``-m "not postgres"`` leaves them all out;
+    run the slow ones first (the order is the same in every xdist worker)."""
     for item in items:
+        if item.nodeid.split("::")[0] in LONGEST:
+            item.add_marker(pytest.mark.slow)
         callspec = getattr(item, "callspec", None)
         params = list(callspec.params.values()) if callspec else []
         if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())) or "postgres" in params:
             item.add_marker(pytest.mark.postgres)
+    items.sort(key=_start_order)
+
+
+def _start_order(item: pytest.Item) -> int:
+    """Longest first (in ``LONGEST``'s order), then the other slow ones, then the rest."""
+    path = item.nodeid.split("::")[0]
+    if path in LONGEST:
+        return LONGEST.index(path)
+    return len(LONGEST) + (item.get_closest_marker("slow") is None)
 
 
 def postgres_url() -> str:
