@@ -29,7 +29,7 @@ demo: $(STAMP)
 	$(VENV)/bin/mestring demo --home demo-home
 
 test: $(STAMP)
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadgroup --durations=10
 
 bench: $(STAMP)
 	$(VENV)/bin/mestring bench --quick
