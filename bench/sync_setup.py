@@ -92,7 +92,7 @@ def central_server(home: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "MESTRING_HOME": str(home)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "central", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "central", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -2,6 +2,6 @@
 
 import sys
 
-from kiosk.startup import main
+from cli.startup import main
 
 sys.exit(main())

@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.engine import Engine
 
-from kiosk.cli import UserError
+from cli.errors import UserError
 from kiosk.i18n import LANGUAGES, known_language, set_language, t
 from kiosk.schema_check import is_current
 from kiosk.services.container import KioskServices

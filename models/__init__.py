@@ -3,7 +3,8 @@
 A table module is imported when one of its names is first used (PEP 562), so a command pays
 only for the tables it touches: the kiosk never loads the central server's own tables, and
 ``mestring --help`` loads none. Code that works on the whole schema (migrations, schema
-checks) calls ``load_all()`` first.
+checks) calls ``load_all()`` first. The tables and their groups are listed once, in
+``models.registry``; the names below are only for type checkers (a test keeps them equal).
 """
 
 from __future__ import annotations
@@ -11,30 +12,41 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from models.catalogue import Offer, Site, SiteOffer, Topic
-    from models.central_state import (
-        ChangeFeed,
-        Device,
-        EnrolmentCode,
-        FeedCounter,
-        Rejection,
-        ServerMeta,
-        SiteScope,
-    )
-    from models.console import ConsoleSession, ConsoleUser
-    from models.events import (
-        AnonymousContact,
-        AttendanceMark,
-        AuditEntry,
-        CheckIn,
-        QueueTicket,
-        QueueTicketEvent,
-        SessionStateChange,
-    )
-    from models.kiosk_state import LocalRejection, LoginLockout, Outbox, SyncState
-    from models.people import Citizen, Staff, StaffSiteRole
-    from models.schedule import Appointment, Course, Enrolment, Group, GroupSession
+from models.registry import DATABASE_ROLES, GROUP_OF_ROLE, TABLES, Role
+
+if TYPE_CHECKING:  # the registry's classes, spelled out for type checkers only
+    from models.catalogue import Offer as Offer
+    from models.catalogue import Site as Site
+    from models.catalogue import SiteOffer as SiteOffer
+    from models.catalogue import Topic as Topic
+    from models.central_state import ChangeFeed as ChangeFeed
+    from models.central_state import Device as Device
+    from models.central_state import EnrolmentCode as EnrolmentCode
+    from models.central_state import FeedCounter as FeedCounter
+    from models.central_state import Rejection as Rejection
+    from models.central_state import ServerMeta as ServerMeta
+    from models.central_state import SiteScope as SiteScope
+    from models.console import ConsoleSession as ConsoleSession
+    from models.console import ConsoleUser as ConsoleUser
+    from models.events import AnonymousContact as AnonymousContact
+    from models.events import AttendanceMark as AttendanceMark
+    from models.events import AuditEntry as AuditEntry
+    from models.events import CheckIn as CheckIn
+    from models.events import QueueTicket as QueueTicket
+    from models.events import QueueTicketEvent as QueueTicketEvent
+    from models.events import SessionStateChange as SessionStateChange
+    from models.kiosk_state import LocalRejection as LocalRejection
+    from models.kiosk_state import LoginLockout as LoginLockout
+    from models.kiosk_state import Outbox as Outbox
+    from models.kiosk_state import SyncState as SyncState
+    from models.people import Citizen as Citizen
+    from models.people import Staff as Staff
+    from models.people import StaffSiteRole as StaffSiteRole
+    from models.schedule import Appointment as Appointment
+    from models.schedule import Course as Course
+    from models.schedule import Enrolment as Enrolment
+    from models.schedule import Group as Group
+    from models.schedule import GroupSession as GroupSession
 
     REFERENCE_TABLES: tuple[type, ...]
     EVENT_TABLES: tuple[type, ...]
@@ -44,52 +56,10 @@ if TYPE_CHECKING:
     CENTRAL_TABLE_NAMES: set[str]
 
 #: Which module of this package defines each table class.
-_HOMES: dict[str, str] = {
-    "Offer": "catalogue",
-    "Site": "catalogue",
-    "SiteOffer": "catalogue",
-    "Topic": "catalogue",
-    "ChangeFeed": "central_state",
-    "Device": "central_state",
-    "EnrolmentCode": "central_state",
-    "FeedCounter": "central_state",
-    "Rejection": "central_state",
-    "ServerMeta": "central_state",
-    "SiteScope": "central_state",
-    "ConsoleSession": "console",
-    "ConsoleUser": "console",
-    "AnonymousContact": "events",
-    "AttendanceMark": "events",
-    "AuditEntry": "events",
-    "CheckIn": "events",
-    "QueueTicket": "events",
-    "QueueTicketEvent": "events",
-    "SessionStateChange": "events",
-    "LocalRejection": "kiosk_state",
-    "LoginLockout": "kiosk_state",
-    "Outbox": "kiosk_state",
-    "SyncState": "kiosk_state",
-    "Citizen": "people",
-    "Staff": "people",
-    "StaffSiteRole": "people",
-    "Appointment": "schedule",
-    "Course": "schedule",
-    "Enrolment": "schedule",
-    "Group": "schedule",
-    "GroupSession": "schedule",
-}
+_HOMES: dict[str, str] = {name: module for name, module, _role in TABLES}
 
-#: Names of the table groups below; computed (and every table loaded) on first use.
-_GROUPS = frozenset(
-    {
-        "REFERENCE_TABLES",
-        "EVENT_TABLES",
-        "KIOSK_ONLY_TABLES",
-        "CENTRAL_ONLY_TABLES",
-        "KIOSK_TABLE_NAMES",
-        "CENTRAL_TABLE_NAMES",
-    }
-)
+#: Names of the table groups; computed (and every table loaded) on first use.
+_GROUPS = frozenset({*GROUP_OF_ROLE.values(), *DATABASE_ROLES})
 
 
 def load_all() -> None:
@@ -104,76 +74,14 @@ def table_names(tables: tuple[type, ...]) -> set[str]:
 
 
 def _table_groups() -> dict[str, Any]:
-    from models.catalogue import Offer, Site, SiteOffer, Topic
-    from models.central_state import (
-        ChangeFeed,
-        Device,
-        EnrolmentCode,
-        FeedCounter,
-        Rejection,
-        ServerMeta,
-        SiteScope,
-    )
-    from models.console import ConsoleSession, ConsoleUser
-    from models.events import (
-        AnonymousContact,
-        AttendanceMark,
-        AuditEntry,
-        CheckIn,
-        QueueTicket,
-        QueueTicketEvent,
-        SessionStateChange,
-    )
-    from models.kiosk_state import LocalRejection, LoginLockout, Outbox, SyncState
-    from models.people import Citizen, Staff, StaffSiteRole
-    from models.schedule import Appointment, Course, Enrolment, Group, GroupSession
-
-    #: Reference data: owned by central, replicated to the kiosks of the sites in scope.
-    REFERENCE_TABLES: tuple[type, ...] = (
-        Site,
-        Offer,
-        Topic,
-        SiteOffer,
-        Citizen,
-        Staff,
-        StaffSiteRole,
-        Group,
-        GroupSession,
-        Enrolment,
-        Course,
-        Appointment,
-    )
-    #: Events: insert-only, created on kiosks, pushed to central.
-    EVENT_TABLES: tuple[type, ...] = (
-        CheckIn,
-        AnonymousContact,
-        AttendanceMark,
-        QueueTicket,
-        QueueTicketEvent,
-        SessionStateChange,
-        AuditEntry,
-    )
-    KIOSK_ONLY_TABLES: tuple[type, ...] = (Outbox, SyncState, LocalRejection, LoginLockout)
-    CENTRAL_ONLY_TABLES: tuple[type, ...] = (
-        Device,
-        EnrolmentCode,
-        ChangeFeed,
-        FeedCounter,
-        Rejection,
-        SiteScope,
-        ServerMeta,
-        ConsoleUser,
-        ConsoleSession,
-    )
-
-    return {
-        "REFERENCE_TABLES": REFERENCE_TABLES,
-        "EVENT_TABLES": EVENT_TABLES,
-        "KIOSK_ONLY_TABLES": KIOSK_ONLY_TABLES,
-        "CENTRAL_ONLY_TABLES": CENTRAL_ONLY_TABLES,
-        "KIOSK_TABLE_NAMES": table_names(REFERENCE_TABLES + EVENT_TABLES + KIOSK_ONLY_TABLES),
-        "CENTRAL_TABLE_NAMES": table_names(REFERENCE_TABLES + EVENT_TABLES + CENTRAL_ONLY_TABLES),
+    classes = {name: getattr(importlib.import_module(f"models.{m}"), name) for name, m, _ in TABLES}
+    by_role: dict[Role, tuple[type, ...]] = {
+        role: tuple(classes[name] for name, _m, r in TABLES if r == role) for role in GROUP_OF_ROLE
     }
+    groups: dict[str, Any] = {GROUP_OF_ROLE[role]: by_role[role] for role in GROUP_OF_ROLE}
+    for group, roles in DATABASE_ROLES.items():
+        groups[group] = table_names(tuple(c for role in roles for c in by_role[role]))
+    return groups
 
 
 def __getattr__(name: str) -> Any:
@@ -189,43 +97,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'models' has no attribute {name!r}")
 
 
-__all__ = [
-    "CENTRAL_ONLY_TABLES",
-    "CENTRAL_TABLE_NAMES",
-    "EVENT_TABLES",
-    "KIOSK_ONLY_TABLES",
-    "KIOSK_TABLE_NAMES",
-    "REFERENCE_TABLES",
-    "AnonymousContact",
-    "Appointment",
-    "AttendanceMark",
-    "AuditEntry",
-    "ChangeFeed",
-    "CheckIn",
-    "Citizen",
-    "ConsoleSession",
-    "ConsoleUser",
-    "Course",
-    "Device",
-    "Enrolment",
-    "EnrolmentCode",
-    "FeedCounter",
-    "Group",
-    "GroupSession",
-    "LocalRejection",
-    "LoginLockout",
-    "Offer",
-    "Outbox",
-    "QueueTicket",
-    "QueueTicketEvent",
-    "Rejection",
-    "ServerMeta",
-    "SessionStateChange",
-    "Site",
-    "SiteOffer",
-    "SiteScope",
-    "Staff",
-    "StaffSiteRole",
-    "SyncState",
-    "Topic",
-]
+__all__ = sorted({*_GROUPS, *_HOMES})  # derived from the registry

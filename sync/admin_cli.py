@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from cli.errors import UserError
 from models.config import Settings
 from models.db import make_engine
 from models.timeutil import LOCAL_TZ, utcnow
@@ -17,8 +18,6 @@ from models.timeutil import LOCAL_TZ, utcnow
 
 def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
     from sqlalchemy import inspect
-
-    from kiosk.cli import UserError
 
     url = getattr(args, "db", None) or settings.central_db_url()
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -97,7 +96,6 @@ def _register_provisional(central_sub: Any) -> None:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.cli import UserError
     from sync.admin.csvfile import ImportRefused
     from sync.admin.importer import import_csv
 
@@ -151,7 +149,6 @@ def _provisional_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _provisional_merge(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.cli import UserError
     from sync.admin.provisional import ProvisionalRefused, merge_provisional
 
     engine = _engine(args, settings)
@@ -170,7 +167,6 @@ def _provisional_merge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _provisional_confirm(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.cli import UserError
     from sync.admin.provisional import ProvisionalRefused, confirm_provisional
 
     engine = _engine(args, settings)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
+from cli.errors import UserError
 from models.config import Settings
 from models.timeutil import utcnow
 from sync.admin_cli import _add_db, _engine
@@ -60,8 +61,6 @@ def register(sub: Any) -> None:
 
 
 def _day(value: str) -> date:
-    from kiosk.cli import UserError
-
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(value, pattern).date()
@@ -73,7 +72,6 @@ def _day(value: str) -> date:
 def _report_query(args: argparse.Namespace, engine: Engine, now: datetime) -> ReportQuery:
     from sqlmodel import select
 
-    from kiosk.cli import UserError
     from models import Site
     from models.db import read_session
     from sync.admin.report_model import ReportQuery
@@ -100,7 +98,6 @@ def _report_query(args: argparse.Namespace, engine: Engine, now: datetime) -> Re
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.cli import UserError
     from sync.admin.reports import Format, export_report
 
     fmt: Format = args.format or ("xlsx" if args.halfyear else "table")
@@ -128,7 +125,6 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.cli import UserError
     from sync.admin.audit_export import export_citizen_log, render_log_csv, render_log_table
     from sync.admin.provisional import ProvisionalRefused
 

@@ -10,19 +10,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from cli.errors import UserError
 from models.config import Settings
 from models.db import make_engine
 from models.timeutil import utcnow
 from sync.credential import Credential, CredentialMissing
 
 CODE_HELP = "one-time enrolment code from `mestring central device add`"
-
-
-def _user_error(message: str) -> Exception:
-    """The CLI's ``UserError`` (one clear line, exit 2); looked up at run time so that
-    ``sync`` keeps no import of the kiosk package."""
-    user_error: type[Exception] = importlib.import_module("kiosk.cli").UserError
-    return user_error(message)
 
 
 def with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -33,7 +27,7 @@ def with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
         try:
             values.update(tomllib.loads(Path(config).read_text()))
         except (OSError, tomllib.TOMLDecodeError) as err:
-            raise _user_error(f"cannot read config {config}: {err}") from err
+            raise UserError(f"cannot read config {config}: {err}") from err
     if getattr(args, "db", None):
         values["db_url"] = args.db
     return settings.model_copy(update=values) if values else settings
@@ -83,7 +77,7 @@ def cmd_device_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         code = create_enrolment_code(engine, site_id=args.site, now=utcnow())
     except EnrolmentError as err:
-        raise _user_error(str(err)) from err
+        raise UserError(str(err)) from err
     hours = int(CODE_VALID.total_seconds() // 3600)
     print(f"{code}\n(one-time code for site {args.site}; valid {hours} h, usable once)")
     return 0
@@ -96,7 +90,7 @@ def cmd_device_revoke(args: argparse.Namespace, settings: Settings) -> int:
     try:
         device = revoke_device(engine, args.device_id, now=utcnow())
     except EnrolmentError as err:
-        raise _user_error(str(err)) from err
+        raise UserError(str(err)) from err
     print(f"device {device.id} ({device.site_id}) revoked")
     return 0
 
@@ -139,9 +133,9 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
             settings, engine, server=args.server, code=args.code, name=args.name or ""
         )
     except EnrolmentRefused as err:
-        raise _user_error(str(err)) from err
+        raise UserError(str(err)) from err
     except SyncError as err:
-        raise _user_error(f"enrolment failed: {err}") from err
+        raise UserError(f"enrolment failed: {err}") from err
     print(f"enrolled as device {enrolled.device_id} for site {enrolled.site_id}")
     return 0
 
@@ -155,7 +149,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     try:
         credential = Credential.load(settings.credential_path)
     except CredentialMissing as err:
-        raise _user_error(f"{err}; enrol first with `mestring kiosk enroll`") from err
+        raise UserError(f"{err}; enrol first with `mestring kiosk enroll`") from err
     engine = kiosk_engine(settings)
 
     def show(progress: Progress) -> None:

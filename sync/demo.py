@@ -77,7 +77,7 @@ def background_server(central_home: Path) -> Iterator[str]:
     port = _free_port()
     log = (central_home / "server.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli", "central", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "central", "serve", "--port", str(port)],
         env={**os.environ, "MESTRING_HOME": str(central_home)},
         stdout=log,
         stderr=log,

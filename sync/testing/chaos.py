@@ -45,7 +45,7 @@ from sync.rows import REFERENCE, encode
 from sync.server import create_app
 from sync.server.auth import DeviceIdentity, create_enrolment_code, enrol_device
 from sync.server.feed import integrity_summary
-from sync.testing.chaos_link import AsyncFaultPlan, AsyncFaultyTransport
+from sync.testing.faults import AsyncFaultyTransport, ChaosFaultPlan
 from sync.transport import DeviceCloned, RetryPolicy, SyncClient, SyncError
 
 SITES = ("ronde", "hornslet", "ebeltoft", "kolind")
@@ -99,7 +99,7 @@ class ChaosKiosk:
     site_id: str
     token: str
     skew: timedelta = timedelta(0)
-    faults: AsyncFaultPlan | None = None
+    faults: ChaosFaultPlan | None = None
     confirmed: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) committed here
     transport: AsyncFaultyTransport | None = None
     #: A disk image of this kiosk (``take_image``) and what it held when taken.

@@ -27,7 +27,7 @@ from models.timeutil import utcnow
 from sync.server.references import REASONS
 from sync.testing import chaos_rows
 from sync.testing.chaos import SITES, ChaosKiosk, ChaosWorld
-from sync.testing.chaos_link import AsyncFaultPlan
+from sync.testing.faults import ChaosFaultPlan
 
 NOW = utcnow().replace(microsecond=0)
 #: Why central may refuse a row in this model: the deliberately bad ones, and marks for a
@@ -62,7 +62,7 @@ class SyncModel(RuleBasedStateMachine):
             self.groups[site] = [group_id]
         for index, site in enumerate(kiosks):
             kiosk = self.world.add_kiosk(site)
-            kiosk.faults = AsyncFaultPlan(rate=rate, seed=seed + index, partition_requests=3)
+            kiosk.faults = ChaosFaultPlan(rate=rate, seed=seed + index, partition_requests=2)
 
     def _kiosk(self, index: int) -> ChaosKiosk:
         return self.world.kiosks[index % len(self.world.kiosks)]

@@ -50,17 +50,17 @@ async def test_the_app_resumes_collection_once_its_first_screen_is_painted(
 def test_commands_other_than_the_kiosk_run_with_collection_on() -> None:
     code = (
         "import gc, sys\n"
-        "import kiosk.cli, kiosk.commands_cli\n"
+        "import cli.main\n"
         "def report(args, settings):\n"
         "    print('enabled' if gc.isenabled() else 'paused')\n"
         "    return 0\n"
-        "original = kiosk.cli.build_parser\n"
+        "original = cli.main.build_parser\n"
         "def build():\n"
         "    parser = original()\n"
         "    parser.set_defaults(handler=report)\n"
         "    return parser\n"
-        "kiosk.cli.build_parser = build\n"
-        "from kiosk.startup import main\n"
+        "cli.main.build_parser = build\n"
+        "from cli.startup import main\n"
         "sys.argv = ['mestring']\n"
         "sys.exit(main())\n"
     )

@@ -94,3 +94,74 @@ def test_partition_fails_a_run_of_requests_then_heals():
     transport.enabled = False
     assert client.post("/count").status_code == 200
     assert failures == 4 and seen == [1]
+
+
+def _outcomes_sync(plan: FaultPlan, requests: int) -> list[str]:
+    app, _seen = _counter_app()
+    client = httpx.Client(transport=FaultyTransport(_SyncASGI(app), plan), base_url="http://t")
+    outcomes = []
+    for _ in range(requests):
+        try:
+            outcomes.append(str(client.post("/count").status_code))
+        except httpx.TransportError as err:
+            outcomes.append(type(err).__name__)
+    return outcomes
+
+
+async def _outcomes_async(plan: FaultPlan, requests: int) -> list[str]:
+    from sync.testing.faults import AsyncFaultyTransport
+
+    app, _seen = _counter_app()
+    transport = AsyncFaultyTransport(httpx.ASGITransport(app=app), plan)
+    outcomes = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        for _ in range(requests):
+            try:
+                outcomes.append(str((await client.post("/count")).status_code))
+            except httpx.TransportError as err:
+                outcomes.append(type(err).__name__)
+    return outcomes
+
+
+async def test_both_transports_draw_the_same_faults_from_the_same_seed():
+    from sync.testing.faults import ChaosFaultPlan
+
+    sync_plan, async_plan = ChaosFaultPlan(rate=0.5, seed=7), ChaosFaultPlan(rate=0.5, seed=7)
+    assert _outcomes_sync(sync_plan, 40) == await _outcomes_async(async_plan, 40)
+    assert sync_plan.injected == async_plan.injected and len(sync_plan.injected) >= 4
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_a_replayed_request_is_delivered_again_before_the_new_one(asynchronous):
+    plan = FaultPlan(rate=0.0, kinds=(Fault.REPLAYED,))
+    app, seen = _counter_app()
+    if asynchronous:
+        from sync.testing.faults import AsyncFaultyTransport
+
+        transport = AsyncFaultyTransport(httpx.ASGITransport(app=app), plan)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            await client.post("/count")
+            plan.rate = 1.0
+            answer = (await client.post("/count")).json()
+    else:
+        client = httpx.Client(transport=FaultyTransport(_SyncASGI(app), plan), base_url="http://t")
+        client.post("/count")
+        plan.rate = 1.0
+        answer = client.post("/count").json()
+    assert answer == {"seen": [1, 2, 3]} and plan.injected["replayed"] == 1
+
+
+def test_a_chaos_partition_fails_four_requests_in_a_row_then_heals():
+    from sync.testing.faults import ChaosFaultPlan
+
+    plan = ChaosFaultPlan(rate=1.0, kinds=(Fault.PARTITION,))
+    app, seen = _counter_app()
+    client = httpx.Client(transport=FaultyTransport(_SyncASGI(app), plan), base_url="http://t")
+    with pytest.raises(httpx.ConnectError):
+        client.post("/count")
+    plan.rate = 0.0  # no new faults: only the partition's remaining requests fail
+    for _ in range(3):
+        with pytest.raises(httpx.ConnectError):
+            client.post("/count")
+    assert client.post("/count").status_code == 200
+    assert seen == [1] and plan.injected["partition"] == 4

@@ -126,8 +126,7 @@ async def test_a_server_crash_before_commit_rolls_the_whole_batch_back(world: Wo
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 18])
 async def test_sessions_converge_through_a_thirty_percent_fault_rate(world: World, seed: int):
-    from sync.testing.async_faults import AsyncFaultyTransport
-    from sync.testing.faults import FaultPlan
+    from sync.testing.faults import AsyncFaultyTransport, FaultPlan
 
     citizen_id, _ = world.add_group_with_citizen("hornslet")
     kiosk = world.kiosk("hornslet")

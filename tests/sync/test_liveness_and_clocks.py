@@ -17,7 +17,7 @@ from models.ids import new_id
 from sync.hlc import Stamp
 from sync.testing import chaos_rows
 from sync.testing.chaos import ChaosWorld
-from sync.testing.chaos_link import AsyncFaultPlan
+from sync.testing.faults import ChaosFaultPlan
 from tests.conftest import FROZEN_NOW
 
 
@@ -51,7 +51,7 @@ def test_three_kiosks_converge_through_faults_and_partitions_while_faults_contin
     _group, citizens = world.add_group("hornslet", citizens=3)
     kiosks = [world.add_kiosk(site) for site in ("hornslet", "hornslet", "ronde")]
     for index, kiosk in enumerate(kiosks):
-        kiosk.faults = AsyncFaultPlan(rate=rate, seed=index, partition_requests=5)
+        kiosk.faults = ChaosFaultPlan(rate=rate, seed=index, partition_requests=4)
     for round_ in range(6):
         for kiosk in kiosks:
             if kiosk.site_id == "hornslet":

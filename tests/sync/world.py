@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import uuid
 from collections.abc import Iterator
@@ -38,9 +37,6 @@ async def no_sleep(_seconds: float) -> None:
 FAST_RETRY = RetryPolicy(attempts=3, sleep=no_sleep)
 
 
-_TEMPLATES: dict[str, str] = {}
-
-
 def _drop(base_url: str, name: str) -> None:
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -48,11 +44,9 @@ def _drop(base_url: str, name: str) -> None:
     admin.dispose()
 
 
-def central_template(base_url: str, now: datetime) -> str:
-    """A migrated central database with the catalogue, made once per test process and
-    copied for each test (much faster than migrating every time); dropped at exit."""
-    if base_url in _TEMPLATES:
-        return _TEMPLATES[base_url]
+@contextmanager
+def central_template(base_url: str, now: datetime) -> Iterator[str]:
+    """A migrated central database with the catalogue, to copy per test; dropped after."""
     name = f"mst_template_{os.getpid()}"
     _drop(base_url, name)
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
@@ -61,9 +55,10 @@ def central_template(base_url: str, now: datetime) -> str:
     admin.dispose()
     engine = migrated_central(make_url(base_url).set(database=name).render_as_string(False), now)
     engine.dispose()
-    _TEMPLATES[base_url] = name
-    atexit.register(_drop, base_url, name)
-    return name
+    try:
+        yield name
+    finally:
+        _drop(base_url, name)
 
 
 @contextmanager

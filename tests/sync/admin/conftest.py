@@ -14,7 +14,6 @@ from models.db import make_engine, read_session, write_session
 from models.demo_catalogue import offers, sites, topics
 from models.migrate import upgrade
 from sync.changes import publish
-from tests.conftest import postgres_url
 from tests.sync.world import postgres_database
 
 
@@ -24,7 +23,7 @@ def seed_catalogue(engine: Engine, now) -> None:
         publish(session, [*sites(), *offers(), *topics()], now=now)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def central(request: pytest.FixtureRequest, tmp_path: Path, frozen_now) -> Iterator[Engine]:
     """Central at head with the four sites, the offers and the topics, on each engine."""
     if request.param == "sqlite":
@@ -34,10 +33,7 @@ def central(request: pytest.FixtureRequest, tmp_path: Path, frozen_now) -> Itera
         yield engine
         engine.dispose()
         return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL not available: set MESTRING_TEST_PG_URL (CI sets it)")
-    with postgres_database(base) as url:
+    with postgres_database(request.getfixturevalue("pg_base_url")) as url:
         engine = make_engine(url)
         upgrade(engine, "central")
         seed_catalogue(engine, frozen_now)

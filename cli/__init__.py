@@ -1,0 +1,1 @@
+"""The `mestring` command line: a neutral root that each area registers its commands into."""
