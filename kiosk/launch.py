@@ -24,6 +24,9 @@ def open_kiosk_db(settings: Settings) -> Engine:
         from models.migrate import upgrade  # Alembic is slow to import; rarely needed
 
         upgrade(engine, "kiosk")
+    from kiosk.services.pin_keys import pin_keys, seal_stored_pins
+
+    seal_stored_pins(engine, pin_keys(settings)[0])  # a kiosk from before sealing: once
     return engine
 
 

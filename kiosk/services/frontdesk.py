@@ -36,8 +36,13 @@ class FrontDesk:
     # -- login ---------------------------------------------------------------------------
 
     def log_in(self, initials: str, pin: str, now: datetime) -> StaffMember:
+        from kiosk.services.pin_keys import pin_keys
+
         policy = auth.LoginPolicy(self.settings.lockout_failures, self.settings.lockout_minutes)
-        return auth.log_in(self.engine, initials=initials, pin=pin, now=now, policy=policy)
+        keys = pin_keys(self.settings)  # read each time: enrolment may change the credential
+        return auth.log_in(
+            self.engine, initials=initials, pin=pin, now=now, policy=policy, keys=keys
+        )
 
     def lock(self, staff: StaffMember, now: datetime, reason: str) -> None:
         auth.audit_logout(self.engine, staff=staff, now=now, reason=reason)
