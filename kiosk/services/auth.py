@@ -1,4 +1,4 @@
-"""Staff login: initials + PIN checked against a sealed argon2 hash, roles at this site, lock-out."""
+"""Staff login: initials + PIN checked against a sealed argon2 hash, site roles, lock-out."""
 
 from __future__ import annotations
 
