@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from sqlalchemy.engine import Engine
 
@@ -46,7 +47,9 @@ def build_services(settings: Settings) -> KioskServices:
 def log_to_file(settings: Settings) -> None:
     """Send log records to ``<home>/kiosk.log`` while the app owns the terminal (a record
     written to the terminal would garble the screen)."""
-    handler = logging.FileHandler(settings.home / "kiosk.log", encoding="utf-8")
+    path = settings.home / "kiosk.log"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # names may appear
+    handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -1,9 +1,12 @@
 """Settings: one object loaded in the composition root and passed down (env prefix MESTRING_)."""
 
+import sys
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.filemodes import private_dir, tighten_tree
 
 
 def default_home() -> Path:
@@ -49,5 +52,13 @@ class Settings(BaseSettings):
         return self.home / "device.credential"
 
     def ensure_home(self) -> Path:
-        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """The data directory, 0700 with every file in it 0600 (a home made before this
+        rule is tightened once, and the operator is told on stderr)."""
+        private_dir(self.home)
+        changed = tighten_tree(self.home)
+        if changed:
+            sys.stderr.write(
+                f"mestring: {len(changed)} files/folders in {self.home} were readable by "
+                "other users; tightened to 0600/0700\n"
+            )
         return self.home

@@ -2,11 +2,14 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+from models.filemodes import private_sqlite
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -34,15 +37,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``).
 
     SQLite connections use WAL with ``synchronous=FULL`` so a confirmed commit survives a
-    power cut. Nothing is created here; migrations create the schema.
+    power cut. A database file is made (empty) with mode 0600, or tightened to it; the
+    schema is made by migrations.
     """
     if url.startswith("sqlite"):
+        _keep_private(url)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _keep_private(url: str) -> None:
+    """A database file (and its WAL/SHM) readable by its owner only: it holds names and PIN
+    hashes (docs/security.md)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():
+        private_sqlite(path)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine
 
 from models.config import Settings
+from models.filemodes import write_private
 from models.timeutil import utcnow
 from sync.admin_cli import _add_db, _engine
 
@@ -144,7 +145,7 @@ def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        args.out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        write_private(args.out, text.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
     except OSError as err:
         raise UserError(f"cannot write {args.out}: {err.strerror}") from None
     print(f"{len(lines)} entries for {citizen_id} written to {args.out}")

@@ -22,6 +22,7 @@ from kiosk.services.privacy import display_title
 from kiosk.services.site_report import SiteReport
 from kiosk.services.staff import StaffMember
 from models.db import write_session
+from models.filemodes import private_dir
 from models.people import Role
 from models.timeutil import LOCAL_TZ
 
@@ -133,7 +134,7 @@ def export_file(
     if not staff.has(Role.GROUP_LEADER):
         raise AttendanceRefused("role_required")
     path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # exports hold personal data: 0700, files 0600 (mkstemp)
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

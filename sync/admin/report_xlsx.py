@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.filemodes import write_private
 from sync.admin.report_model import Cell, Chart, Report, Section
 from sync.admin.report_render import heading
 
@@ -82,7 +84,7 @@ def _add_chart(ws: Worksheet, section: Section, chart: Chart) -> None:
 
 
 def write_xlsx(report: Report, path: Path) -> None:
-    """Save ``report`` as a workbook at ``path``."""
+    """Save ``report`` as a workbook at ``path`` (mode 0600: reports hold personal data)."""
     workbook = Workbook()
     front = workbook.active
     assert front is not None
@@ -101,4 +103,6 @@ def write_xlsx(report: Report, path: Path) -> None:
         front.append([section.title, ws.title, len(section.rows), section.note])
     front.column_dimensions["A"].width = 30
     front.column_dimensions["B"].width = 30
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_private(path, buffer.getvalue())

@@ -9,6 +9,7 @@ from typing import Literal
 from sqlalchemy.engine import Engine
 
 from models.db import read_session, write_session
+from models.filemodes import write_private
 from sync.admin.audit import central_audit
 from sync.admin.report_build import build_report
 from sync.admin.report_model import Report, ReportQuery
@@ -45,7 +46,7 @@ def export_report(
     else:
         text = render_table(report) if fmt == "table" else render_csv(report)
         if out is not None:
-            out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+            write_private(out, text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
             text = None
     with write_session(engine) as session:
         central_audit(
