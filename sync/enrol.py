@@ -12,6 +12,7 @@ from sync.credential import Credential
 from sync.local import local_status
 from sync.outbox import init_state
 from sync.protocol import EnrolResponse
+from sync.tls import InsecureServerUrl, require_secure_url
 from sync.transport import SyncClient
 
 
@@ -35,6 +36,10 @@ def enroll_kiosk(
     Refuses while the outbox holds items of the previous identity: they would be lost.
     Raises ``sync.transport.SyncError`` when the server refuses or cannot be reached.
     """
+    try:
+        require_secure_url(server)  # before the one-time code goes anywhere
+    except InsecureServerUrl as err:
+        raise EnrolmentRefused(str(err)) from None
     waiting = local_status(engine).waiting
     if waiting:
         raise EnrolmentRefused(

@@ -93,6 +93,7 @@ class SyncService:
         interval (or "sync now") tries again — no new local write is needed for that."""
         # The sync client (httpx, the protocol) loads on the first session, not at kiosk start.
         from sync.client import run_sync_session
+        from sync.tls import InsecureServerUrl, server_url_for
         from sync.transport import RetryPolicy, SyncClient, SyncError
 
         credential = self.credential()
@@ -102,9 +103,11 @@ class SyncService:
             attempts=2 if background else self.settings.sync_retries,
             base_s=self.settings.sync_retry_base_seconds,
         )
-        client = SyncClient(
-            self.settings.server_url or credential.server_url, credential.token, retry=retry
-        )
+        try:
+            url = server_url_for(credential.server_url, self.settings.server_url)
+            client = SyncClient(url, credential.token, retry=retry)
+        except (InsecureServerUrl, SyncError) as err:
+            return SyncOutcome(False, str(err))
         try:
             report = await run_sync_session(
                 self.engine,
