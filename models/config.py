@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     server_url: str = ""  # central server the kiosk syncs with
     language: str = "da"
     idle_lock_seconds: int = 120
+    #: The locked screen answers a scan without a name; a site may decide to show first names.
+    lock_screen_first_names: bool = False
     lockout_failures: int = 5
     lockout_minutes: int = 5
     undo_minutes: int = 5

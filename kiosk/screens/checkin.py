@@ -146,7 +146,10 @@ class CheckInScreen(KioskScreen):
         )
         if not announce:
             return
-        if text.strip() and self.frontdesk.ready:
+        refusal = self.frontdesk.search_refusal(text)
+        if refusal is not None:  # not run, and the audit keeps no text (services say so)
+            self.set_status(tr(refusal), True)
+        elif text.strip() and self.frontdesk.ready:
             hits = len(self.result.hits)
             message = tr("checkin.hits", count=hits) if hits else tr("checkin.no_hits", text=text)
             self.set_status(message)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from kiosk.services.audit import audit
 from kiosk.services.mark_merge import ATTENDED_MARKS, CurrentMarks, MarkFact, current_marks
-from kiosk.services.privacy import display_title
+from kiosk.services.privacy import display_title, may_see_members
 from kiosk.services.staff import StaffMember
 from models import AttendanceMark, CheckIn, Citizen, Enrolment, Group, GroupSession
 from models.db import read_session, write_session
@@ -41,6 +41,11 @@ _MESSAGES = {
     "name_required": "The guest needs a name.",
     "name_too_long": "The name is too long (at most 120 characters).",
     "birth_year_invalid": "The birth year must be a year between 1900 and this year.",
+    "cpr_like": "That looks like a CPR number, and CPR numbers are never stored here.",
+    "pin_like": "That looks like initials and a PIN; a PIN goes only into the login field.",
+    "control_char": "The text holds a control character.",
+    "need_to_know": "A group's participants are shown only to its leaders, the site's "
+    "counsellors and admins.",
 }
 
 
@@ -255,6 +260,8 @@ def open_roster(engine: Engine, *, session_id: str, staff: StaffMember, now: dat
 def build_roster(
     session: Session, gs: GroupSession, group: Group, *, staff: StaffMember, now: datetime
 ) -> Roster:
+    if not may_see_members(staff, leader_staff_id=group.leader_staff_id):
+        raise AttendanceRefused("need_to_know")
     today = local_today(now)
     group_sessions = session.exec(
         select(GroupSession).where(GroupSession.group_id == group.id)
