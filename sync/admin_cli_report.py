@@ -39,6 +39,11 @@ def register(sub: Any) -> None:
         metavar="YYYYH1|YYYYH2",
         help="the committee's half-year workbook (default: the last completed half year)",
     )
+    parser.add_argument(
+        "--titles",
+        action="store_true",
+        help="show sensitive group titles instead of their neutral code (admin; audited)",
+    )
     _add_db(parser)
     parser.set_defaults(handler=_report)
     audit = sub.add_parser("audit", help="the audit log")
@@ -94,7 +99,10 @@ def _report_query(args: argparse.Namespace, engine: Engine, now: datetime) -> Re
     end = _day(args.end) if args.end else end
     if end < start:
         raise UserError("--to is before --from")
-    return ReportQuery(site=site, start=start, end=end, committee=bool(args.halfyear))
+    titles = bool(getattr(args, "titles", False))
+    return ReportQuery(
+        site=site, start=start, end=end, committee=bool(args.halfyear), titles=titles
+    )
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:

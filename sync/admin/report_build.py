@@ -156,7 +156,7 @@ def attendance_section(
         (
             names.site(f.group.site_id),
             f.group.code,
-            f.group.title,
+            f.group.title if query.titles or not f.group.sensitive else f.group.code,
             f.held,
             f.cancelled,
             f.unrecorded,

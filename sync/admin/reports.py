@@ -56,7 +56,8 @@ def export_report(
             detail=(
                 f"site={query.site or 'all'} from={query.start.isoformat()} "
                 f"to={query.end.isoformat()} format={fmt}"
-                f"{' committee' if query.committee else ''}{f' file={out.name}' if out else ''}"
+                f"{' committee' if query.committee else ''}"
+                f"{' titles=shown' if query.titles else ''}{f' file={out.name}' if out else ''}"
             ),
         )
     return text

@@ -66,8 +66,23 @@ def test_group_attendance_uses_the_latest_mark_and_active_enrolments(reported):
     # s1 held: c1 present, c2 absent→late, c3 present (3 of 3); s2 marked: c1 excused,
     # c2 unmarked, guest c9; s3 cancelled; s4 unrecorded; s5 later today (not yet).
     assert reported.section("attendance").rows == [
-        ("Hornslet", "G-01", "Forstå din ADHD", 2, 1, 1, 5, 3, 1, 1, 1, 60.0)
-    ]
+        ("Hornslet", "G-01", "G-01", 2, 1, 1, 5, 3, 1, 1, 1, 60.0)
+    ]  # the title reveals a diagnosis: its neutral code unless an admin asks (--titles)
+
+
+def test_sensitive_titles_appear_only_with_titles_and_that_choice_is_audited(
+    central, frozen_now, capsys
+):
+    seed_report_fixture(central)
+    argv = ["report", "--site", "all", "--format", "csv", "--from", "16.11.2026",
+            "--to", "24.11.2026", "--db", db_url(central)]  # fmt: skip
+    assert main(argv) == 0
+    assert "ADHD" not in capsys.readouterr().out
+    assert main([*argv, "--titles"]) == 0
+    assert "Forstå din ADHD" in capsys.readouterr().out
+    with read_session(central) as session:
+        details = [e.detail for e in session.exec(select(AuditEntry)).all()]
+    assert sorted("titles=shown" in d for d in details) == [False, True]
 
 
 def test_course_lengths_flag_courses_past_three_months(reported):
