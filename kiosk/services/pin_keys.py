@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from models import Staff
 from models.config import Settings
-from models.db import is_sqlite, write_session
+from models.db import is_sqlite, read_session, write_session
 from sync.credential import Credential, CredentialMissing
 from sync.pin_seal import SEAL_PREFIX, key_from_token, local_key, seal
 
@@ -36,13 +36,12 @@ def seal_stored_pins(engine: Engine, key: bytes) -> int:
     Staff keep their PINs: sealing needs no PIN. The old values are overwritten on disk
     (``secure_delete``) and the WAL is truncated, so no copy of a raw hash stays behind.
     """
-    with write_session(engine) as session:
-        raw = session.exec(
-            select(Staff).where(col(Staff.pin_hash).not_like(f"{SEAL_PREFIX}%"))
-        ).all()
-        if not raw:
+    unsealed = select(Staff).where(col(Staff.pin_hash).not_like(f"{SEAL_PREFIX}%"))
+    with read_session(engine) as session:  # the usual case, at every start: nothing to do
+        if not any(seal(s.pin_hash, key) != s.pin_hash for s in session.exec(unsealed)):
             return 0
-        sealed = [s for s in raw if seal(s.pin_hash, key) != s.pin_hash]
+    with write_session(engine) as session:
+        sealed = [s for s in session.exec(unsealed).all() if seal(s.pin_hash, key) != s.pin_hash]
         if is_sqlite(engine):
             session.execute(text("PRAGMA secure_delete=ON"))
         for staff in sealed:
