@@ -110,7 +110,7 @@ def _audit(engine) -> list[AuditEntry]:
         return list(s.exec(select(AuditEntry)).all())
 
 
-@pytest.mark.parametrize("query", ["010203-1234", "søren 0102031234"])
+@pytest.mark.parametrize("query", ["010203-1234", "søren 0102031234", "01.02.03-1234"])
 def test_a_cpr_like_search_is_not_run_and_not_stored(fresh_db, tmp_path, frozen_now, query):
     seed_frontdesk(fresh_db)
     front = _frontdesk(fresh_db, tmp_path, frozen_now)
@@ -177,3 +177,10 @@ def test_the_lock_screen_answer_has_no_name_unless_the_site_allows_first_names()
     assert "Anne" not in scan_message(Outcome("no_plan", "c-1", "Anne"))
     assert scan_message(outcome, first_names=True) == "Tak, Anne, du er tjekket ind"
     assert Settings().lock_screen_first_names is False
+
+
+@pytest.mark.parametrize("name", ["Ib 31.12.99-1234", "Ole 01 01 90 1111", "Åse 010190 1111"])
+def test_a_cpr_number_written_with_separators_is_refused_as_cpr(fresh_db, frozen_now, name):
+    seed_frontdesk(fresh_db)
+    with pytest.raises(QueueRefused, match="CPR-nummer"):
+        add_ticket(fresh_db, staff=MH, now=frozen_now, name=name)
