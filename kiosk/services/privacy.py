@@ -34,9 +34,12 @@ def display_title(group: Titled, *, private: bool) -> str:
 
 
 def may_see_members(staff: StaffMember, *, leader_staff_id: str | None) -> bool:
-    """True when ``staff`` may see who is in a group: its leader, the site's counsellors and
-    admins. The front desk sees arrival status at check-in, never a group's membership
-    (membership of a diagnosis group is health data)."""
-    return staff.has(Role.COUNSELLOR) or (
-        leader_staff_id is not None and staff.id == leader_staff_id
-    )
+    """True when ``staff`` may see who is in a group: its leader (any of the site's group
+    leaders while the group has none assigned), the site's counsellors and admins. The
+    front desk sees arrival status at check-in, never a group's membership (membership of a
+    diagnosis group is health data)."""
+    if leader_staff_id is None:
+        is_leader = staff.has(Role.GROUP_LEADER)
+    else:
+        is_leader = staff.id == leader_staff_id
+    return is_leader or staff.has(Role.COUNSELLOR)

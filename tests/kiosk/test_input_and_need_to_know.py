@@ -184,3 +184,16 @@ def test_a_cpr_number_written_with_separators_is_refused_as_cpr(fresh_db, frozen
     seed_frontdesk(fresh_db)
     with pytest.raises(QueueRefused, match="CPR-nummer"):
         add_ticket(fresh_db, staff=MH, now=frozen_now, name=name)
+
+
+def test_a_group_without_an_assigned_leader_is_open_to_the_sites_group_leaders(
+    fresh_db, frozen_now
+):
+    seed_reference(fresh_db)
+    world = seed_group(fresh_db, frozen_now, participants=2, leader=None)
+    other_leader = StaffMember("staff-other", "OL", "Ole Leder", frozenset({"group_leader"}))
+    roster = open_roster(fresh_db, session_id=world.today_session, staff=other_leader,
+                         now=frozen_now)  # fmt: skip
+    assert len(roster.entries) == 2
+    with pytest.raises(AttendanceRefused):
+        open_roster(fresh_db, session_id=world.today_session, staff=DESK, now=frozen_now)
