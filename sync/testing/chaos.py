@@ -322,8 +322,10 @@ class ChaosWorld:
             verdict.diverged += 1
             verdict.details.append(f"{kiosk.name}: {waiting} outbox entries left")
         # As central sees the device: its staff rows sealed with the device's PIN key.
-        key = key_from_token(kiosk.token)
-        identity = DeviceIdentity(device_id=kiosk.device_id, site_id=kiosk.site_id, pin_key=key)
+        seal_key = key_from_token(kiosk.token)
+        identity = DeviceIdentity(
+            device_id=kiosk.device_id, site_id=kiosk.site_id, pin_key=seal_key
+        )
         central = integrity_summary(self.central, identity).tables
         mine = local_summary(kiosk.engine)
         different = [t for t in REFERENCE if central[t] != mine[t]]
