@@ -6,8 +6,6 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from models.filemodes import private_dir, tighten_tree
-
 
 def default_home() -> Path:
     return Path.home() / ".mestring"
@@ -56,6 +54,8 @@ class Settings(BaseSettings):
     def ensure_home(self) -> Path:
         """The data directory, 0700 with every file in it 0600 (a home made before this
         rule is tightened once, and the operator is told on stderr)."""
+        from models.filemodes import private_dir, tighten_tree  # not loaded with Settings
+
         private_dir(self.home)
         changed = tighten_tree(self.home)
         if changed:

@@ -30,10 +30,9 @@ def private_dir(path: Path) -> Path:
 
 
 def private_sqlite(path: Path) -> None:
-    """Make the SQLite file ``path`` 0600 before SQLite opens it: SQLite then creates its WAL
-    and SHM with the same mode. Existing side files are tightened too."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
-    os.close(fd)
+    """Make the SQLite file ``path`` 0600 as soon as it is opened, before anything is written
+    to it or its WAL exists: SQLite creates the WAL and SHM with the database file's mode.
+    Existing side files are tightened too."""
     for candidate in (path, *(Path(f"{path}{side}") for side in SQLITE_SIDE_FILES)):
         if candidate.exists():
             _tighten(candidate, PRIVATE_FILE)

@@ -70,5 +70,7 @@ def test_a_database_made_loose_elsewhere_is_tightened_when_opened(tmp_path: Path
     db = tmp_path / "central.db"
     db.write_bytes(b"")
     os.chmod(db, 0o644)
-    make_engine(f"sqlite:///{db}").dispose()
-    assert mode(db) == 0o600
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect():
+        assert mode(db) == 0o600
+    engine.dispose()
