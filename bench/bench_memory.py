@@ -129,7 +129,7 @@ def measure(home: Path) -> dict[str, float]:
         home_mb = _status_kb(child.pid, "VmRSS") / 1024
         os.write(leader, F2)
         screen.wait_for(b"PIN")
-        for key in (b"MH", b"\t", b"2001", b"\r"):
+        for key in (b"MH", b"\t", b"200101", b"\r"):
             os.write(leader, key)
             time.sleep(0.2)
         screen.wait_for(b"Skriv navn")  # the check-in screen's search field: logged in

@@ -116,7 +116,8 @@ class StaffGuard:
             self.app.open_screen("checkin", then=lambda screen: screen.show_scan(outcome))
             return
         timeout = self.app.services.settings.clear_after_checkin_seconds
-        self.app.notify(scan_message(outcome), timeout=timeout)
+        first_names = self.app.services.settings.lock_screen_first_names
+        self.app.notify(scan_message(outcome, first_names=first_names), timeout=timeout)
 
     # -- login and lock ------------------------------------------------------------------
 
@@ -146,12 +147,20 @@ class StaffGuard:
             self.lock("idle")
 
 
-def scan_message(outcome: Outcome) -> str:
-    """What a citizen may read after scanning: their first name at most."""
-    name = outcome.first_name
-    return {
-        "checked_in": t("scan.done", name=name),
-        "duplicate": t("scan.duplicate", name=name),
-        "no_plan": t("scan.no_plan", name=name),
-        "choose": t("scan.choose", name=name),
-    }.get(outcome.status, t("scan.unknown"))
+def scan_message(outcome: Outcome, *, first_names: bool = False) -> str:
+    """What a citizen may read after scanning: no name ("Tak, du er tjekket ind"), or the
+    first name where the site chose to allow it (``lock_screen_first_names``): the screen
+    faces the waiting room (SPEC §6)."""
+    if outcome.status not in ("checked_in", "duplicate", "no_plan", "choose"):
+        return t("scan.unknown")
+    if first_names and outcome.first_name:
+        return t(f"scan.{SCAN_KEYS[outcome.status]}", name=outcome.first_name)
+    return t(f"scan.{SCAN_KEYS[outcome.status]}.no_name")
+
+
+SCAN_KEYS = {
+    "checked_in": "done",
+    "duplicate": "duplicate",
+    "no_plan": "no_plan",
+    "choose": "choose",
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from sqlalchemy.engine import Engine
 
@@ -24,6 +25,9 @@ def open_kiosk_db(settings: Settings) -> Engine:
         from models.migrate import upgrade  # Alembic is slow to import; rarely needed
 
         upgrade(engine, "kiosk")
+    from kiosk.services.pin_keys import pin_keys, seal_stored_pins
+
+    seal_stored_pins(engine, pin_keys(settings)[0])  # a kiosk from before sealing: once
     return engine
 
 
@@ -51,7 +55,9 @@ def build_services(settings: Settings) -> KioskServices:
 def log_to_file(settings: Settings) -> None:
     """Send log records to ``<home>/kiosk.log`` while the app owns the terminal (a record
     written to the terminal would garble the screen)."""
-    handler = logging.FileHandler(settings.home / "kiosk.log", encoding="utf-8")
+    path = settings.home / "kiosk.log"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # names may appear
+    handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -1,5 +1,6 @@
 """Settings: one object loaded in the composition root and passed down (env prefix MESTRING_)."""
 
+import sys
 from pathlib import Path
 
 from pydantic import Field
@@ -21,6 +22,8 @@ class Settings(BaseSettings):
     server_url: str = ""  # central server the kiosk syncs with
     language: str = "da"
     idle_lock_seconds: int = 120
+    #: The locked screen answers a scan without a name; a site may decide to show first names.
+    lock_screen_first_names: bool = False
     lockout_failures: int = 5
     lockout_minutes: int = 5
     undo_minutes: int = 5
@@ -49,5 +52,15 @@ class Settings(BaseSettings):
         return self.home / "device.credential"
 
     def ensure_home(self) -> Path:
-        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """The data directory, 0700 with every file in it 0600 (a home made before this
+        rule is tightened once, and the operator is told on stderr)."""
+        from models.filemodes import private_dir, tighten_tree  # not loaded with Settings
+
+        private_dir(self.home)
+        changed = tighten_tree(self.home)
+        if changed:
+            sys.stderr.write(
+                f"mestring: {len(changed)} files/folders in {self.home} were readable by "
+                "other users; tightened to 0600/0700\n"
+            )
         return self.home

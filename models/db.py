@@ -2,18 +2,23 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+from models.filemodes import private_sqlite
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, path: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        if path is not None:  # before the WAL exists: SQLite gives it the file's mode
+            private_sqlite(path)
         # Let SQLAlchemy's "begin" hook below emit BEGIN itself (pysqlite's own transaction
         # handling would start transactions too late for read-modify-write).
         dbapi_conn.isolation_level = None
@@ -34,15 +39,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``).
 
     SQLite connections use WAL with ``synchronous=FULL`` so a confirmed commit survives a
-    power cut. Nothing is created here; migrations create the schema.
+    power cut. The database file is made 0600 (or tightened to it) when it is opened, before
+    its WAL exists; nothing is created here (migrations make the schema).
     """
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, _database_file(url))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _database_file(url: str) -> Path | None:
+    """The file of a SQLite URL, kept readable by its owner only (it holds names and PIN
+    hashes, docs/security.md); ``None`` for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -102,22 +102,22 @@ ALL_SITES_ADMIN = tuple((site, AD) for site in SITE_IDS)
 
 #: The demo logins (listed in the README). PINs are for the demo only.
 STAFF: tuple[StaffSpec, ...] = (
-    StaffSpec("AB", "Anne Bach", "1001", ALL_SITES_ADMIN),
-    StaffSpec("MH", "Mette Holm", "2001", (("hornslet", FD),)),
-    StaffSpec("JK", "Jens Kjær", "2002", (("hornslet", GL), ("ronde", GL))),
-    StaffSpec("LP", "Lise Pedersen", "2003", (("hornslet", CO), ("hornslet", GL))),
-    StaffSpec("TS", "Torben Søndergaard", "2004", (("hornslet", CO), ("kolind", CO))),
-    StaffSpec("KN", "Karen Nørgaard", "3001", (("ronde", FD),)),
-    StaffSpec("PA", "Peter Aagaard", "3002", (("ronde", GL),)),
-    StaffSpec("HC", "Helle Christensen", "3003", (("ronde", CO), ("ronde", GL))),
-    StaffSpec("SK", "Søren Kristensen", "3004", (("ronde", CO),)),
-    StaffSpec("BM", "Birgitte Møller", "3005", (("ronde", FD), ("ronde", CO))),
-    StaffSpec("EL", "Else Lund", "4001", (("ebeltoft", FD),)),
-    StaffSpec("MJ", "Morten Jørgensen", "4002", (("ebeltoft", GL), ("ebeltoft", CO))),
-    StaffSpec("AM", "Astrid Mørk", "4003", (("ebeltoft", CO),)),
-    StaffSpec("RD", "Rikke Dahl", "5001", (("kolind", FD),)),
-    StaffSpec("CF", "Claus Friis", "5002", (("kolind", GL), ("kolind", CO))),
-    StaffSpec("NS", "Nanna Skaarup", "5003", (("ronde", FD), ("kolind", FD))),
+    StaffSpec("AB", "Anne Bach", "100101", ALL_SITES_ADMIN),
+    StaffSpec("MH", "Mette Holm", "200101", (("hornslet", FD),)),
+    StaffSpec("JK", "Jens Kjær", "200202", (("hornslet", GL), ("ronde", GL))),
+    StaffSpec("LP", "Lise Pedersen", "200303", (("hornslet", CO), ("hornslet", GL))),
+    StaffSpec("TS", "Torben Søndergaard", "200404", (("hornslet", CO), ("kolind", CO))),
+    StaffSpec("KN", "Karen Nørgaard", "300101", (("ronde", FD),)),
+    StaffSpec("PA", "Peter Aagaard", "300202", (("ronde", GL),)),
+    StaffSpec("HC", "Helle Christensen", "300303", (("ronde", CO), ("ronde", GL))),
+    StaffSpec("SK", "Søren Kristensen", "300404", (("ronde", CO),)),
+    StaffSpec("BM", "Birgitte Møller", "300505", (("ronde", FD), ("ronde", CO))),
+    StaffSpec("EL", "Else Lund", "400101", (("ebeltoft", FD),)),
+    StaffSpec("MJ", "Morten Jørgensen", "400202", (("ebeltoft", GL), ("ebeltoft", CO))),
+    StaffSpec("AM", "Astrid Mørk", "400303", (("ebeltoft", CO),)),
+    StaffSpec("RD", "Rikke Dahl", "500101", (("kolind", FD),)),
+    StaffSpec("CF", "Claus Friis", "500202", (("kolind", GL), ("kolind", CO))),
+    StaffSpec("NS", "Nanna Skaarup", "500303", (("ronde", FD), ("kolind", FD))),
 )
 
 

@@ -179,7 +179,7 @@ class SessionStateChange(EventBase, table=True):
 
 
 class AuditEntry(EventBase, table=True):
-    """Who did what to whom: every read, search (with its text), change, export and delete."""
+    """Who did what to whom: every read, search (per citizen shown), change, export and delete."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_created", "created_at"),)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from cli.errors import UserError
 from models.config import Settings
+from models.filemodes import write_private
 from models.timeutil import utcnow
 from sync.admin_cli import _add_db, _engine
 
@@ -41,6 +42,11 @@ def register(sub: Any) -> None:
         const="last",
         metavar="YYYYH1|YYYYH2",
         help="the committee's half-year workbook (default: the last completed half year)",
+    )
+    parser.add_argument(
+        "--titles",
+        action="store_true",
+        help="show sensitive group titles instead of their neutral code (admin; audited)",
     )
     _add_db(parser)
     parser.set_defaults(handler=_report)
@@ -94,7 +100,10 @@ def _report_query(args: argparse.Namespace, engine: Engine, now: datetime) -> Re
     end = _day(args.end) if args.end else end
     if end < start:
         raise UserError("--to is before --from")
-    return ReportQuery(site=site, start=start, end=end, committee=bool(args.halfyear))
+    titles = bool(getattr(args, "titles", False))
+    return ReportQuery(
+        site=site, start=start, end=end, committee=bool(args.halfyear), titles=titles
+    )
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
@@ -143,7 +152,7 @@ def _audit_export(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        args.out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        write_private(args.out, text.encode("utf-8-sig" if args.format == "csv" else "utf-8"))
     except OSError as err:
         raise UserError(f"cannot write {args.out}: {err.strerror}") from None
     print(f"{len(lines)} entries for {citizen_id} written to {args.out}")

@@ -142,6 +142,7 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     from sync.client import Progress, run_sync_session
+    from sync.tls import InsecureServerUrl, server_url_for
     from sync.transport import RetryPolicy, SyncClient, SyncError
 
     settings = with_overrides(settings, args)
@@ -155,8 +156,12 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     def show(progress: Progress) -> None:
         print(f"  {progress.phase}: {progress.done} {progress.message}".rstrip(), file=sys.stderr)
 
+    try:
+        url = server_url_for(credential.server_url, settings.server_url)
+    except InsecureServerUrl as err:
+        raise UserError(str(err)) from err
+
     async def session() -> Any:
-        url = settings.server_url or credential.server_url
         client = SyncClient(url, credential.token, retry=retry)
         try:
             return await run_sync_session(

@@ -12,6 +12,7 @@ from sync.adopt import AdoptionRefused, adopt_outbox
 from sync.credential import Credential
 from sync.outbox import init_state
 from sync.protocol import EnrolResponse
+from sync.tls import InsecureServerUrl, require_secure_url
 from sync.transport import SyncClient
 
 
@@ -37,6 +38,10 @@ def enroll_kiosk(
     are refused, since the new credential could not write them.
     Raises ``sync.transport.SyncError`` when the server refuses or cannot be reached.
     """
+    try:
+        require_secure_url(server)  # before the one-time code goes anywhere
+    except InsecureServerUrl as err:
+        raise EnrolmentRefused(str(err)) from None
     enrolled = asyncio.run(_trade(server, code, name))
     with write_session(engine) as session:
         try:

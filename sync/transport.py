@@ -26,6 +26,7 @@ from sync.protocol import (
     VerifyRequest,
     VerifyResult,
 )
+from sync.tls import InsecureServerUrl, require_secure_url
 
 Answer = TypeVar("Answer", bound=BaseModel)
 TRANSIENT_STATUS = {429, 502, 503, 504}
@@ -51,6 +52,10 @@ class ClockSkew(SyncError):
 
 class ResyncRequired(SyncError):
     """410: the cursor cannot be continued; resync from a snapshot."""
+
+
+class InsecureServer(SyncError):
+    """Plain http to a host other than this machine (``sync.tls``)."""
 
 
 class PayloadTooLarge(SyncError):
@@ -106,6 +111,11 @@ class SyncClient:
         timeout_s: float = 30.0,
         retry: RetryPolicy | None = None,
     ) -> None:
+        if transport is None or isinstance(transport, httpx.AsyncHTTPTransport):
+            try:  # over the network: TLS unless it stays on this machine
+                require_secure_url(base_url)
+            except InsecureServerUrl as err:
+                raise InsecureServer(str(err)) from None
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"), headers=headers, transport=transport, timeout=timeout_s

@@ -140,7 +140,10 @@ class CheckInScreen(CheckInCorrections, KioskScreen):
         )
         if not announce:
             return
-        if text.strip() and self.frontdesk.ready:
+        refusal = self.frontdesk.search_refusal(text)
+        if refusal is not None:  # not run, and the audit keeps no text (services say so)
+            self.set_status(tr(refusal), True)
+        elif text.strip() and self.frontdesk.ready:
             self.set_status(hits_text(self.result, text))
         elif self.frontdesk.ready and self.last is None:
             self.set_status("")

@@ -75,9 +75,11 @@ class LockScreen(KioskScreen):
         )
 
     def show_scan(self, outcome: Outcome) -> None:
-        """Answer a scan with the citizen's first name only, then forget it."""
+        """Answer a scan without a name (a first name only where the site allows it), then
+        forget it."""
         answer = self.query_one("#scan-answer", Phrase)
-        answer.say(partial(scan_message, outcome))
+        first_names = self.kiosk.services.settings.lock_screen_first_names
+        answer.say(partial(scan_message, outcome, first_names=first_names))
         answer.set_class(outcome.status not in ("checked_in", "duplicate"), "-warning")
         delay = self.kiosk.services.settings.clear_after_checkin_seconds
         self.set_timer(delay, lambda: answer.say(""))

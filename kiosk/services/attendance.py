@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
-from kiosk.services.privacy import display_title
+from kiosk.services.privacy import display_title, may_see_members
 from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from models import Citizen, Group, GroupSession
@@ -49,6 +49,11 @@ _MESSAGES = {
     "name_required": "The guest needs a name.",
     "name_too_long": "The name is too long (at most 120 characters).",
     "birth_year_invalid": "The birth year must be a year between 1900 and this year.",
+    "cpr_like": "That looks like a CPR number, and CPR numbers are never stored here.",
+    "pin_like": "That looks like initials and a PIN; a PIN goes only into the login field.",
+    "control_char": "The text holds a control character.",
+    "need_to_know": "A group's participants are shown only to its leaders, the site's "
+    "counsellors and admins.",
 }
 
 
@@ -246,6 +251,8 @@ def build_roster(
 ) -> Roster:
     """The roster of ``gs``: every participant with the mark that counts and their figures so
     far, by the shared rules (``models.figures.rules``)."""
+    if not may_see_members(staff, leader_staff_id=group.leader_staff_id):
+        raise AttendanceRefused("need_to_know")
     group_sessions = session.exec(
         select(GroupSession).where(GroupSession.group_id == group.id)
     ).all()

@@ -21,7 +21,9 @@ from kiosk.services.attendance import (
     session_day,
 )
 from kiosk.services.audit import audit
+from kiosk.services.input_guard import ATTENDANCE_REASONS, text_refusal
 from kiosk.services.mark_merge import MarkFact
+from kiosk.services.privacy import may_see_members
 from kiosk.services.staff import StaffMember
 from models import AttendanceMark, CheckIn, Citizen, Enrolment, Group, GroupSession
 from models.db import write_session
@@ -130,6 +132,9 @@ def mark_attendance(
         raise AttendanceRefused("mark_unknown") from None
     with write_session(engine) as session:
         gs = markable_session(session, session_id)
+        group = session.get(Group, gs.group_id)
+        if group is None or not may_see_members(staff, leader_staff_id=group.leader_staff_id):
+            raise AttendanceRefused("need_to_know")  # a mark would tell who is a member
         current = _current_mark(session, session_id, citizen_id)
         if current is not None and current.mark == wanted:
             return current
@@ -201,6 +206,9 @@ def validate_guest(display_name: str, birth_year: int | None, *, now: datetime) 
         raise AttendanceRefused("name_required")
     if len(name) > MAX_NAME:
         raise AttendanceRefused("name_too_long")
+    refusal = text_refusal(name, name=True)
+    if refusal is not None:
+        raise AttendanceRefused(ATTENDANCE_REASONS[refusal])
     if birth_year is not None and not 1900 <= birth_year <= local_today(now).year:
         raise AttendanceRefused("birth_year_invalid")
     return name

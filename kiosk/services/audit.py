@@ -1,4 +1,4 @@
-"""Audit trail: every read, search (with its text), change, export and delete (SPEC §6)."""
+"""Audit trail: every read, search (the citizens shown, never its text), change, export, delete."""
 
 from __future__ import annotations
 

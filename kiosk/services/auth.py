@@ -1,7 +1,8 @@
-"""Staff login: initials + PIN checked against an argon2 hash, roles at this site, lock-out."""
+"""Staff login: initials + PIN checked against a sealed argon2 hash, site roles, lock-out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -17,6 +18,7 @@ from kiosk.services.staff import StaffMember
 from models import LoginLockout, Staff, StaffSiteRole
 from models.db import write_session
 from sync.outbox import load_state
+from sync.pin_seal import is_sealed, seal, verify_sealed
 
 _HASHER = PasswordHasher()
 #: Verified when the initials are unknown, so a wrong name costs as long as a wrong PIN.
@@ -28,7 +30,7 @@ def _dummy_hash() -> str:
 
     Made on first use: hashing costs ~0.3 s, which must not be paid at kiosk start.
     """
-    return _HASHER.hash("not-a-pin")
+    return seal(_HASHER.hash("not-a-pin"), b"no key opens this")
 
 
 class LoginRefused(Refused):
@@ -55,25 +57,40 @@ def normalise_initials(initials: str) -> str:
 
 
 def log_in(
-    engine: Engine, *, initials: str, pin: str, now: datetime, policy: LoginPolicy | None = None
+    engine: Engine,
+    *,
+    initials: str,
+    pin: str,
+    now: datetime,
+    policy: LoginPolicy | None = None,
+    keys: Sequence[bytes] = (),
 ) -> StaffMember:
     """Check ``initials`` + ``pin`` at this kiosk's site; raise ``LoginRefused`` otherwise.
 
-    Every failure and every lock-out is audited; the failure count is stored so a reboot
-    does not reset it.
+    ``keys`` are the device's PIN seal keys (``kiosk.services.pin_keys``): stored hashes are
+    sealed with one of them, so the database alone cannot confirm a PIN. Every failure and
+    every lock-out is audited; the failure count is stored so a reboot does not reset it.
     """
     if not normalise_initials(initials) or not pin.strip():
         raise LoginRefused("empty")
+    attempt = _Attempt(pin, tuple(keys), policy or LoginPolicy())
     with write_session(engine) as session:
-        outcome = _attempt(session, normalise_initials(initials), pin, now, policy or LoginPolicy())
+        outcome = _attempt(session, normalise_initials(initials), attempt, now)
     # Raised after the commit so the failure count and its audit entry are kept.
     if isinstance(outcome, LoginRefused):
         raise outcome
     return outcome
 
 
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    pin: str
+    keys: tuple[bytes, ...]
+    policy: LoginPolicy
+
+
 def _attempt(
-    session: Session, key: str, pin: str, now: datetime, policy: LoginPolicy
+    session: Session, key: str, attempt: _Attempt, now: datetime
 ) -> StaffMember | LoginRefused:
     lockout = session.get(LoginLockout, key) or LoginLockout(initials=key)
     session.add(lockout)
@@ -81,8 +98,8 @@ def _attempt(
         audit(session, action="login_while_locked", detail=key, now=now)
         return LoginRefused("locked", locked_until=lockout.locked_until)
     staff = _find_staff(session, key)
-    if not _pin_matches(staff.pin_hash if staff else None, pin) or staff is None:
-        return _record_failure(session, lockout, key, policy, now)
+    if not _pin_matches(staff.pin_hash if staff else None, attempt) or staff is None:
+        return _record_failure(session, lockout, key, attempt.policy, now)
     member = _member(session, staff, load_state(session).site_id)
     if not member.roles:
         audit(session, action="login_no_role", staff_id=staff.id, now=now)
@@ -97,9 +114,12 @@ def _find_staff(session: Session, initials: str) -> Staff | None:
     return session.exec(query).first()
 
 
-def _pin_matches(pin_hash: str | None, pin: str) -> bool:
-    try:
-        return _HASHER.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
+def _pin_matches(pin_hash: str | None, attempt: _Attempt) -> bool:
+    stored = pin_hash or _dummy_hash()
+    if is_sealed(stored):
+        return verify_sealed(stored, attempt.pin, attempt.keys) and pin_hash is not None
+    try:  # a raw argon2 hash: a kiosk not yet started since sealing came (sealed at start)
+        return _HASHER.verify(stored, attempt.pin)
     except (VerificationError, InvalidHashError):
         return False
 

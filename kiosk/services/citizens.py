@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,11 +50,25 @@ def todays_plan(engine: Engine, *, now: datetime) -> dict[str, list[TodayItem]]:
 
 
 def audit_search(
-    engine: Engine, *, staff: StaffMember, text: str, hits: int, now: datetime
+    engine: Engine, *, staff: StaffMember, citizen_ids: Sequence[str], now: datetime
 ) -> None:
-    """Record a search with its text (once it settles, not per keystroke)."""
+    """Record a search (once it settles, not per keystroke): who searched, when, on which
+    device (every entry carries it), and which citizens were shown, one entry each so the
+    citizen's own log export finds it. The search text is never kept: it may hold anything a
+    worker typed (a PIN, a CPR number)."""
     with write_session(engine) as session:
-        audit(session, action="search", staff_id=staff.id, detail=f"{text} ({hits})", now=now)
+        if not citizen_ids:
+            audit(session, action="search", staff_id=staff.id, detail="0 shown", now=now)
+        for rank, citizen_id in enumerate(citizen_ids, start=1):
+            detail = f"shown {rank} of {len(citizen_ids)}"
+            audit(session, action="search", staff_id=staff.id, citizen_id=citizen_id,
+                  detail=detail, now=now)  # fmt: skip
+
+
+def audit_refused_search(engine: Engine, *, staff: StaffMember, now: datetime) -> None:
+    """Record that a search was refused (CPR-like): not run, its text not kept."""
+    with write_session(engine) as session:
+        audit(session, action="search_refused", staff_id=staff.id, now=now)
 
 
 def view_citizen(

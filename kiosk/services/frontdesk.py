@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 from kiosk.services import anonymous, auth, checkin, corrections, queue
+from kiosk.services.input_guard import search_refusal
 from kiosk.services.plan import TodayItem
 from kiosk.services.staff import StaffMember
 from models.config import Settings
@@ -36,8 +37,13 @@ class FrontDesk:
     # -- login ---------------------------------------------------------------------------
 
     def log_in(self, initials: str, pin: str, now: datetime) -> StaffMember:
+        from kiosk.services.pin_keys import pin_keys
+
         policy = auth.LoginPolicy(self.settings.lockout_failures, self.settings.lockout_minutes)
-        return auth.log_in(self.engine, initials=initials, pin=pin, now=now, policy=policy)
+        keys = pin_keys(self.settings)  # read each time: enrolment may change the credential
+        return auth.log_in(
+            self.engine, initials=initials, pin=pin, now=now, policy=policy, keys=keys
+        )
 
     def lock(self, staff: StaffMember, now: datetime, reason: str) -> None:
         auth.audit_logout(self.engine, staff=staff, now=now, reason=reason)
@@ -65,19 +71,33 @@ class FrontDesk:
         return self._index is not None
 
     def search(self, text: str, *, limit: int = 20) -> SearchResult:
-        """Search the loaded index (call ``ensure_index`` first, off the UI thread)."""
+        """Search the loaded index (call ``ensure_index`` first, off the UI thread).
+
+        A CPR-like query is not run (``search_refusal`` says why): no one is found by CPR.
+        """
         from kiosk.services.search import SearchResult
 
         index = self._index
+        if search_refusal(text) is not None:
+            return SearchResult("")
         return index.search(text, limit=limit) if index else SearchResult(text)
+
+    def search_refusal(self, text: str) -> str | None:
+        """The i18n key of why ``text`` is not searched for, or ``None``."""
+        return search_refusal(text)
 
     def plan(self, citizen_id: str) -> list[TodayItem]:
         return self._plan.get(citizen_id, [])
 
     def audit_search(self, staff: StaffMember, text: str, hits: int, now: datetime) -> None:
+        """Audit a settled search: the citizens shown for ``text`` (ids), never the text."""
         from kiosk.services import citizens
 
-        citizens.audit_search(self.engine, staff=staff, text=text, hits=hits, now=now)
+        if search_refusal(text) is not None:
+            citizens.audit_refused_search(self.engine, staff=staff, now=now)
+            return
+        shown = [hit.citizen_id for hit in self.search(text).hits][: max(hits, 0)]
+        citizens.audit_search(self.engine, staff=staff, citizen_ids=shown, now=now)
 
     # -- check-in ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from kiosk.services.audit import audit
+from kiosk.services.input_guard import text_refusal
 from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
 from models import QueueTicket, QueueTicketEvent
@@ -105,6 +106,11 @@ def add_ticket(
     offer_id: str = DEFAULT_OFFER,
 ) -> Ticket:  # fmt: skip
     """Give the next ticket number of the day (an optional name stays off public views)."""
+    refusal = text_refusal(name or "", name=True)
+    if refusal is not None:  # checked before tidying: a tab or newline is refused, not eaten
+        from kiosk.i18n import t
+
+        raise QueueRefused(t(refusal))
     cleaned = " ".join((name or "").split())[:80] or None
     with write_session(engine) as session:
         site_id = load_state(session).site_id

@@ -20,6 +20,7 @@ from kiosk.services.attendance import (
     require_role,
 )
 from kiosk.services.audit import audit
+from kiosk.services.input_guard import ATTENDANCE_REASONS, text_refusal
 from kiosk.services.mark_merge import ATTENDED_MARKS
 from kiosk.services.staff import StaffMember
 from models import GroupSession, SessionStateChange
@@ -54,6 +55,9 @@ def clean_reason(reason: str) -> str:
         raise AttendanceRefused("reason_required")
     if len(text) > MAX_REASON:
         raise AttendanceRefused("reason_too_long")
+    refusal = text_refusal(text)
+    if refusal is not None:
+        raise AttendanceRefused(ATTENDANCE_REASONS[refusal])
     return text
 
 

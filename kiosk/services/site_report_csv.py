@@ -19,6 +19,7 @@ from kiosk.services.staff import StaffMember
 from models.db import write_session
 from models.figures.render import render_csv
 from models.figures.report import Report
+from models.filemodes import private_dir
 from models.people import Role
 
 
@@ -52,7 +53,7 @@ def export_file(
     if not staff.has(Role.GROUP_LEADER):
         raise AttendanceRefused("role_required")
     path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # exports hold personal data: 0700, files 0600 (mkstemp)
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -130,6 +130,7 @@ class SyncService:
         interval (or "sync now") tries again — no new local write is needed for that."""
         # The sync client (httpx, the protocol) loads on the first session, not at kiosk start.
         from sync.client import run_sync_session
+        from sync.tls import InsecureServerUrl, server_url_for
         from sync.transport import RetryPolicy, SyncClient, SyncError
 
         credential = self.credential()
@@ -140,8 +141,11 @@ class SyncService:
             attempts=min(attempts, self.settings.sync_retries),
             base_s=self.settings.sync_retry_base_seconds,
         )
-        url = self.settings.server_url or credential.server_url
-        client = SyncClient(url, credential.token, retry=retry, timeout_s=REQUEST_TIMEOUT_S)
+        try:
+            url = server_url_for(credential.server_url, self.settings.server_url)
+            client = SyncClient(url, credential.token, retry=retry, timeout_s=REQUEST_TIMEOUT_S)
+        except (InsecureServerUrl, SyncError) as err:
+            return SyncOutcome(False, str(err))
         try:
             report = await run_sync_session(
                 self.engine,

@@ -143,3 +143,5 @@ class ReportQuery:
     start: date
     end: date
     committee: bool = False  # the committee gets aggregates only, no per-course list
+    #: Show diagnosis-revealing group titles (an admin's audited choice); else the neutral code.
+    titles: bool = False

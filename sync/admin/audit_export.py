@@ -21,7 +21,7 @@ from sync.admin.audit import CENTRAL_DEVICE, central_audit
 from sync.admin.provisional import find_citizen
 
 ACTION_LABELS = {
-    "search": "søgning",
+    "search": "vist i et søgeresultat",
     "read": "opslag",
     "view": "opslag",
     "check_in": "tjekket ind",

@@ -25,7 +25,9 @@ from sync.admin.lookups import Lookups, citizen, group, offer, site, staff_id
 
 _CARD = re.compile(r"^[0-9A-Z]{4,64}$")
 _INITIALS = re.compile(r"^[A-ZÆØÅ0-9]{1,8}$")
-_PIN = re.compile(r"^\d{4,8}$")
+#: 6+ digits: a 4-digit space is searched offline in minutes (docs/security.md).
+MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
+_PIN = re.compile(rf"^\d{{{MIN_PIN_DIGITS},{MAX_PIN_DIGITS}}}$")
 CLEAR = "-"  # in an optional column: remove the stored value
 
 
@@ -58,7 +60,8 @@ def parse_staff(lookups: Lookups, row: dict[str, str]) -> dict[str, Any]:
     if not roles:
         raise FieldError("roles is missing (e.g. hornslet:front_desk)")
     if row["pin"] and not _PIN.match(row["pin"]):
-        raise FieldError("pin must be 4–8 digits")
+        digits = f"{MIN_PIN_DIGITS}–{MAX_PIN_DIGITS}"
+        raise FieldError(f"pin must be {digits} digits (a shorter PIN is guessed too easily)")
     return {
         "display_name": require(row["display_name"], name="display_name", max_length=120),
         "roles": frozenset(roles),

@@ -13,6 +13,7 @@ from models.figures.build import build_report
 from models.figures.render import render_csv, render_table
 from models.figures.report import Language, Report, ReportQuery
 from models.figures.xlsx import write_xlsx
+from models.filemodes import write_private
 from sync.admin.audit import central_audit
 
 Format = Literal["table", "csv", "xlsx"]
@@ -23,7 +24,9 @@ def make_report(
 ) -> Report:
     """Compute the report (read-only; no lock held against kiosks syncing meanwhile)."""
     with read_session(engine) as session:
-        return build_report(session, query, now=now, language=language)
+        report = build_report(session, query, now=now, language=language)
+    # Diagnosis-revealing titles only when an administrator asked (audited on export).
+    return report if query.titles else report.public()
 
 
 def export_report(
@@ -48,7 +51,7 @@ def export_report(
     else:
         text = render_table(report) if fmt == "table" else render_csv(report)
         if out is not None:
-            out.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+            write_private(out, text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
             text = None
     with write_session(engine) as session:
         central_audit(
@@ -58,7 +61,8 @@ def export_report(
             detail=(
                 f"site={query.site or 'all'} from={query.start.isoformat()} "
                 f"to={query.end.isoformat()} format={fmt}"
-                f"{' committee' if query.committee else ''}{f' file={out.name}' if out else ''}"
+                f"{' committee' if query.committee else ''}"
+                f"{' titles=shown' if query.titles else ''}{f' file={out.name}' if out else ''}"
             ),
         )
     return text

@@ -222,6 +222,10 @@ def _apply_staff(
         session.delete(old_roles[key])
         session.flush()
         publish(session, [old_roles[key]], now=now, op=DELETE)
+    # A site where they hold no role any more drops the staff row (and its PIN hash).
+    left = {s for s, _r in old_roles} - {s for s, _r in values["roles"]}
+    if left:
+        publish(session, [staff], now=now, op=DELETE, sites=left)
     added = [
         StaffSiteRole(staff_id=staff.id, site_id=s, role=r)
         for s, r in sorted(values["roles"] - set(old_roles))

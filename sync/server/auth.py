@@ -16,6 +16,7 @@ from models import Device, EnrolmentCode, Site
 from models.db import read_session, write_session
 from models.ids import new_id
 from sync.crashpoints import crash_point, declare
+from sync.pin_seal import key_from_token_hash
 
 ENROL_BEFORE_COMMIT = declare("server.enrol.before_commit", "device added; not committed")
 ENROL_COMMITTED = declare("server.enrol.committed", "device committed; credential not yet sent")
@@ -49,6 +50,8 @@ class DeviceIdentity:
 
     device_id: str
     site_id: str
+    #: Seals the PIN hashes sent to this device (``sync.pin_seal``); empty: sent unsealed.
+    pin_key: bytes = b""
 
 
 def _sha256(text: str) -> str:
@@ -150,7 +153,8 @@ def authenticate(session: Session, authorization: str | None) -> DeviceIdentity:
     if device.revoked_at is not None:
         identity = DeviceIdentity(device_id=device.id, site_id=device.site_id)
         raise RevokedError("this device has been revoked; enrol it again", identity)
-    return DeviceIdentity(device_id=device.id, site_id=device.site_id)
+    pin_key = key_from_token_hash(device.token_hash)
+    return DeviceIdentity(device_id=device.id, site_id=device.site_id, pin_key=pin_key)
 
 
 def revoke_device(engine: Engine, device_id: str, *, now: datetime) -> Device:

@@ -15,6 +15,7 @@ from models import ChangeFeed, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
 from models.db import read_session, write_session
 from models.ids import new_id
 from sync.crashpoints import crash_point, declare
+from sync.pin_seal import seal
 from sync.protocol import IntegritySummary, SnapshotPage, TableSummary
 from sync.rows import REFERENCE, WireRow, encode, key_of, key_values, pk_columns, table_digest
 from sync.server.auth import DeviceIdentity
@@ -75,6 +76,18 @@ def site_rows(table_name: str, site_id: str) -> Select[Any]:
     return query
 
 
+def for_device(identity: DeviceIdentity, table_name: str, row: WireRow) -> WireRow:
+    """``row`` as this device may hold it: a staff row's PIN hash sealed with the device's
+    key, so the raw argon2 hash never reaches a kiosk's disk (``docs/security.md``)."""
+    if table_name != "staff" or not row.get("pin_hash"):
+        return row
+    if not row.get("active", True):
+        return {**row, "pin_hash": ""}  # a staff member who left: nothing to guess at
+    if not identity.pin_key:
+        return row
+    return {**row, "pin_hash": seal(str(row["pin_hash"]), identity.pin_key)}
+
+
 def _check_cursor(session: Session, cursor: int, epoch: str) -> str:
     server_epoch = meta_value(session, EPOCH_KEY)
     if epoch and epoch != server_epoch:
@@ -131,6 +144,7 @@ def pull_page(
     changes = []
     for seq, table_name, row_id, op in entries:
         row = rows.get((table_name, row_id)) if op == "upsert" else None
+        row = for_device(identity, table_name, row) if row is not None else None
         # A row gone without its tombstone yet (deleted in a later change) is sent as deleted.
         sent_op = op if op != "upsert" or row is not None else "delete"
         changes.append(
@@ -161,7 +175,10 @@ def snapshot_page(
         if after is not None:
             start = key_values(table, after)
             query = query.where(tuple_(*columns) > tuple(start[c.name] for c in columns))
-        rows = [encode(table, r) for r in session.execute(query).mappings()]
+        rows = [
+            for_device(identity, table_name, encode(table, r))
+            for r in session.execute(query).mappings()
+        ]
     more = len(rows) > limit
     rows = rows[:limit]
     next_after = key_of(table, rows[-1]) if more and rows else None
@@ -179,7 +196,8 @@ def integrity_summary(engine: Engine, identity: DeviceIdentity) -> IntegritySumm
         epoch = meta_value(session, EPOCH_KEY)
         for name, table in REFERENCE.items():
             rows = session.execute(site_rows(name, identity.site_id)).mappings()
-            count, digest = table_digest(encode(table, r) for r in rows)
+            encoded = (for_device(identity, name, encode(table, r)) for r in rows)
+            count, digest = table_digest(encoded)
             tables[name] = TableSummary(count=count, hash=digest)
     crash_point(INTEGRITY_READ)
     return IntegritySummary(cursor=cursor, epoch=epoch, tables=tables)

@@ -41,6 +41,7 @@ from sync.changes import DELETE, publish, sites_for_row
 from sync.client import SyncReport, run_sync_session
 from sync.local import local_summary
 from sync.outbox import init_state, record
+from sync.pin_seal import key_from_token
 from sync.rows import REFERENCE, encode
 from sync.server import create_app
 from sync.server.auth import DeviceIdentity, create_enrolment_code, enrol_device
@@ -345,7 +346,11 @@ class ChaosWorld:
         if waiting:
             verdict.diverged += 1
             verdict.details.append(f"{kiosk.name}: {waiting} outbox entries left")
-        identity = DeviceIdentity(device_id=kiosk.device_id, site_id=kiosk.site_id)
+        # As central sees the device: its staff rows sealed with the device's PIN key.
+        seal_key = key_from_token(kiosk.token)
+        identity = DeviceIdentity(
+            device_id=kiosk.device_id, site_id=kiosk.site_id, pin_key=seal_key
+        )
         central = integrity_summary(self.central, identity).tables
         mine = local_summary(kiosk.engine)
         different = [t for t in REFERENCE if central[t] != mine[t]]

@@ -55,7 +55,7 @@ async def test_check_in_by_name_after_logging_in(kiosk, tmp_path, clock):
         await settle(app, pilot)
         assert [e.action for e in events(kiosk)] == ["check_in", "retraction"]
         actions = [e.action for e in events(kiosk, AuditEntry)]
-        assert sorted(actions) == ["check_in", "login", "search", "undo_check_in"]
+        assert set(actions) == {"check_in", "login", "search", "undo_check_in"}
 
 
 async def test_second_check_in_is_refused_on_screen(kiosk, tmp_path, clock):
@@ -141,10 +141,8 @@ async def test_lock_hides_everything_personal_and_still_takes_scans(kiosk, tmp_p
         assert "Kortet kendes ikke" in str(app.screen.query_one("#scan-answer").render())
         await pilot.press(*"SP1234AB", "enter")  # Søren's card while locked
         await settle(app, pilot)
-        assert str(app.screen.query_one("#scan-answer").render()) == (
-            "Tak, Søren, du er tjekket ind"
-        )
-        assert "Pedersen" not in screen_text(app)
+        assert str(app.screen.query_one("#scan-answer").render()) == "Tak, du er tjekket ind"
+        assert "Søren" not in screen_text(app) and "Pedersen" not in screen_text(app)
         [event] = events(kiosk)
         assert (event.citizen_id, event.method, event.staff_id) == ("c-soeren", "card_locked", None)
         await pilot.press("f2")  # features stay closed under the lock

@@ -10,7 +10,14 @@ from kiosk.screens.roster import RosterScreen
 from kiosk.screens.sessions import SessionsScreen
 from models import AttendanceMark, Citizen, GroupSession, SessionStateChange
 from models.db import read_session
-from tests.kiosk.attendance_world import DESK, LEADER, seed_group, seed_login, seed_reference
+from tests.kiosk.attendance_world import (
+    COUNSELLOR,
+    DESK,
+    LEADER,
+    seed_group,
+    seed_login,
+    seed_reference,
+)
 
 
 async def open_roster_screen(pilot) -> None:
@@ -135,12 +142,12 @@ async def test_cancel_with_a_reason_then_marks_are_refused(fresh_db, make_app, w
 async def test_close_then_refused_reopen_without_role_then_reopen_as_leader(
     fresh_db, make_app, world
 ):
-    desk_app = make_app(DESK)
+    desk_app = make_app(COUNSELLOR)
     async with desk_app.run_test(size=(120, 36)) as pilot:
         await open_roster_screen(pilot)
         await pilot.press("m", "l")
         await settle(pilot)
-        await pilot.press("o")  # front desk may close but not reopen
+        await pilot.press("o")  # a counsellor may close but not reopen
         await pilot.pause()
         assert isinstance(desk_app.screen, RosterScreen)
         await pilot.press("g")  # no guest dialog on a closed session
@@ -224,3 +231,24 @@ async def test_a_leader_logs_in_marks_adds_a_guest_and_closes_by_keyboard(
     with read_session(fresh_db) as s:
         gs = s.get(GroupSession, world.today_session)
     assert (gs.status, gs.closed) == ("held", True)
+
+
+async def test_front_desk_is_refused_the_roster_with_a_message_and_sees_no_names(
+    fresh_db, make_app, world
+):
+    app = make_app(DESK)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "vises kun for holdets ledere" in shown
+        if isinstance(app.screen, RosterScreen):
+            assert app.screen.query_one(DataTable).row_count == 0
+        with read_session(fresh_db) as s:
+            names = [c.display_name for c in s.exec(select(Citizen)).all()]
+        text = " ".join(str(w.render()) for w in app.screen.query("*") if hasattr(w, "render"))
+        assert not any(name in text for name in names)

@@ -117,6 +117,8 @@ def test_csv_export_is_semicolon_utf8_hides_sensitive_titles_and_is_audited(
         audit = s.exec(select(AuditEntry).where(AuditEntry.action == "report_export")).one()
     assert audit.staff_id == LEADER.id and "rapport.csv" in audit.detail
     assert [p.name for p in path.parent.iterdir()] == ["rapport.csv"]
+    modes = (path.stat().st_mode & 0o777, path.parent.stat().st_mode & 0o777)
+    assert modes == (0o600, 0o700)  # an export holds personal data: private file and folder
 
 
 def test_front_desk_cannot_export(fresh_db, frozen_now, report, tmp_path):

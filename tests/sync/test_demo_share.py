@@ -15,7 +15,8 @@ from models.timeutil import local_today
 from sync.changes import scoped_sites, wanted_sites
 from sync.demo_seed import seed_central, seed_kiosk_history, site_share
 from sync.local import local_summary
-from sync.rows import REFERENCE, encode, table_digest
+from sync.pin_seal import key_from_token, seal
+from sync.rows import REFERENCE, WireRow, encode, table_digest
 from tests.conftest import FROZEN_NOW
 from tests.sync.world import World, sync
 
@@ -35,7 +36,8 @@ async def test_a_first_sync_delivers_exactly_the_sites_share_of_the_demo_data(tm
         if rows:
             name = str(rows[0].__tablename__)
             table = REFERENCE[name]
-            count, digest = table_digest(encode(table, r.model_dump()) for r in rows)
+            wire = [_as_sent(name, encode(table, r.model_dump()), kiosk.token) for r in rows]
+            count, digest = table_digest(wire)
             expected[name] = (count, digest)
     actual = {name: (s.count, s.hash) for name, s in local_summary(kiosk.engine).items()}
     for name, figures in expected.items():
@@ -45,6 +47,13 @@ async def test_a_first_sync_delivers_exactly_the_sites_share_of_the_demo_data(tm
             scoped = scoped_sites(session, citizen.id)
             assert wanted_sites(session, citizen.id, now=FROZEN_NOW) == scoped, citizen.id
     central.dispose()
+
+
+def _as_sent(name: str, row: WireRow, token: str) -> WireRow:
+    """A staff row reaches a kiosk with its PIN hash sealed with that device's key."""
+    if name == "staff":
+        row["pin_hash"] = seal(str(row["pin_hash"]), key_from_token(token))
+    return row
 
 
 async def test_the_kiosks_history_is_already_central_so_the_first_sync_pushes_nothing(tmp_path):

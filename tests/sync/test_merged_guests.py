@@ -79,9 +79,11 @@ def _agrees_with_central(world: World, kiosk: Kiosk) -> bool:
 
 
 def _identity(world: World, kiosk: Kiosk):
+    from sync.pin_seal import key_from_token
     from sync.server.auth import DeviceIdentity
 
-    return DeviceIdentity(device_id=kiosk.device_id, site_id=kiosk.site_id)
+    key = key_from_token(kiosk.token)  # as central sees the device (staff rows sealed)
+    return DeviceIdentity(device_id=kiosk.device_id, site_id=kiosk.site_id, pin_key=key)
 
 
 async def _guest_merged(world: World) -> tuple[Kiosk, str, str, list[str]]:

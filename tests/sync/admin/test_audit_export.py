@@ -30,7 +30,7 @@ def test_the_log_lists_dates_actions_and_sites_without_staff(central, frozen_now
     citizen_id, lines = export_citizen_log(central, "BOS-1", now=frozen_now)
     assert citizen_id == "c1"
     assert [(ln.at.strftime("%d.%m.%Y %H:%M"), ln.action, ln.site, ln.staff) for ln in lines] == [
-        ("17.11.2026 10:00", "søgning", "Hornslet", None),
+        ("17.11.2026 10:00", "vist i et søgeresultat", "Hornslet", None),
         ("18.11.2026 09:05", "opslag", "Ebeltoft", None),
     ]
 

@@ -211,13 +211,13 @@ def test_session_times_are_danish_local_time_stored_as_utc(central, frozen_now):
 def test_staff_pins_are_stored_only_as_argon2_hashes(central, frozen_now):
     text = (
         "initials;display_name;roles;pin;active\n"
-        "MK;Mette Krog;hornslet:front_desk,ronde:admin;4821;\n"
+        "MK;Mette Krog;hornslet:front_desk,ronde:admin;482193;\n"
     )
     import_csv(central, "staff", text.encode(), now=frozen_now)
     with read_session(central) as session:
         staff = session.exec(select(Staff)).one()
         roles = session.exec(select(StaffSiteRole.site_id, StaffSiteRole.role)).all()
-    assert "4821" not in staff.pin_hash and PasswordHasher().verify(staff.pin_hash, "4821")
+    assert "482193" not in staff.pin_hash and PasswordHasher().verify(staff.pin_hash, "482193")
     assert sorted(roles) == [("hornslet", "front_desk"), ("ronde", "admin")]
     again = import_csv(central, "staff", text.encode(), now=frozen_now)
     assert again.changes == []

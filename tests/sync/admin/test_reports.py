@@ -70,12 +70,11 @@ def test_anonymous_contacts_are_counted_per_topic_and_age_band(reported):
 
 def test_group_attendance_uses_the_latest_mark_and_active_enrolments(reported):
     # s1 held: c1 present, c2 absent→late, c3 present (3 of 3); s2 marked: c1 excused,
+    # The title reveals a diagnosis: its neutral code unless an admin asks (--titles).
     # c2 unmarked (open session), guest c9 present (3 participants, 1 attended);
     # s3 cancelled; s4 unrecorded; s5 later today (not yet held: not in the rate).
     section = reported.section("attendance")
-    assert section.rows == [
-        ("Hornslet", "G-01", "Forstå din ADHD", 2, 1, 1, 6, 1, 4, 1, 0, 1, 66.7)
-    ]
+    assert section.rows == [("Hornslet", "G-01", "G-01", 2, 1, 1, 6, 1, 4, 1, 0, 1, 66.7)]
     assert section.records()[0]["rate"] == 66.7 and section.column("rate").type == "percent"
     sessions = {r["date"].day: r for r in reported.section("attendance_sessions").records()}
     assert [sessions[d]["status"] for d in (17, 19, 21, 23, 24)] == [
@@ -87,6 +86,21 @@ def test_group_attendance_uses_the_latest_mark_and_active_enrolments(reported):
         33.3,
     )
     assert sessions[24]["rate"] is None and sessions[23]["rate"] is None
+
+
+def test_sensitive_titles_appear_only_with_titles_and_that_choice_is_audited(
+    central, frozen_now, capsys
+):
+    seed_report_fixture(central)
+    argv = ["report", "--site", "all", "--format", "csv", "--from", "16.11.2026",
+            "--to", "24.11.2026", "--db", db_url(central)]  # fmt: skip
+    assert main(argv) == 0
+    assert "ADHD" not in capsys.readouterr().out
+    assert main([*argv, "--titles"]) == 0
+    assert "Forstå din ADHD" in capsys.readouterr().out
+    with read_session(central) as session:
+        details = [e.detail for e in session.exec(select(AuditEntry)).all()]
+    assert sorted("titles=shown" in d for d in details) == [False, True]
 
 
 def test_course_lengths_flag_courses_past_their_planned_weeks(reported):
