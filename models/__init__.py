@@ -12,7 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from models.catalogue import Offer, Site, SiteOffer, Topic
+    from models.catalogue import Offer, Site, SiteDevice, SiteOffer, Topic
     from models.central_state import (
         ChangeFeed,
         Device,
@@ -47,6 +47,7 @@ _HOMES: dict[str, str] = {
     "Offer": "catalogue",
     "Site": "catalogue",
     "SiteOffer": "catalogue",
+    "SiteDevice": "catalogue",
     "Topic": "catalogue",
     "ChangeFeed": "central_state",
     "Device": "central_state",
@@ -101,7 +102,7 @@ def table_names(tables: tuple[type, ...]) -> set[str]:
 
 
 def _table_groups() -> dict[str, Any]:
-    from models.catalogue import Offer, Site, SiteOffer, Topic
+    from models.catalogue import Offer, Site, SiteDevice, SiteOffer, Topic
     from models.central_state import (
         ChangeFeed,
         Device,
@@ -130,6 +131,7 @@ def _table_groups() -> dict[str, Any]:
         Offer,
         Topic,
         SiteOffer,
+        SiteDevice,
         Citizen,
         Staff,
         StaffSiteRole,
@@ -214,6 +216,7 @@ __all__ = [
     "ServerMeta",
     "SessionStateChange",
     "Site",
+    "SiteDevice",
     "SiteOffer",
     "SiteScope",
     "Staff",

@@ -77,15 +77,21 @@ def cmd_central_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_device_add(args: argparse.Namespace, settings: Settings) -> int:
+    from models.sensitive import text_problem
     from sync.server.auth import CODE_VALID, EnrolmentError, create_enrolment_code
 
+    name = " ".join((args.name or "").split())
+    problem = text_problem(name, max_length=80) if name else None
+    if problem:
+        raise _user_error(f"--name {problem}")
     engine = central_engine(with_overrides(settings, args))
     try:
-        code = create_enrolment_code(engine, site_id=args.site, now=utcnow())
+        code = create_enrolment_code(engine, site_id=args.site, now=utcnow(), name=name)
     except EnrolmentError as err:
         raise _user_error(str(err)) from err
     hours = int(CODE_VALID.total_seconds() // 3600)
-    print(f"{code}\n(one-time code for site {args.site}; valid {hours} h, usable once)")
+    named = f" named {name!r}" if name else ""
+    print(f"{code}\n(one-time code for site {args.site}{named}; valid {hours} h, usable once)")
     return 0
 
 
@@ -108,7 +114,11 @@ def cmd_device_list(args: argparse.Namespace, settings: Settings) -> int:
     for device in list_devices(engine):
         state = "revoked" if device.revoked_at else "active"
         seen = device.last_seen_at.isoformat(timespec="seconds") if device.last_seen_at else "-"
-        print(f"{device.id}  {device.site_id:<9} {state:<8} seq {device.last_seq:<8} {seen}")
+        name = device.name[:20] or "-"
+        print(
+            f"{device.id}  {device.site_id:<9} {name:<20} {state:<8} "
+            f"seq {device.last_seq:<8} {seen}"
+        )
     return 0
 
 
@@ -219,6 +229,7 @@ def _register_central(sub: Any) -> None:
     device_sub = device.add_subparsers(dest="device_command", metavar="COMMAND")
     add = device_sub.add_parser("add", help="print a one-time enrolment code for a site")
     add.add_argument("--site", required=True)
+    add.add_argument("--name", default="", help='the device\'s name, e.g. "Skranke 1"')
     add.add_argument("--db", help="database URL")
     add.set_defaults(handler=cmd_device_add)
     revoke = device_sub.add_parser("revoke", help="revoke a device's credential")

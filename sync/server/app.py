@@ -35,11 +35,11 @@ from sync.protocol import (
     VerifyRequest,
     VerifyResult,
 )
-from sync.rows import REFERENCE
 from sync.server import auth, feed
 from sync.server import verify as verify_rows
 from sync.server.limits import BodySizeLimit
 from sync.server.push import GapError, apply_push
+from sync.server.site_events import FED_TABLES
 
 log = logging.getLogger("mestring.server")
 
@@ -207,10 +207,12 @@ def create_app(
         after: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = SNAPSHOT_PAGE_SIZE,
     ) -> Any:
-        if table not in REFERENCE:
+        if table not in FED_TABLES:
             return _error(422, "unknown_table", f"no such table {table!r}")
         try:
-            page = feed.snapshot_page(db, who, table_name=table, after=after, limit=limit)
+            page = feed.snapshot_page(
+                db, who, table_name=table, after=after, limit=limit, now=now()
+            )
         except ValueError as err:
             return _error(422, "bad_after", str(err))
         return Response(page.model_dump_json(), media_type="application/json")

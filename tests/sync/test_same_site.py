@@ -1,0 +1,124 @@
+"""Several kiosks at one site: same-site events reach the site's other devices via the feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from models import AnonymousContact, AttendanceMark, AuditEntry, CheckIn, QueueTicket, SiteDevice
+from models.db import read_session, write_session
+from models.ids import new_id
+from sync.outbox import record
+from sync.server import rules
+from sync.server.devices import prefix_for
+from tests.sync.world import Kiosk, World, check_in, sync
+
+
+def _ids(kiosk: Kiosk, model: type) -> set[str]:
+    with read_session(kiosk.engine) as session:
+        return {row.id for row in session.exec(select(model)).all()}
+
+
+def _mark(kiosk: Kiosk, session_id: str, citizen_id: str, mark: str, now: object) -> str:
+    row = AttendanceMark(id=new_id(), session_id=session_id, citizen_id=citizen_id, mark=mark)
+    with write_session(kiosk.engine) as session:
+        record(session, [row], now=now)  # type: ignore[arg-type]
+    return row.id
+
+
+def _current_mark(kiosk: Kiosk, session_id: str, citizen_id: str) -> str:
+    with read_session(kiosk.engine) as session:
+        marks = session.exec(
+            select(AttendanceMark).where(
+                AttendanceMark.session_id == session_id, AttendanceMark.citizen_id == citizen_id
+            )
+        ).all()
+    return max(marks, key=lambda m: (m.hlc, m.id)).mark
+
+
+async def test_a_check_in_at_one_desk_reaches_the_sites_other_device_only(world: World) -> None:
+    desk, leader = world.kiosk("ronde", "desk"), world.kiosk("ronde", "leader")
+    elsewhere = world.kiosk("hornslet", "elsewhere")
+    citizen_id, _sessions = world.add_group_with_citizen("ronde")
+    for kiosk in (desk, leader, elsewhere):
+        await sync(kiosk, world.now)
+    visit = check_in(desk, citizen_id, world.now)
+    await sync(desk, world.now)
+    await sync(leader, world.now)
+    await sync(elsewhere, world.now)
+    assert visit in _ids(leader, CheckIn)
+    assert visit not in _ids(elsewhere, CheckIn)
+    with read_session(leader.engine) as session:
+        copy = session.get(CheckIn, visit)
+    assert copy is not None and copy.device_id == desk.device_id
+
+
+async def test_anonymous_contacts_and_audit_entries_stay_with_central(world: World) -> None:
+    desk, other = world.kiosk("ronde", "desk"), world.kiosk("ronde", "other")
+    contact = AnonymousContact(
+        id=new_id(), offer_id="aaben-raadgivning", topics="", contact_date=world.now.date()
+    )
+    entry = AuditEntry(id=new_id(), action="search", detail="åse")
+    with write_session(desk.engine) as session:
+        record(session, [contact, entry], now=world.now)
+    report = await sync(desk, world.now)
+    assert report.rejected == 0
+    await sync(other, world.now)
+    assert _ids(other, AnonymousContact) == set()
+    assert entry.id not in _ids(other, AuditEntry)
+
+
+async def test_marks_from_two_devices_converge_latest_clock_wins(world: World) -> None:
+    desk, leader = world.kiosk("ronde", "desk"), world.kiosk("ronde", "leader")
+    citizen_id, (session_id,) = world.add_group_with_citizen("ronde")
+    for kiosk in (desk, leader):
+        await sync(kiosk, world.now)
+    _mark(desk, session_id, citizen_id, "present", world.now)
+    _mark(leader, session_id, citizen_id, "late", world.now + timedelta(seconds=5))
+    for _round in range(2):
+        for kiosk in (desk, leader):
+            await sync(kiosk, world.now)
+    assert _current_mark(desk, session_id, citizen_id) == "late"
+    assert _current_mark(leader, session_id, citizen_id) == "late"
+    assert len(_ids(desk, AttendanceMark)) == len(_ids(leader, AttendanceMark)) == 2
+
+
+async def test_a_device_enrolled_later_receives_its_sites_recent_events(world: World) -> None:
+    desk = world.kiosk("ronde", "desk")
+    citizen_id, _sessions = world.add_group_with_citizen("ronde")
+    await sync(desk, world.now)
+    ticket = QueueTicket(
+        id=new_id(), queue_date=world.now.date(), number=1, offer_id="aaben-raadgivning"
+    )
+    with write_session(desk.engine) as session:
+        record(session, [ticket], now=world.now)
+    visit = check_in(desk, citizen_id, world.now)
+    await sync(desk, world.now)
+    later = world.kiosk("ronde", "later")
+    await sync(later, world.now)
+    assert visit in _ids(later, CheckIn)
+    assert ticket.id in _ids(later, QueueTicket)
+
+
+async def test_devices_carry_their_name_and_a_distinct_queue_prefix(world: World) -> None:
+    one, two = world.kiosk("ronde", "one"), world.kiosk("ronde", "two")
+    await sync(one, world.now)
+    with read_session(one.engine) as session:
+        rows = {d.id: d.queue_prefix for d in session.exec(select(SiteDevice)).all()}
+    assert rows == {one.device_id: "A", two.device_id: "B"}
+
+
+def test_prefixes_never_repeat() -> None:
+    labels = [prefix_for(i) for i in range(600)]
+    assert len(set(labels)) == 600
+    assert labels[:3] == ["A", "B", "C"] and "I" not in labels and "O" not in labels
+
+
+def test_every_pushed_kind_decides_whether_it_is_fed(monkeypatch: pytest.MonkeyPatch) -> None:
+    decisions = dict(rules.FED_TO_SITE)
+    decisions.pop("queue_ticket")
+    monkeypatch.setattr(rules, "FED_TO_SITE", decisions)
+    with pytest.raises(RuntimeError, match="feed decisions"):
+        rules.check_rules_cover_models()
