@@ -123,7 +123,7 @@ class QueueScreen(KioskScreen):
         now = self.kiosk.clock()
         columns = [(key, t(f"queue.col.{key}")) for key in COLUMNS]
         rows = [
-            (x.id, [str(x.number), x.name or "", t(f"queue.status.{x.status}"),
+            (x.id, [x.label, x.name or "", t(f"queue.status.{x.status}"),
                     t("queue.minutes", minutes=x.waited_minutes(now))])
             for x in tickets
         ]  # fmt: skip
@@ -152,7 +152,7 @@ class QueueScreen(KioskScreen):
             now = self.kiosk.clock()
             self.run_in_thread(
                 lambda: self.kiosk.services.frontdesk.add_ticket(staff, name or None, now),
-                lambda ticket: (self.set_status(tr("queue.added", number=ticket.number)),
+                lambda ticket: (self.set_status(tr("queue.added", number=ticket.label)),
                                 self.load()),
             )  # fmt: skip
 
@@ -165,7 +165,7 @@ class QueueScreen(KioskScreen):
             return
 
         def called(ticket: Ticket | None) -> None:
-            text = tr("queue.called", number=ticket.number) if ticket else tr("queue.empty")
+            text = tr("queue.called", number=ticket.label) if ticket else tr("queue.empty")
             self.set_status(text, ticket is None)
             self.load()
 

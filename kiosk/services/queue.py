@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from kiosk.services.audit import audit
 from kiosk.services.staff import StaffMember
-from models import QueueTicket, QueueTicketEvent
+from models import QueueTicket, QueueTicketEvent, SiteDevice
 from models.db import read_session, write_session
 from models.events import QueueAction
 from models.ids import new_id
@@ -36,6 +36,8 @@ class Ticket:
     status: str  # waiting | called | served | left
     called_at: datetime | None = None
     done_at: datetime | None = None
+    #: What the desk and the public screen show: the device's prefix and the number ("B3").
+    label: str = ""
 
     def waited_minutes(self, now: datetime) -> int:
         """Minutes from the ticket until it was called (or until ``now`` while waiting)."""
@@ -45,23 +47,31 @@ class Ticket:
 
 @dataclass(frozen=True, slots=True)
 class PublicQueue:
-    """What a public screen may show: ticket numbers only."""
+    """What a public screen may show: ticket labels ("A12", "B3") only."""
 
-    called: tuple[int, ...]
-    waiting: tuple[int, ...]
+    called: tuple[str, ...]
+    waiting: tuple[str, ...]
 
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def queue_prefixes(session: Session) -> dict[str, str]:
+    """Device id → the letter its tickets carry (central hands them out at enrolment)."""
+    return dict(session.exec(select(SiteDevice.id, SiteDevice.queue_prefix)).all())
+
+
 def _tickets(session: Session, now: datetime) -> list[Ticket]:
+    """Today's tickets of every device of this site, oldest first (so calling next takes the
+    site's longest-waiting ticket once the devices have synced)."""
     site_id = load_state(session).site_id
     rows = session.exec(
         select(QueueTicket)
         .where(QueueTicket.queue_date == local_today(now), QueueTicket.site_id == site_id)
-        .order_by(col(QueueTicket.number))
+        .order_by(col(QueueTicket.created_at), col(QueueTicket.hlc), col(QueueTicket.id))
     ).all()
+    prefixes = queue_prefixes(session)
     events = session.exec(
         select(QueueTicketEvent)
         .where(col(QueueTicketEvent.ticket_id).in_([t.id for t in rows]))
@@ -80,22 +90,23 @@ def _tickets(session: Session, now: datetime) -> list[Ticket]:
         tickets.append(
             Ticket(row.id, row.number, row.name, _utc(row.created_at), str(entry["status"]),
                    called if isinstance(called, datetime) else None,
-                   done if isinstance(done, datetime) else None)
+                   done if isinstance(done, datetime) else None,
+                   f"{prefixes.get(row.device_id, '')}{row.number}")
         )  # fmt: skip
     return tickets
 
 
 def queue_today(engine: Engine, *, now: datetime) -> list[Ticket]:
-    """Today's tickets at this site, by number."""
+    """Today's tickets at this site (all its devices), oldest first."""
     with read_session(engine) as session:
         return _tickets(session, now)
 
 
 def public_view(tickets: list[Ticket]) -> PublicQueue:
-    """Ticket numbers only: the one(s) called and those still waiting."""
+    """Ticket labels only: the one(s) called and those still waiting."""
     return PublicQueue(
-        tuple(t.number for t in tickets if t.status == CALLED),
-        tuple(t.number for t in tickets if t.status == WAITING),
+        tuple(t.label for t in tickets if t.status == CALLED),
+        tuple(t.label for t in tickets if t.status == WAITING),
     )
 
 
@@ -103,29 +114,34 @@ def add_ticket(
     engine: Engine, *, staff: StaffMember, now: datetime, name: str | None = None,
     offer_id: str = DEFAULT_OFFER,
 ) -> Ticket:  # fmt: skip
-    """Give the next ticket number of the day (an optional name stays off public views)."""
+    """Give this device's next ticket number of the day (an optional name stays off public
+    views). Each device of a site counts on its own under its own prefix, so two desks that
+    cannot reach each other never hand out the same ticket."""
     cleaned = " ".join((name or "").split())[:80] or None
     with write_session(engine) as session:
-        site_id = load_state(session).site_id
+        state = load_state(session)
         day = local_today(now)
         last = session.exec(
             select(func.max(QueueTicket.number)).where(
-                QueueTicket.queue_date == day, QueueTicket.site_id == site_id
+                QueueTicket.queue_date == day,
+                QueueTicket.site_id == state.site_id,
+                QueueTicket.device_id == state.device_id,
             )
         ).one()
         ticket = QueueTicket(
             id=new_id(), queue_date=day, number=(last or 0) + 1, offer_id=offer_id,
             name=cleaned, staff_id=staff.id,
         )  # fmt: skip
+        label = f"{queue_prefixes(session).get(state.device_id, '')}{ticket.number}"
         record(session, [ticket], now=now)
-        audit(session, action="queue_add", staff_id=staff.id, detail=str(ticket.number), now=now)
-    return Ticket(ticket.id, ticket.number, cleaned, now, WAITING)
+        audit(session, action="queue_add", staff_id=staff.id, detail=label, now=now)
+    return Ticket(ticket.id, ticket.number, cleaned, now, WAITING, label=label)
 
 
 def _step(session: Session, ticket: Ticket, action: str, staff: StaffMember, now: datetime) -> None:
     event = QueueTicketEvent(id=new_id(), ticket_id=ticket.id, action=action, staff_id=staff.id)
     record(session, [event], now=now)
-    audit(session, action=f"queue_{action}", staff_id=staff.id, detail=str(ticket.number), now=now)
+    audit(session, action=f"queue_{action}", staff_id=staff.id, detail=ticket.label, now=now)
 
 
 def call_next(engine: Engine, *, staff: StaffMember, now: datetime) -> Ticket | None:

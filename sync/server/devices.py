@@ -9,11 +9,12 @@ from sqlmodel import Session, col, func, select
 from models import Device, SiteDevice
 from sync.changes import publish
 
-LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I/O: they read as 1/0 on a public screen
+#: The public queue screen's large digits draw A–F besides 0–9; later devices get AA, AB, ….
+LETTERS = "ABCDEF"
 
 
 def prefix_for(index: int) -> str:
-    """The queue prefix of a site's ``index``-th device (0 → A, …, 23 → Z, 24 → AA)."""
+    """The queue prefix of a site's ``index``-th device (0 → A, …, 5 → F, 6 → AA)."""
     if index < len(LETTERS):
         return LETTERS[index]
     return prefix_for(index // len(LETTERS) - 1) + LETTERS[index % len(LETTERS)]

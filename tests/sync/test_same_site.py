@@ -7,9 +7,21 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from models import AnonymousContact, AttendanceMark, AuditEntry, CheckIn, QueueTicket, SiteDevice
+from kiosk.services.queue import add_ticket, call_next, public_view, queue_today
+from kiosk.services.staff import StaffMember
+from models import (
+    AnonymousContact,
+    AttendanceMark,
+    AuditEntry,
+    CheckIn,
+    QueueTicket,
+    SiteDevice,
+    Staff,
+    StaffSiteRole,
+)
 from models.db import read_session, write_session
 from models.ids import new_id
+from sync.changes import publish
 from sync.outbox import record
 from sync.server import rules
 from sync.server.devices import prefix_for
@@ -113,7 +125,8 @@ async def test_devices_carry_their_name_and_a_distinct_queue_prefix(world: World
 def test_prefixes_never_repeat() -> None:
     labels = [prefix_for(i) for i in range(600)]
     assert len(set(labels)) == 600
-    assert labels[:3] == ["A", "B", "C"] and "I" not in labels and "O" not in labels
+    assert labels[:7] == ["A", "B", "C", "D", "E", "F", "AA"]
+    assert all(set(label) <= set("ABCDEF") for label in labels)  # what the big digits draw
 
 
 def test_every_pushed_kind_decides_whether_it_is_fed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,3 +135,40 @@ def test_every_pushed_kind_decides_whether_it_is_fed(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(rules, "FED_TO_SITE", decisions)
     with pytest.raises(RuntimeError, match="feed decisions"):
         rules.check_rules_cover_models()
+
+
+def _desk_staff(world: World, site_id: str) -> StaffMember:
+    staff_id = new_id()
+    with write_session(world.central) as session:
+        publish(session, [Staff(id=staff_id, initials="KN", display_name="Karen", pin_hash="x")],
+                now=world.now)  # fmt: skip
+        publish(session, [StaffSiteRole(staff_id=staff_id, site_id=site_id, role="front_desk")],
+                now=world.now)  # fmt: skip
+    return StaffMember(staff_id, "KN", "Karen", frozenset({"front_desk"}))
+
+
+async def test_queue_labels_stay_unique_offline_and_next_is_the_sites_oldest(world: World) -> None:
+    one, two = world.kiosk("ronde", "one"), world.kiosk("ronde", "two")
+    staff = _desk_staff(world, "ronde")
+    for kiosk in (one, two):
+        await sync(kiosk, world.now)
+    minute = timedelta(minutes=1)
+    first_two = add_ticket(two.engine, staff=staff, now=world.now)  # the site's oldest
+    first_one = add_ticket(one.engine, staff=staff, now=world.now + minute)
+    second_one = add_ticket(one.engine, staff=staff, now=world.now + 2 * minute)
+    assert (first_one.label, second_one.label, first_two.label) == ("A1", "A2", "B1")
+    for kiosk in (one, two, one):
+        await sync(kiosk, world.now)
+    later = world.now + 5 * minute
+    labels = [[t.label for t in queue_today(k.engine, now=later)] for k in (one, two)]
+    assert labels == [["B1", "A1", "A2"]] * 2
+    assert public_view(queue_today(one.engine, now=later)).waiting == ("B1", "A1", "A2")
+    called = call_next(one.engine, staff=staff, now=later)
+    assert called is not None and called.label == "B1"
+    await sync(one, later)
+    await sync(two, later)
+    assert [t.status for t in queue_today(two.engine, now=later)] == [
+        "called",
+        "waiting",
+        "waiting",
+    ]
