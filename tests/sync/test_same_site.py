@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from kiosk.services.checkin import check_in as desk_check_in
+from kiosk.services.duplicates import doubled_today
 from kiosk.services.queue import add_ticket, call_next, public_view, queue_today
 from kiosk.services.staff import StaffMember
 from models import (
@@ -21,6 +23,7 @@ from models import (
 )
 from models.db import read_session, write_session
 from models.ids import new_id
+from models.visit_duplicates import count_once
 from sync.changes import publish
 from sync.outbox import record
 from sync.server import rules
@@ -172,3 +175,43 @@ async def test_queue_labels_stay_unique_offline_and_next_is_the_sites_oldest(wor
         "waiting",
         "waiting",
     ]
+
+
+async def test_one_visit_checked_in_at_two_desks_apart_counts_once(world: World) -> None:
+    one = world.kiosk("ronde", "one", device_name="Skranke 1")
+    two = world.kiosk("ronde", "two", device_name="Skranke 2")
+    citizen_id, _sessions = world.add_group_with_citizen("ronde")
+    for kiosk in (one, two):
+        await sync(kiosk, world.now)
+    first = desk_check_in(one.engine, citizen_id=citizen_id, staff=None, now=world.now)
+    later = world.now + timedelta(minutes=2)
+    second = desk_check_in(two.engine, citizen_id=citizen_id, staff=None, now=later)
+    assert first.status == second.status == "checked_in"  # apart: neither knows the other
+    for kiosk in (one, two, one):
+        await sync(kiosk, later)
+    for kiosk in (one, two):
+        with read_session(kiosk.engine) as session:
+            rows = list(session.exec(select(CheckIn)).all())
+        assert len(rows) == 2 and len(count_once(rows)) == 1
+    again = desk_check_in(one.engine, citizen_id=citizen_id, staff=None, now=later)
+    assert again.status == "duplicate" and again.record is not None
+    assert [(a.device_name, a.at) for a in again.record.also] == [("Skranke 2", later)]
+    with read_session(one.engine) as session:
+        doubled = doubled_today(session, device_id=one.device_id, now=later)
+    assert [a.device_name for a in doubled[citizen_id]] == ["Skranke 2"]
+
+
+async def test_once_synced_the_other_desk_refuses_a_second_check_in(world: World) -> None:
+    one, two = world.kiosk("ronde", "one"), world.kiosk("ronde", "two")
+    citizen_id, _sessions = world.add_group_with_citizen("ronde")
+    for kiosk in (one, two):
+        await sync(kiosk, world.now)
+    assert desk_check_in(one.engine, citizen_id=citizen_id, staff=None, now=world.now).status == (
+        "checked_in"
+    )
+    await sync(one, world.now)
+    await sync(two, world.now)
+    refused = desk_check_in(two.engine, citizen_id=citizen_id, staff=None, now=world.now)
+    assert refused.status == "duplicate"
+    with read_session(two.engine) as session:
+        assert len(session.exec(select(CheckIn)).all()) == 1
