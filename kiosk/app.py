@@ -89,7 +89,8 @@ class KioskApp(App[None]):
         self.set_timer(INDEX_WARMUP_DELAY_S, self._warm_search_index)
         interval = self.services.settings.sync_interval_seconds
         if interval > 0 and self.services.sync.credential() is not None:
-            self.set_interval(interval, self._background_sync)
+            # Soon after each local write and every 30 s while central answers (SyncPace).
+            self.set_interval(1.0, self._background_sync)
 
     def _warm_search_index(self) -> None:
         frontdesk, now = self.services.frontdesk, self.clock()
@@ -104,7 +105,7 @@ class KioskApp(App[None]):
         self.run_sync(background=False)
 
     def _background_sync(self) -> None:
-        if not self._syncing():
+        if not self._syncing() and self.services.sync.background_due():
             self.run_sync(background=True)
 
     def _syncing(self) -> bool:
