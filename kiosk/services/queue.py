@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -110,6 +110,19 @@ def public_view(tickets: list[Ticket]) -> PublicQueue:
     )
 
 
+def next_ticket_number(session: Session, day: date) -> int:
+    """This device's next number on ``day`` (each device of a site counts on its own)."""
+    state = load_state(session)
+    last = session.exec(
+        select(func.max(QueueTicket.number)).where(
+            QueueTicket.queue_date == day,
+            QueueTicket.site_id == state.site_id,
+            QueueTicket.device_id == state.device_id,
+        )
+    ).one()
+    return (last or 0) + 1
+
+
 def add_ticket(
     engine: Engine, *, staff: StaffMember, now: datetime, name: str | None = None,
     offer_id: str = DEFAULT_OFFER,
@@ -121,15 +134,8 @@ def add_ticket(
     with write_session(engine) as session:
         state = load_state(session)
         day = local_today(now)
-        last = session.exec(
-            select(func.max(QueueTicket.number)).where(
-                QueueTicket.queue_date == day,
-                QueueTicket.site_id == state.site_id,
-                QueueTicket.device_id == state.device_id,
-            )
-        ).one()
         ticket = QueueTicket(
-            id=new_id(), queue_date=day, number=(last or 0) + 1, offer_id=offer_id,
+            id=new_id(), queue_date=day, number=next_ticket_number(session, day), offer_id=offer_id,
             name=cleaned, staff_id=staff.id,
         )  # fmt: skip
         label = f"{queue_prefixes(session).get(state.device_id, '')}{ticket.number}"
