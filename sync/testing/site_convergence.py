@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 Rows = dict[tuple[str, str], dict[str, Any]]
 
 
-def _rows(engine: Engine, site_id: str | None = None) -> Rows:
+def fed_rows(engine: Engine, site_id: str | None = None) -> Rows:
     """Fed event rows (table, id) → row; on central only the site's."""
     found: Rows = {}
     with read_session(engine) as session:
@@ -55,24 +55,19 @@ def current_marks(rows: Rows, keys: Iterable[tuple[str, str]]) -> dict[tuple[str
     return {pair: value[2] for pair, value in best.items()}
 
 
-class _Visit:
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.__dict__.update(row)
-
-
 def visits(rows: Rows, keys: Iterable[tuple[str, str]]) -> int:
     """Visits counted once (``models.visit_duplicates``) among the check-ins in ``keys``."""
-    return len(count_once(_Visit(rows[k]) for k in keys if k[0] == str(CheckIn.__tablename__)))
+    return len(count_once(CheckIn(**rows[k]) for k in keys if k[0] == str(CheckIn.__tablename__)))
 
 
 def site_problems(central: Engine, kiosks: list[ChaosKiosk]) -> list[str]:
     """Why the devices of each site have not converged ([] when they have)."""
     problems: list[str] = []
     for site_id in sorted({k.site_id for k in kiosks}):
-        held = _rows(central, site_id)
+        held = fed_rows(central, site_id)
         marks, counted = current_marks(held, held), visits(held, held)
         for kiosk in (k for k in kiosks if k.site_id == site_id):
-            local = _rows(kiosk.engine)
+            local = fed_rows(kiosk.engine)
             foreign = [k for k, r in local.items() if r["site_id"] != site_id]
             missing = held.keys() - local.keys()
             own = {k for k, r in local.items() if r["device_id"] == kiosk.device_id}
@@ -90,15 +85,14 @@ def site_problems(central: Engine, kiosks: list[ChaosKiosk]) -> list[str]:
 
 def duplicate_labels(central: Engine) -> int:
     """Queue tickets sharing a site, day and label (prefix + number) at central."""
+    devices = SiteDevice.__table__.c  # type: ignore[attr-defined]
+    queue = QueueTicket.__table__.c  # type: ignore[attr-defined]
     with read_session(central) as session:
-        prefixes = dict(session.execute(select(SiteDevice.id, SiteDevice.queue_prefix)).all())  # type: ignore[call-overload]
+        prefixes = {
+            str(i): str(p) for i, p in session.execute(select(devices.id, devices.queue_prefix))
+        }
         tickets = session.execute(
-            select(
-                QueueTicket.site_id,
-                QueueTicket.queue_date,
-                QueueTicket.device_id,
-                QueueTicket.number,
-            )  # type: ignore[call-overload]
+            select(queue.site_id, queue.queue_date, queue.device_id, queue.number)
         ).all()
     labels = Counter((s, d, f"{prefixes.get(dev, '?')}{n}") for s, d, dev, n in tickets)
     return sum(c - 1 for c in labels.values() if c > 1)
