@@ -125,7 +125,8 @@ class KioskApp(App[None]):
         if outcome.pulled:  # maybe new citizens or a changed plan: rebuild the search index
             self.services.frontdesk.invalidate()
             self._warm_search_index()
-        self.reload_screens()
+        if outcome.pulled or not background:  # another desk's check-ins, marks or tickets
+            self.reload_screens()
 
     def reload_screens(self) -> None:
         """Have the screens in view read their data again (after a sync): the top screen and,

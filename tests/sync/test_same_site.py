@@ -24,8 +24,11 @@ from models import (
 from models.db import read_session, write_session
 from models.ids import new_id
 from models.visit_duplicates import count_once
+from sync.apply import apply_page
 from sync.changes import publish
 from sync.outbox import record
+from sync.protocol import Change, PullPage
+from sync.rows import EVENTS, encode
 from sync.server import rules
 from sync.server.devices import prefix_for
 from tests.sync.world import Kiosk, World, check_in, sync
@@ -215,3 +218,26 @@ async def test_once_synced_the_other_desk_refuses_a_second_check_in(world: World
     assert refused.status == "duplicate"
     with read_session(two.engine) as session:
         assert len(session.exec(select(CheckIn)).all()) == 1
+
+
+async def test_a_pulled_event_never_overwrites_an_unacknowledged_local_row(world: World) -> None:
+    kiosk = world.kiosk("ronde", "desk")
+    citizen_id, (session_id,) = world.add_group_with_citizen("ronde")
+    await sync(kiosk, world.now)
+    mine = _mark(kiosk, session_id, citizen_id, "present", world.now)  # not yet pushed
+    with read_session(kiosk.engine) as session:
+        local = session.get(AttendanceMark, mine)
+        assert local is not None
+        wire = encode(EVENTS["attendance_mark"], local.model_dump())
+    theirs = {**wire, "id": new_id(), "device_id": new_id(), "mark": "late"}
+    changes = [
+        Change(seq=10_001, table="attendance_mark", op="upsert", row_id=mine,
+               row={**wire, "mark": "absent"}),
+        Change(seq=10_002, table="attendance_mark", op="upsert", row_id=theirs["id"], row=theirs),
+    ]  # fmt: skip
+    page = PullPage(changes=changes, cursor=10_002, epoch="e", more=False)
+    stats = apply_page(kiosk.engine, page, now_ms=0)
+    assert stats.kept_pending == 1 and stats.upserted == 1
+    with read_session(kiosk.engine) as session:
+        assert session.get(AttendanceMark, mine).mark == "present"  # type: ignore[union-attr]
+        assert session.get(AttendanceMark, theirs["id"]).mark == "late"  # type: ignore[union-attr]
