@@ -15,7 +15,7 @@ from models import Device, EnrolmentCode, Site
 from models.db import read_session, write_session
 from models.ids import new_id
 from sync.crashpoints import crash_point, declare
-from sync.server.devices import add_site_device
+from sync.server.devices import add_site_device, safe_name
 
 ENROL_BEFORE_COMMIT = declare("server.enrol.before_commit", "device added; not committed")
 ENROL_COMMITTED = declare("server.enrol.committed", "device committed; credential not yet sent")
@@ -104,7 +104,7 @@ def enrol_device(engine: Engine, *, code: str, name: str, now: datetime) -> tupl
         device = Device(
             id=device_id,
             site_id=entry.site_id,
-            name=entry.name or name,
+            name=entry.name or safe_name(name),
             token_hash=token_hash,
             token_lookup=lookup,
             created_at=now,

@@ -7,10 +7,18 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from models import Device, SiteDevice
+from models.sensitive import text_problem
 from sync.changes import publish
 
 #: The public queue screen's large digits draw A–F besides 0–9; later devices get AA, AB, ….
 LETTERS = "ABCDEF"
+
+
+def safe_name(name: str) -> str:
+    """A device name a kiosk proposed at enrolment, or "" when it is not fit to show on the
+    site's other devices (control characters, a CPR-like number, too long)."""
+    cleaned = " ".join(name.split())
+    return "" if text_problem(cleaned, max_length=80) else cleaned
 
 
 def prefix_for(index: int) -> str:

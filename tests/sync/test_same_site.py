@@ -241,3 +241,12 @@ async def test_a_pulled_event_never_overwrites_an_unacknowledged_local_row(world
     with read_session(kiosk.engine) as session:
         assert session.get(AttendanceMark, mine).mark == "present"  # type: ignore[union-attr]
         assert session.get(AttendanceMark, theirs["id"]).mark == "late"  # type: ignore[union-attr]
+
+
+def test_a_device_name_unfit_to_show_is_dropped() -> None:
+    from sync.server.devices import safe_name
+
+    assert safe_name("  Skranke   1 ") == "Skranke 1"
+    assert safe_name("Skranke\x1b[2J") == ""
+    assert safe_name("010190-1234") == ""
+    assert safe_name("x" * 81) == ""
