@@ -210,6 +210,8 @@ class _PageWriter:
         if (change.table, change.row_id) in self.pending.rows:
             self.stats.kept_pending += 1
             return
+        if row is None and change.table in EVENTS:
+            return  # events are facts: central no longer holding one deletes nothing here
         if row is not None:
             self.buffer.setdefault(change.table, {})[key_of(table, row)] = row
             self.stats.upserted += 1

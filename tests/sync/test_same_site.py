@@ -15,6 +15,7 @@ from models import (
     AnonymousContact,
     AttendanceMark,
     AuditEntry,
+    ChangeFeed,
     CheckIn,
     QueueTicket,
     SiteDevice,
@@ -31,6 +32,7 @@ from sync.protocol import Change, PullPage
 from sync.rows import EVENTS, encode
 from sync.server import rules
 from sync.server.devices import prefix_for
+from sync.server.feed import prune_feed
 from tests.sync.world import Kiosk, World, check_in, sync
 
 
@@ -250,3 +252,23 @@ def test_a_device_name_unfit_to_show_is_dropped() -> None:
     assert safe_name("Skranke\x1b[2J") == ""
     assert safe_name("010190-1234") == ""
     assert safe_name("x" * 81) == ""
+
+
+async def test_old_site_events_leave_the_feed_and_a_vanished_event_deletes_nothing(
+    world: World,
+) -> None:
+    desk, other = world.kiosk("ronde", "desk"), world.kiosk("ronde", "other")
+    citizen_id, _sessions = world.add_group_with_citizen("ronde")
+    visit = check_in(desk, citizen_id, world.now)
+    await sync(desk, world.now)
+    await sync(other, world.now)
+    later = world.now + timedelta(days=61)
+    assert prune_feed(world.central, now=later, keep_days=60) >= 1
+    with read_session(world.central) as session:
+        feed = session.exec(select(ChangeFeed).where(ChangeFeed.row_id == visit)).all()
+    assert feed == []
+    gone = Change(seq=99_999, table="check_in", op="delete", row_id=visit)
+    apply_page(
+        other.engine, PullPage(changes=[gone], cursor=99_999, epoch="e", more=False), now_ms=0
+    )
+    assert visit in _ids(other, CheckIn)
