@@ -117,6 +117,7 @@ def _run(sizes: dict[str, int]) -> dict[str, Any]:
         },
         "sizes": {
             "declared_crash_points": points,
+            "model_devices_per_site": "2-3 (1-3 sites)",
             "server_kills": kill["server_kills"],
             "confirmed_check_ins": kill["confirmed"],
             "model_failures": failures[:3],

@@ -97,7 +97,8 @@ class KioskApp(App[None]):
         self.set_timer(INDEX_WARMUP_DELAY_S, self._warm_search_index)
         interval = self.services.settings.sync_interval_seconds
         if interval > 0 and self.services.sync.credential() is not None:
-            self.set_interval(interval, self._background_sync)
+            # Soon after each local write and every 30 s while central answers (SyncPace).
+            self.set_interval(1.0, self._background_sync)
 
     def _warm_search_index(self) -> None:
         frontdesk, now = self.services.frontdesk, self.clock()
@@ -112,7 +113,7 @@ class KioskApp(App[None]):
         self.run_sync(background=False)
 
     def _background_sync(self) -> None:
-        if not self._syncing():
+        if not self._syncing() and self.services.sync.background_due():
             self.run_sync(background=True)
 
     def _syncing(self) -> bool:
@@ -136,7 +137,8 @@ class KioskApp(App[None]):
         if outcome.pulled:  # maybe new citizens or a changed plan: rebuild the search index
             self.services.frontdesk.invalidate()
             self._warm_search_index()
-        self.reload_screens()
+        if outcome.pulled or not background:  # another desk's check-ins, marks or tickets
+            self.reload_screens()
 
     def reload_screens(self) -> None:
         """Have the screens in view read their data again (after a sync): the top screen and,

@@ -17,6 +17,7 @@ from models.registry import DATABASE_ROLES, GROUP_OF_ROLE, TABLES, Role
 if TYPE_CHECKING:  # the registry's classes, spelled out for type checkers only
     from models.catalogue import Offer as Offer
     from models.catalogue import Site as Site
+    from models.catalogue import SiteDevice as SiteDevice
     from models.catalogue import SiteOffer as SiteOffer
     from models.catalogue import Topic as Topic
     from models.central_state import ChangeFeed as ChangeFeed

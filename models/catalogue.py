@@ -73,3 +73,14 @@ class Topic(TopicBase, table=True):
 
     __tablename__ = "topic"
     id: str = Field(primary_key=True, max_length=40)
+
+
+class SiteDevice(SQLModel, table=True):
+    """A kiosk of a site as its sibling devices see it: the name given at enrolment and the
+    letter its queue tickets carry (``A12``, ``B3``), so numbers stay unique per site and day."""
+
+    __tablename__ = "site_device"
+    id: str = Field(primary_key=True, max_length=36)  # the device id
+    site_id: str = Field(index=True, max_length=32)
+    name: str = Field(default="", max_length=80)
+    queue_prefix: str = Field(default="", max_length=4)

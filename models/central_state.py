@@ -40,6 +40,7 @@ class EnrolmentCode(SQLModel, table=True):
     expires_at: datetime
     used_at: datetime | None = None
     device_id: str | None = Field(default=None, max_length=36)
+    name: str = Field(default="", max_length=80)  # the device's name, given with the code
 
 
 class FeedCounter(SQLModel, table=True):

@@ -28,7 +28,10 @@ class Settings(BaseSettings):
     lockout_minutes: int = 5
     undo_minutes: int = 5
     clear_after_checkin_seconds: float = 4.0
-    sync_interval_seconds: int = 300
+    sync_interval_seconds: int = 300  # background sync while central is unreachable
+    #: While central answers: sync this soon after a local write, and poll at least this often.
+    sync_after_write_seconds: float = 3.0
+    sync_poll_seconds: float = 30.0
     max_offline_days: int = 60  # tombstones are kept this long; older cursors get 410
     event_retention_days: int = 30  # kiosk events kept this long after central confirmed
     audit_retention_days: int = 183

@@ -15,6 +15,7 @@ TABLES: Final[tuple[tuple[str, str, Role], ...]] = (
     ("Offer", "catalogue", "reference"),
     ("Topic", "catalogue", "reference"),
     ("SiteOffer", "catalogue", "reference"),
+    ("SiteDevice", "catalogue", "reference"),
     ("Citizen", "people", "reference"),
     ("Staff", "people", "reference"),
     ("StaffSiteRole", "people", "reference"),

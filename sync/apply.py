@@ -26,6 +26,8 @@ PAGE_WRITTEN = declare("kiosk.pull.page_written", "a page's rows written; cursor
 CURSOR_SAVED = declare("kiosk.pull.cursor_saved", "a page and its cursor written; not committed")
 SWAP_BEFORE_COMMIT = declare("kiosk.swap.before_commit", "snapshot rows swapped in; not committed")
 
+#: What a pull may carry: reference rows, and the site's events made by its other devices.
+PULLED: dict[str, Table] = {**REFERENCE, **EVENTS}
 #: Rows a citizen's eviction takes with it.
 CITIZEN_OWNED = ("enrolment", "course", "appointment")
 #: The kiosk's own events that name a citizen: re-pointed when central reports a merge.
@@ -192,11 +194,11 @@ class _PageWriter:
 
     def flush(self) -> None:
         for name, rows in self.buffer.items():
-            upsert_rows(self.session, REFERENCE[name], list(rows.values()))
+            upsert_rows(self.session, PULLED[name], list(rows.values()))
         self.buffer.clear()
 
     def apply(self, change: Change) -> None:
-        table = REFERENCE.get(change.table)
+        table = PULLED.get(change.table)
         if table is None:
             raise ValueError(f"the server sent an unknown table {change.table!r}")
         row = (
@@ -208,6 +210,8 @@ class _PageWriter:
         if (change.table, change.row_id) in self.pending.rows:
             self.stats.kept_pending += 1
             return
+        if row is None and change.table in EVENTS:
+            return  # events are facts: central no longer holding one deletes nothing here
         if row is not None:
             self.buffer.setdefault(change.table, {})[key_of(table, row)] = row
             self.stats.upserted += 1
@@ -260,14 +264,20 @@ def swap_in_tables(
     epoch: str | None = None,
 ) -> ApplyStats:
     """Replace the given tables with the server's rows in ONE transaction, keeping rows that
-    have unacknowledged local changes. With ``cursor``/``epoch`` this is a full resync."""
+    have unacknowledged local changes. With ``cursor``/``epoch`` this is a full resync.
+    Event tables (the site's events) are only added to: a kiosk's own events are facts."""
     stats = ApplyStats()
     with replica_session(engine) as session:
         pending = pending_refs(session)
         for name, wire_rows in snapshot.items():
-            table = REFERENCE[name]
+            table = PULLED[name]
             decode = decoder(table)
             incoming = {key_of(table, r): decode(r) for r in wire_rows}
+            if name in EVENTS:
+                fresh = [r for k, r in incoming.items() if (name, k) not in pending.rows]
+                upsert_rows(session, table, fresh)
+                stats.upserted += len(fresh)
+                continue
             local = {key_of(table, r) for r in session.execute(select(table)).mappings()}
             protected = {k for k in local | incoming.keys() if (name, k) in pending.rows}
             if name == "citizen":

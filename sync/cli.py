@@ -71,15 +71,21 @@ def cmd_central_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_device_add(args: argparse.Namespace, settings: Settings) -> int:
+    from models.sensitive import text_problem
     from sync.server.auth import CODE_VALID, EnrolmentError, create_enrolment_code
 
+    name = " ".join((args.name or "").split())
+    problem = text_problem(name, max_length=80) if name else None
+    if problem:
+        raise UserError(f"--name {problem}")
     engine = central_engine(with_overrides(settings, args))
     try:
-        code = create_enrolment_code(engine, site_id=args.site, now=utcnow())
+        code = create_enrolment_code(engine, site_id=args.site, now=utcnow(), name=name)
     except EnrolmentError as err:
         raise UserError(str(err)) from err
     hours = int(CODE_VALID.total_seconds() // 3600)
-    print(f"{code}\n(one-time code for site {args.site}; valid {hours} h, usable once)")
+    named = f" named {name!r}" if name else ""
+    print(f"{code}\n(one-time code for site {args.site}{named}; valid {hours} h, usable once)")
     return 0
 
 
@@ -217,6 +223,7 @@ def _register_central(sub: Any) -> None:
     device_sub = device.add_subparsers(dest="device_command", metavar="COMMAND")
     add = device_sub.add_parser("add", help="print a one-time enrolment code for a site")
     add.add_argument("--site", required=True)
+    add.add_argument("--name", default="", help='the device\'s name, e.g. "Skranke 1"')
     add.add_argument("--db", help="database URL")
     add.set_defaults(handler=cmd_device_add)
     revoke = device_sub.add_parser("revoke", help="revoke a device's credential")

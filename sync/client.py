@@ -31,6 +31,7 @@ from sync.own_rows import confirm, unconfirmed_rows
 from sync.protocol import (
     MAX_PUSH_MUTATIONS,
     PULL_PAGE_SIZE,
+    SITE_EVENT_TABLES,
     SNAPSHOT_PAGE_SIZE,
     VERIFY_CHUNK,
     PullPage,
@@ -219,7 +220,7 @@ class _Session:
 
     async def full_resync(self) -> None:
         _cursor, old_epoch = self.cursor_and_epoch()
-        snapshot, cursor, epoch = await self.download(list(REFERENCE))
+        snapshot, cursor, epoch = await self.download([*REFERENCE, *SITE_EVENT_TABLES])
         crash_point(RESYNC_DOWNLOADED)
         if old_epoch and epoch != old_epoch:
             # Central was restored from a backup: it may have lost rows it had acknowledged

@@ -20,6 +20,15 @@ MAX_SEQ = 2**31 - 1
 LINEAGE_PATTERN = r"^([0-9a-f-]{36})?$"
 #: Ids per verify request.
 VERIFY_CHUNK = 2000
+#: Event tables a snapshot carries besides the reference tables: a site's events from all its
+#: devices (``sync.server.rules.FED_TO_SITE`` decides them and must agree with this list).
+SITE_EVENT_TABLES = (
+    "check_in",
+    "attendance_mark",
+    "queue_ticket",
+    "queue_ticket_event",
+    "session_state_change",
+)
 #: Header carrying the server's wall clock (unix ms) on every response.
 SERVER_TIME_HEADER = "X-Mestring-Server-Time"
 

@@ -229,8 +229,7 @@ class CheckInScreen(CheckInCorrections, KioskScreen):
                                time=clock(record.at)))  # fmt: skip
             self.clear_soon()
         elif outcome.status == "duplicate" and record is not None:
-            self.set_status(tr("checkin.duplicate", name=record.display_name, what=record.label,
-                               time=clock(record.at)), True)  # fmt: skip
+            self.set_status(partial(duplicate_text, record), True)
             self.clear_soon()
         elif outcome.status == "choose" and outcome.citizen_id is not None:
             self.ask_which(outcome)
@@ -275,3 +274,11 @@ class CheckInScreen(CheckInCorrections, KioskScreen):
 
 
 SCREEN = CheckInScreen
+
+
+def duplicate_text(record: CheckInRecord) -> str:
+    """ "already checked in", and where else the same visit was checked in (other desks)."""
+    also = [t("multi.also_at", device=a.device_name, time=clock(a.at)) for a in record.also]
+    first = t("checkin.duplicate", name=record.display_name, what=record.label,
+              time=clock(record.at))  # fmt: skip
+    return " ".join([first, *also])

@@ -129,7 +129,7 @@ class QueueScreen(KioskScreen):
         now = self.kiosk.clock()
         columns = [(key, t(f"queue.col.{key}")) for key in COLUMNS]
         rows = [
-            (x.id, [str(x.number), x.name or "", t(f"queue.status.{x.status}"),
+            (x.id, [x.label, x.name or "", t(f"queue.status.{x.status}"),
                     t("queue.minutes", minutes=x.waited_minutes(now))])
             for x in tickets
         ]  # fmt: skip
@@ -162,7 +162,7 @@ class QueueScreen(KioskScreen):
             now = self.kiosk.clock()
 
             def added(ticket: Ticket) -> None:
-                self.set_status(tr("queue.added", number=ticket.number))
+                self.set_status(tr("queue.added", number=ticket.label))
                 self.load()
 
             self.request(
@@ -178,7 +178,7 @@ class QueueScreen(KioskScreen):
             return
 
         def called(ticket: Ticket | None) -> None:
-            text = tr("queue.called", number=ticket.number) if ticket else tr("queue.empty")
+            text = tr("queue.called", number=ticket.label) if ticket else tr("queue.empty")
             self.set_status(text, ticket is None)
             self.current = ticket.id if ticket else None  # Ctrl+E / Ctrl+X act on it next
             self.load()

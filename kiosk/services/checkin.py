@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
+from kiosk.services.duplicates import also_elsewhere
 from kiosk.services.plan import OfferChoice, TodayItem, load_today, walk_in_offers
 from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
@@ -33,6 +34,14 @@ class CheckInRefused(Refused):
 
 
 @dataclass(frozen=True, slots=True)
+class AlsoAt:
+    """The same visit checked in at another device of the site (while they were apart)."""
+
+    device_name: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CheckInRecord:
     """A check-in that stands (not retracted) today."""
 
@@ -44,6 +53,8 @@ class CheckInRecord:
     at: datetime
     wants_checkout: bool = False
     checked_out: bool = False
+    #: Other devices of this site that checked the same visit in ("også tjekket ind ved …").
+    also: tuple[AlsoAt, ...] = ()
 
     @property
     def first_name(self) -> str:
@@ -151,9 +162,18 @@ def check_in(
             event = standing[_key(target)]
             label = target.code if isinstance(target, TodayItem) else target.name
             offer = session.get(Offer, event.offer_id)
-            return Outcome("duplicate", citizen.id, first, _record(event, citizen, label, offer))
+            found = _with_also(session, _record(event, citizen, label, offer), event, now)
+            return Outcome("duplicate", citizen.id, first, found)
         done = _write_check_in(session, citizen, target, staff, method, now)
         return Outcome("checked_in", citizen.id, first, done)
+
+
+def _with_also(
+    session: Session, found: CheckInRecord, event: CheckIn, now: datetime
+) -> CheckInRecord:
+    """``found`` with the other devices that checked the same visit in today."""
+    others = also_elsewhere(session, event, device_id=load_state(session).device_id, now=now)
+    return replace(found, also=others) if others else found
 
 
 def _first_name(display_name: str) -> str:
@@ -181,7 +201,8 @@ def _decide(
         latest = max(standing.values(), key=lambda e: e.hlc)
         offer = session.get(Offer, latest.offer_id)
         label = next((i.code for i in mine if _key(i) == _event_key(latest)), "")
-        return Outcome("duplicate", citizen.id, first, _record(latest, citizen, label, offer))
+        found = _with_also(session, _record(latest, citizen, label, offer), latest, now)
+        return Outcome("duplicate", citizen.id, first, found)
     if staff is None:
         return Outcome("no_plan", citizen.id, first)
     offers = walk_in_offers(session, site_id=site_id)

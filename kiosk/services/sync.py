@@ -3,6 +3,7 @@ background. Returns plain dataclasses; the screens never see httpx or the databa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
+from kiosk.services.sync_pace import SyncPace
+from models import SyncState
 from models.config import Settings
+from models.db import read_session
 from models.timeutil import Clock, utcnow
 from sync.credential import Credential, CredentialMissing
 
@@ -91,8 +95,35 @@ class SyncOutcome:
 class SyncService:
     """Everything the kiosk UI needs from sync."""
 
-    def __init__(self, settings: Settings, engine: Engine, *, clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        clock: Clock = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settings, self.engine, self.clock = settings, engine, clock
+        self.monotonic = monotonic
+        self.pace = SyncPace(
+            after_write_s=settings.sync_after_write_seconds,
+            poll_s=settings.sync_poll_seconds,
+            offline_s=max(settings.sync_interval_seconds, settings.sync_poll_seconds),
+        )
+        # The first background session half a minute after start (the first poll).
+        self.pace.last_run_at = monotonic() - self.pace.offline_s + self.pace.poll_s
+
+    def write_marker(self) -> int:
+        """Changes with every local write (the outbox's next sequence number)."""
+        with read_session(self.engine) as session:
+            state = session.get(SyncState, 1)
+            return state.next_seq if state else 0
+
+    def background_due(self) -> bool:
+        """Whether a background session is due now (see ``SyncPace``)."""
+        now = self.monotonic()
+        self.pace.noticed(now, self.write_marker())
+        return self.pace.due(now)
 
     def credential(self) -> Credential | None:
         try:
@@ -133,8 +164,10 @@ class SyncService:
         from sync.tls import InsecureServerUrl, server_url_for
         from sync.transport import RetryPolicy, SyncClient, SyncError
 
+        self.pace.started(self.monotonic(), self.write_marker())
         credential = self.credential()
         if credential is None:
+            self.pace.finished(reached_central=False)
             return SyncOutcome(False, "not enrolled")
         attempts = BACKGROUND_ATTEMPTS if background else INTERACTIVE_ATTEMPTS
         retry = RetryPolicy(
@@ -157,7 +190,9 @@ class SyncService:
                 retention=self.settings,
             )
         except SyncError as err:
+            self.pace.finished(reached_central=False)
             return SyncOutcome(False, str(err))
         finally:
             await client.aclose()
+        self.pace.finished(reached_central=True)
         return SyncOutcome(True, "", report.pushed, report.pulled, report.rejected)

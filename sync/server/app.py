@@ -34,7 +34,6 @@ from sync.protocol import (
     VerifyRequest,
     VerifyResult,
 )
-from sync.rows import REFERENCE
 from sync.server import auth, feed
 from sync.server import verify as verify_rows
 from sync.server.activity import REFUSALS, DeviceActivity, request_kind
@@ -47,6 +46,7 @@ from sync.server.errors import (
 )
 from sync.server.limits import BodySizeLimit
 from sync.server.push import apply_push
+from sync.server.site_events import FED_TABLES
 from sync.server.strict_json import INT32_MAX, StrictJSONRoute
 from sync.server.throttle import EnrolThrottle
 
@@ -217,11 +217,13 @@ def create_app(
         after: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = SNAPSHOT_PAGE_SIZE,
     ) -> Any:
-        if table not in REFERENCE:
+        if table not in FED_TABLES:
             note_refusal(request, "422 unknown snapshot table")
             return error_response(422, "unknown_table", "no such table")
         try:
-            page = feed.snapshot_page(db, who, table_name=table, after=after, limit=limit)
+            page = feed.snapshot_page(
+                db, who, table_name=table, after=after, limit=limit, now=now()
+            )
         except ValueError:
             note_refusal(request, "422 bad snapshot position")
             return error_response(422, "bad_after", "the snapshot position is not valid")

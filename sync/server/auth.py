@@ -17,6 +17,7 @@ from models.db import read_session, write_session
 from models.ids import new_id
 from sync.crashpoints import crash_point, declare
 from sync.pin_seal import key_from_token_hash
+from sync.server.devices import add_site_device, safe_name
 
 ENROL_BEFORE_COMMIT = declare("server.enrol.before_commit", "device added; not committed")
 ENROL_COMMITTED = declare("server.enrol.committed", "device committed; credential not yet sent")
@@ -74,8 +75,9 @@ def new_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
-def create_enrolment_code(engine: Engine, *, site_id: str, now: datetime) -> str:
-    """Store the hash of a new one-time code for ``site_id`` and return the code itself."""
+def create_enrolment_code(engine: Engine, *, site_id: str, now: datetime, name: str = "") -> str:
+    """Store the hash of a new one-time code for ``site_id`` (and the name the device will
+    carry) and return the code itself."""
     code = new_code()
     with write_session(engine) as session:
         if session.get(Site, site_id) is None:
@@ -86,6 +88,7 @@ def create_enrolment_code(engine: Engine, *, site_id: str, now: datetime) -> str
                 site_id=site_id,
                 created_at=now,
                 expires_at=now + CODE_VALID,
+                name=name,
             )
         )
     return code
@@ -124,12 +127,13 @@ def enrol_device(engine: Engine, *, code: str, name: str, now: datetime) -> tupl
         device = Device(
             id=device_id,
             site_id=entry.site_id,
-            name=name,
+            name=entry.name or safe_name(name),
             token_hash=token_hash,
             token_lookup=lookup,
             created_at=now,
         )
         session.add(device)
+        add_site_device(session, device, now=now)
         crash_point(ENROL_BEFORE_COMMIT)
     crash_point(ENROL_COMMITTED)
     return device, token

@@ -14,11 +14,13 @@ from sqlmodel import Session, col
 from models import ChangeFeed, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
 from models.db import read_session, write_session
 from models.ids import new_id
+from models.timeutil import utcnow
 from sync.crashpoints import crash_point, declare
 from sync.pin_seal import seal
 from sync.protocol import IntegritySummary, SnapshotPage, TableSummary
 from sync.rows import REFERENCE, WireRow, encode, key_of, key_values, pk_columns, table_digest
 from sync.server.auth import DeviceIdentity
+from sync.server.site_events import FED_EVENTS, FED_TABLES, site_event_rows
 
 EPOCH_KEY, FLOOR_KEY = "epoch", "feed_floor"
 SITE_WIDE = {"site", "offer", "topic"}
@@ -111,7 +113,7 @@ def _current_rows(session: Session, entries: list[Entry]) -> dict[tuple[str, str
             wanted.setdefault(table_name, set()).add(row_id)
     found: dict[tuple[str, str], WireRow] = {}
     for table_name, keys in wanted.items():
-        table = REFERENCE[table_name]
+        table = FED_TABLES[table_name]
         columns = pk_columns(table)
         if len(columns) == 1:
             condition = columns[0].in_(keys)
@@ -161,17 +163,28 @@ def feed_head(session: Session, site_id: str) -> int:
 
 
 def snapshot_page(
-    engine: Engine, identity: DeviceIdentity, *, table_name: str, after: str | None, limit: int
+    engine: Engine,
+    identity: DeviceIdentity,
+    *,
+    table_name: str,
+    after: str | None,
+    limit: int,
+    now: datetime | None = None,
 ) -> SnapshotPage:
     """One keyset page of the rows the site holds in ``table_name``."""
-    table = REFERENCE[table_name]
+    table = FED_TABLES[table_name]
     columns = pk_columns(table)
     with read_session(engine) as session:
         # Read the feed position first: every change after it will be pulled again.
         counter = session.get(FeedCounter, 1)
         cursor = counter.value if counter else 0
         epoch = meta_value(session, EPOCH_KEY)
-        query = site_rows(table_name, identity.site_id).order_by(*columns).limit(limit + 1)
+        rows_held = (
+            site_event_rows(table_name, identity.site_id, now=now or utcnow())
+            if table_name in FED_EVENTS
+            else site_rows(table_name, identity.site_id)
+        )
+        query = rows_held.order_by(*columns).limit(limit + 1)
         if after is not None:
             start = key_values(table, after)
             query = query.where(tuple_(*columns) > tuple(start[c.name] for c in columns))
@@ -223,7 +236,9 @@ def prune_feed(engine: Engine, *, now: datetime, keep_days: int) -> int:
             later.row_id == feed.c.row_id,
             later.seq > feed.c.seq,
         )
-        result = session.execute(delete(feed).where(old, tombstone | superseded))
+        # A site's events older than the horizon: every kiosk has purged them by then.
+        site_event = feed.c.table_name.in_(list(FED_EVENTS))
+        result = session.execute(delete(feed).where(old, tombstone | superseded | site_event))
         floor = max(int(meta_value(session, FLOOR_KEY, "0")), newest_tombstone)
         row = session.get(ServerMeta, FLOOR_KEY) or ServerMeta(key=FLOOR_KEY, value="0")
         row.value = str(floor)

@@ -41,6 +41,7 @@ from sync.server.rules import (
     check_event,
     check_guest,
 )
+from sync.server.site_events import feed_site_events
 
 EVENT_MODELS: dict[str, type[SQLModel]] = {table_name(m): m for m in EVENT_TABLES}
 IGNORED_IN_COMPARISON = {"received_at", "hlc"}
@@ -157,6 +158,8 @@ def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
     crash_point(DECIDED)
     _refresh_visit_scopes(context, fresh)
     crash_point(SCOPES_REFRESHED)
+    # After the scopes: a site that newly holds a citizen receives them before their events.
+    feed_site_events(context.session, context.identity.site_id, stored, now=context.now)
 
 
 def _apply_citizen(context: BatchContext, mutation: Mutation) -> None:

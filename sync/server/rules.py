@@ -21,6 +21,7 @@ from models import EVENT_TABLES, Citizen
 from models.events import CheckInAction, CheckInMethod, Mark, QueueAction, SessionRequest
 from models.sensitive import text_problem, unsafe_char
 from sync.hlc import Stamp
+from sync.protocol import SITE_EVENT_TABLES
 from sync.rows import table_name
 
 #: A row older than this is refused (no kiosk is offline that long; audit retention is 183 d).
@@ -127,6 +128,18 @@ RULES: dict[str, dict[str, Check]] = {
         "detail": text(400),
     },
 }
+#: kind → whether an accepted row is fed to the site's other devices (the change feed).
+#: Adding a kind means deciding this too. Anonymous contacts and audit entries stay with
+#: central: no kiosk needs another desk's, and each copy would be one more place to leak.
+FED_TO_SITE: dict[str, bool] = {
+    "check_in": True,
+    "anonymous_contact": False,
+    "attendance_mark": True,
+    "queue_ticket": True,
+    "queue_ticket_event": True,
+    "session_state_change": True,
+    "audit_entry": False,
+}
 #: A guest (provisional citizen) added at a kiosk: no identity beyond a name and birth year.
 GUEST_RULES: dict[str, Check] = {
     "id": uuid(),
@@ -167,6 +180,11 @@ def check_rules_cover_models() -> None:
         rules = set(RULES.get(kind, {})) | set(COMMON)
         if kind not in RULES or fields != rules:
             raise RuntimeError(f"push rules for {kind!r} do not match its fields: {fields ^ rules}")
+    if set(FED_TO_SITE) != set(RULES):
+        stray = set(FED_TO_SITE) ^ set(RULES)
+        raise RuntimeError(f"feed decisions do not match the pushed kinds: {stray}")
+    if {k for k, fed in FED_TO_SITE.items() if fed} != set(SITE_EVENT_TABLES):
+        raise RuntimeError("FED_TO_SITE and sync.protocol.SITE_EVENT_TABLES disagree")
     if set(Citizen.model_fields) != set(GUEST_RULES):
         raise RuntimeError("push rules for guests do not match the citizen fields")
 

@@ -47,6 +47,7 @@ from sync.server import create_app
 from sync.server.auth import DeviceIdentity, create_enrolment_code, enrol_device
 from sync.server.feed import integrity_summary
 from sync.testing.faults import AsyncFaultyTransport, ChaosFaultPlan
+from sync.testing.site_convergence import site_problems
 from sync.transport import DeviceCloned, RetryPolicy, SyncClient, SyncError
 
 SITES = ("ronde", "hornslet", "ebeltoft", "kolind")
@@ -311,6 +312,10 @@ class ChaosWorld:
             if count > 1 or not origin:
                 verdict.duplicates += count if not origin else count - 1
                 verdict.details.append(f"{kind} {row_id} held {count}x, from {len(origin)}")
+        # Several devices per site: each holds what central holds for its site, nothing else.
+        problems = site_problems(self.central, self.kiosks)
+        verdict.diverged += len(problems)
+        verdict.details.extend(problems)
         return verdict
 
     def _central_events(self) -> dict[tuple[str, str], int]:

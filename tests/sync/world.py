@@ -103,13 +103,15 @@ class World:
         self.base_url = "http://central"
         self.transport: httpx.AsyncBaseTransport | None = httpx.ASGITransport(app=self.app)
 
-    def enrol(self, site_id: str) -> tuple[str, str]:
-        code = create_enrolment_code(self.central, site_id=site_id, now=self.now)
+    def enrol(self, site_id: str, device_name: str = "") -> tuple[str, str]:
+        code = create_enrolment_code(self.central, site_id=site_id, now=self.now, name=device_name)
         device, token = enrol_device(self.central, code=code, name="", now=self.now)
         return device.id, token
 
-    def kiosk(self, site_id: str = "hornslet", name: str | None = None) -> Kiosk:
-        device_id, token = self.enrol(site_id)
+    def kiosk(
+        self, site_id: str = "hornslet", name: str | None = None, device_name: str = ""
+    ) -> Kiosk:
+        device_id, token = self.enrol(site_id, device_name)
         path = self.home / f"{name or device_id}.db"
         engine = make_engine(f"sqlite:///{path}")
         upgrade(engine, "kiosk")

@@ -1,0 +1,8 @@
+"""Texts about a site's other devices (several desks at one site)."""
+
+DA = {
+    "multi.also_at": "også tjekket ind ved {device} kl. {time}",
+}
+EN = {
+    "multi.also_at": "also checked in at {device} at {time}",
+}
