@@ -63,15 +63,18 @@ def chart_view(section: Section) -> ChartView | None:
     if chart is None or not section.rows:
         return None
     totals: dict[str, float] = defaultdict(float)
+    category, value = section.index(chart.category), section.index(chart.value)
+    series = section.index(chart.series) if chart.series is not None else None
     for row in section.rows:
-        label = format_cell(row[chart.category])
-        if chart.series is not None:
-            label = f"{label} · {format_cell(row[chart.series])}"
-        totals[label] += _number(row[chart.value])
+        label = format_cell(row[category])
+        if series is not None:
+            label = f"{label} · {format_cell(row[series])}"
+        totals[label] += _number(row[value])
     shown = list(totals.items())[:MAX_BARS]
     top = max((v for _, v in shown), default=0.0) or 1.0
     bars = [
         Bar(label[:40], round(value, 1), i * BAR_HEIGHT, int(BAR_SPACE * value / top))
         for i, (label, value) in enumerate(shown)
     ]
-    return ChartView(chart.title or section.title, bars, len(bars) * BAR_HEIGHT + 4)
+    title = chart.title() or section.title()
+    return ChartView(title, bars, len(bars) * BAR_HEIGHT + 4)
