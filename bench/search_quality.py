@@ -27,7 +27,7 @@ def rapidfuzz_search(people: Sequence[Citizen]) -> Search:
     """A plain ``rapidfuzz`` WRatio over the folded names (the baseline to beat)."""
     from rapidfuzz import fuzz, process
 
-    from kiosk.services.search_text import fold
+    from models.search_text import fold
 
     names = [name for _id, name, _year in people]
     folded = [fold(name) for name in names]

@@ -31,7 +31,7 @@ def register(central_sub: Any) -> None:
 
 
 def _read_password(from_stdin: bool) -> str:
-    from kiosk.cli import UserError
+    from cli.errors import UserError
 
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -42,7 +42,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _user_add(args: argparse.Namespace, settings: Settings) -> int:
-    from kiosk.cli import UserError
+    from cli.errors import UserError
     from sync.admin_cli import _engine
     from sync.console.accounts import MIN_PASSWORD, SignInRefused, add_user
 

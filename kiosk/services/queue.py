@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
 from kiosk.services.input_guard import text_refusal
@@ -18,6 +18,7 @@ from models.events import QueueAction, TicketStatus
 from models.ids import new_id
 from models.timeutil import local_today
 from sync.outbox import load_state, record
+from sync.queue_numbers import next_ticket_number
 
 DEFAULT_OFFER = "aaben-raadgivning"
 WAITING, CALLED = TicketStatus.WAITING, TicketStatus.CALLED
@@ -110,19 +111,6 @@ def public_view(tickets: list[Ticket]) -> PublicQueue:
         tuple(t.label for t in tickets if t.status == CALLED),
         tuple(t.label for t in tickets if t.status == WAITING),
     )
-
-
-def next_ticket_number(session: Session, day: date) -> int:
-    """This device's next number on ``day`` (each device of a site counts on its own)."""
-    state = load_state(session)
-    last = session.exec(
-        select(func.max(QueueTicket.number)).where(
-            QueueTicket.queue_date == day,
-            QueueTicket.site_id == state.site_id,
-            QueueTicket.device_id == state.device_id,
-        )
-    ).one()
-    return (last or 0) + 1
 
 
 def add_ticket(

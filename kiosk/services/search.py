@@ -34,8 +34,8 @@ from kiosk.services.search_rank import COMPOUND_PENALTY, Plan, QueryPlan, Score,
 from kiosk.services.search_result import Hit, SearchResult, WordCount
 from kiosk.services.search_shortlist import best_values, shortlist, word_value
 from kiosk.services.search_suggest import correction, further_correction
-from kiosk.services.search_text import Word, fold, letter_forms, letters, sound_key, words
 from kiosk.services.search_vocab import Vocabulary
+from models.search_text import Word, fold, letter_forms, letters, sound_key, words
 from models.text import danish_sort_key
 
 __all__ = ["CitizenIndex", "Hit", "SearchResult", "WordCount", "build_index"]

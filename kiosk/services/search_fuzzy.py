@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from kiosk.services.search_text import deletes, edits1, likely_typo
+from models.search_text import deletes, edits1, likely_typo
 
 #: How a query word matched a name word, best first. From ``LOOSE`` on, a match ranks below
 #: every exact, prefix or same-sound one: a word that only starts like the sound of what was

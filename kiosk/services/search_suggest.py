@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 
 from kiosk.services.search_fuzzy import TYPO_PREFIX_LENGTH, TYPOS
 from kiosk.services.search_rank import Plan, assign
-from kiosk.services.search_text import Word
+from models.search_text import Word
 
 if TYPE_CHECKING:
     from kiosk.services.search_vocab import Vocabulary

@@ -13,7 +13,7 @@ from kiosk.services.search_fuzzy import (
     TypoFinder,
     typo_prefix_keys,
 )
-from kiosk.services.search_text import Word, letters, sound_key
+from models.search_text import Word, letters, sound_key
 
 
 def _prefix_range(keys: list[str], prefix: str) -> range:

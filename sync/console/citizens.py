@@ -25,7 +25,7 @@ class CitizenHit:
 
 
 def _word_matches(query_word: str, name_words: list[str]) -> bool:
-    from kiosk.services.search_text import sound_key  # pure text rules shared with the kiosk
+    from models.search_text import sound_key  # pure text rules shared with the kiosk
 
     key = sound_key(query_word)
     return any(w.startswith(query_word) or sound_key(w).startswith(key) for w in name_words)
@@ -34,7 +34,7 @@ def _word_matches(query_word: str, name_words: list[str]) -> bool:
 def search_citizens(engine: Engine, query: str, *, now: datetime) -> list[CitizenHit]:
     """Known (not provisional, not merged) citizens whose name has every word of ``query``
     (æ≡ae, ø≡oe, å≡aa, Christensen≡Kristensen, word prefixes); the search is audited."""
-    from kiosk.services.search_text import tokens
+    from models.search_text import tokens
 
     words = tokens(query)[:6]
     if not words:

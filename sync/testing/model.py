@@ -19,12 +19,12 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from kiosk.services.queue import next_ticket_number
 from models import Citizen, Enrolment, GroupSession, LocalRejection
 from models.db import read_session
 from models.events import Mark
 from models.ids import new_id
 from models.timeutil import utcnow
+from sync.queue_numbers import next_ticket_number
 from sync.server.references import REASONS
 from sync.testing import chaos_rows
 from sync.testing.chaos import SITES, ChaosKiosk, ChaosWorld

@@ -3,7 +3,7 @@
 import pytest
 
 from kiosk.services.search import CitizenIndex
-from kiosk.services.search_text import fold, sound_key
+from models.search_text import fold, sound_key
 
 PEOPLE = [
     ("soeren-60", "Søren Pedersen", 1960),
