@@ -1,7 +1,7 @@
 """console users and sessions
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0009
 Create Date: 2026-12-02 02:24:26.637998
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0003"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
