@@ -38,7 +38,7 @@ def steps(route: tuple[tuple[str, ...], ...]):
         await settle(pilot.app, pilot)
         for keys in route:
             if keys == LOGIN:
-                await log_in(pilot.app, pilot, "AB", "1001")
+                await log_in(pilot.app, pilot, "AB", "100101")
             else:
                 await pilot.press(*keys)
             await settle(pilot.app, pilot)

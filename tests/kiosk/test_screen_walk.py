@@ -66,7 +66,7 @@ def check_status_line(app, name: str) -> None:
 
 async def walk(app, pilot, names: list[str]) -> None:
     await pilot.press("f2")
-    await log_in(app, pilot, "AB", "1001")  # the demo's admin holds every role
+    await log_in(app, pilot, "AB", "100101")  # the demo's admin holds every role
     for name in names:
         for key in ROUTES[name]:
             await pilot.press(key)
