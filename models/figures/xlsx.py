@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import IO, Any
 
 from models.figures.render import heading
 from models.figures.report import Cell, Chart, ColumnType, Language, Report, Section
+from models.filemodes import write_private
 from models.sensitive import spreadsheet_safe
 
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -122,4 +124,10 @@ def write_xlsx(report: Report, target: Path | IO[bytes]) -> None:
         front.append([section.title(lang), ws.title, len(section.rows), section.note(lang)])
     front.column_dimensions["A"].width = 30
     front.column_dimensions["B"].width = 30
-    workbook.save(target)
+    if isinstance(target, Path):
+        # A report holds personal data: written private (0600) and whole, never half.
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        write_private(target, buffer.getvalue())
+    else:
+        workbook.save(target)

@@ -222,7 +222,7 @@ async def test_a_lower_case_scan_on_the_lock_screen_leaves_no_initials(app):
         screen = app.screen
         assert isinstance(screen, LockScreen)
         assert screen.query_one("#initials").value == ""
-        assert "Søren" in str(screen.query_one("#scan-answer").render())
+        assert "Tak, du er tjekket ind" in str(screen.query_one("#scan-answer").render())
 
 
 async def test_the_lock_screen_offers_no_quit_in_the_palette(app):

@@ -245,6 +245,8 @@ async def test_front_desk_is_refused_the_roster_with_a_message_and_sees_no_names
         await settle(pilot)
         await pilot.pause()
         shown = " ".join(str(n.message) for n in app._notifications)
+        if isinstance(app.screen, RosterScreen):  # refusals are said on the screen's status line
+            shown += str(app.screen.query_one("#status").render())
         assert "vises kun for holdets ledere" in shown
         if isinstance(app.screen, RosterScreen):
             assert app.screen.query_one(DataTable).row_count == 0
