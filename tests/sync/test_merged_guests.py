@@ -329,6 +329,7 @@ async def test_the_audit_export_of_the_real_citizen_follows_a_chain_of_merges(wo
 # Row locks only matter where writers run at once: SQLite runs one writer at a time.
 @pytest.mark.parametrize("central", ["postgres"], indirect=True)
 async def test_a_push_during_a_merge_waits_for_it_and_stores_under_the_real_citizen(world: World):
+    racing_guest = new_id()
     import threading
 
     from sqlalchemy import text
@@ -340,10 +341,10 @@ async def test_a_push_during_a_merge_waits_for_it_and_stores_under_the_real_citi
 
     known, _sessions = world.add_group_with_citizen("hornslet")
     with write_session(world.central) as session:
-        session.add(Citizen(id="racing-guest", display_name="G", provisional=True,
+        session.add(Citizen(id=racing_guest, display_name="G", provisional=True,
                             created_site_id="hornslet"))  # fmt: skip
     kiosk = world.kiosk("hornslet")
-    event = check_in(kiosk, "racing-guest", FROZEN_NOW)
+    event = check_in(kiosk, racing_guest, FROZEN_NOW)
     batch = next_batch(kiosk.engine, 10)
     identity = DeviceIdentity(device_id=kiosk.device_id, site_id="hornslet")
     clock = HybridClock("central", wall=lambda: int(FROZEN_NOW.timestamp() * 1000))
@@ -358,7 +359,7 @@ async def test_a_push_during_a_merge_waits_for_it_and_stores_under_the_real_citi
     pusher = threading.Thread(target=push)
     with write_session(world.central) as merging:  # a merge holding the guest's row
         guest = merging.exec(
-            select(Citizen).where(Citizen.id == "racing-guest").with_for_update()
+            select(Citizen).where(Citizen.id == racing_guest).with_for_update()
         ).one()
         pusher.start()
         with world.central.connect() as watcher:  # until the push waits for the row lock
