@@ -161,6 +161,9 @@ FED_TO_SITE: dict[str, bool] = {
     "fit_rating": True,
     "audit_entry": False,
 }
+#: Kinds central keeps without a time finer than the hour: ``created_at``, the HLC and its own
+#: ``received_at`` are cut to the hour, whatever the device sent (anonymous answers).
+HOUR_ONLY: frozenset[str] = frozenset({"questionnaire_answer"})
 #: A guest (provisional citizen) added at a kiosk: no identity beyond a name and birth year.
 GUEST_RULES: dict[str, Check] = {
     "id": uuid(),
