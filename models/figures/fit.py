@@ -16,7 +16,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models.feedback import FitRating, Purpose, Questionnaire, parse_answers
-from models.figures.facts import chunks, plain_rows
+from models.figures.facts import Period, chunks, plain_rows, site_filter, utc_bounds
+from models.schedule import GroupSession
 
 #: A session rated below this total (of 40) is flagged and counted as low in the reports.
 SESSION_CUTOFF = 36
@@ -38,6 +39,15 @@ class RatingFact:
     purpose: Purpose
     hlc: str
     score: int
+    site_id: str = ""
+    group_id: str = ""  # the group of ``session_id``, where the report needs it
+
+    @property
+    def unit(self) -> tuple[str, str]:
+        """What a trend follows: the course, or one citizen's place in one group."""
+        if self.course_id:
+            return ("course", self.course_id)
+        return ("group", f"{self.group_id}|{self.citizen_id}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +128,27 @@ def course_trends(facts: Iterable[RatingFact]) -> dict[str, FitTrend]:
         if fact.course_id:
             by_course[fact.course_id].append(fact)
     return {course_id: trend(ratings) for course_id, ratings in by_course.items()}
+
+
+def ratings_in(session: Session, period: Period) -> list[RatingFact]:
+    """Every rating made in the period at the period's site (or all sites), with the group of
+    each group-session rating."""
+    purposes = {
+        qid: Purpose(p) for qid, p in session.exec(select(Questionnaire.id, Questionnaire.purpose))
+    }
+    groups = dict(session.exec(select(GroupSession.id, GroupSession.group_id)).all())
+    lo, hi = utc_bounds(period)
+    stmt = sa_select(
+        col(FitRating.course_id), col(FitRating.session_id), col(FitRating.citizen_id),
+        col(FitRating.questionnaire_id), col(FitRating.hlc), col(FitRating.answers),
+        col(FitRating.site_id),
+    ).where(col(FitRating.created_at) >= lo, col(FitRating.created_at) < hi)  # fmt: skip
+    found = []
+    for course, group_session, citizen, qid, hlc, answers, site in plain_rows(
+        session, site_filter(stmt, col(FitRating.site_id), period.site)
+    ):
+        purpose = purposes.get(qid)
+        if purpose is not None and purpose.identified:
+            found.append(RatingFact(course, group_session, citizen, purpose, hlc, score(answers),
+                                    site, groups.get(group_session or "", "")))  # fmt: skip
+    return found
