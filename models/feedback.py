@@ -120,7 +120,7 @@ class QuestionnaireUse(SQLModel, table=True):
 class FitPlan(SQLModel, table=True):
     """FIT ratings turned on for one §82b course or group (the id is the course's or group's).
 
-    Set on central (``mestring fit on``); a deleted row turns the ratings off again.
+    Set on central (``mestring central fit on``); a deleted row turns the ratings off again.
     """
 
     __tablename__ = "fit_plan"

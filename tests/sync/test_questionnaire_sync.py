@@ -143,3 +143,25 @@ async def test_a_rating_that_does_not_hold_together_is_refused(world, fields, re
         reason = REASONS["site_course"]
     assert reason in await push_one(world, hornslet, "fit_rating", row)
     assert central_rows(world, FitRating) == []
+
+
+async def test_fit_turned_on_at_central_reaches_the_courses_site_only_and_off_again(world):
+    from models import FitPlan
+    from models.feedback import FitTarget
+    from sync.admin.fit_plans import set_fit
+
+    citizen, course_id = _course_in_two_scopes(world)
+    hornslet, ebeltoft = world.kiosk("hornslet"), world.kiosk("ebeltoft")
+    assert set_fit(world.central, target=FitTarget.COURSE, key=course_id, on=True, now=NOW)
+    assert not set_fit(world.central, target=FitTarget.COURSE, key=course_id, on=True, now=NOW)
+    for kiosk in (hornslet, ebeltoft):
+        await sync(kiosk, NOW)
+
+    def plans(kiosk):
+        with read_session(kiosk.engine) as session:
+            return [p.id for p in session.exec(select(FitPlan))]
+
+    assert (plans(hornslet), plans(ebeltoft)) == ([course_id], [])
+    assert set_fit(world.central, target=FitTarget.COURSE, key=course_id, on=False, now=NOW)
+    await sync(hornslet, NOW + timedelta(minutes=1))
+    assert plans(hornslet) == [] and citizen
