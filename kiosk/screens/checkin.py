@@ -235,6 +235,7 @@ class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
         elif outcome.status == "duplicate" and record is not None:
             self.set_status(partial(duplicate_text, record), True)
             self.clear_soon()
+            self.offer_questionnaire(record, ratings_only=True)  # a FIT session rating
         elif outcome.status == "choose" and outcome.citizen_id is not None:
             self.ask_which(outcome)
         else:

@@ -25,11 +25,16 @@ class CitizenPrompt:
     #: What the latest check-in here offers the citizen (one questionnaire per check-in).
     offered: Offered | None = None
 
-    def offer_questionnaire(self, record: CheckInRecord) -> None:
-        """Look up what the check-in offers; open it at once where the offer asks for it."""
+    def offer_questionnaire(self, record: CheckInRecord, *, ratings_only: bool = False) -> None:
+        """Look up what the check-in offers; open it at once where the offer asks for it.
+
+        ``ratings_only``: a citizen already checked in comes back (after the meeting): only a
+        FIT session rating is offered, never the anonymous questionnaire a second time."""
         feedback, now = self.kiosk.services.feedback, self.kiosk.clock()
 
         def found(offered: Offered | None) -> None:
+            if offered is not None and ratings_only and not offered.identified:
+                offered = None
             self.offered = offered
             self.refresh_bindings()
             if offered is not None and offered.automatic:

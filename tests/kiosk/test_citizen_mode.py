@@ -202,3 +202,23 @@ async def test_a_fit_rating_opens_by_itself_and_takes_two_digit_scores(kiosk, tm
         [rating] = rows(kiosk, FitRating)
         assert rating.citizen_id == "c-soeren" and rating.session_id == "gs-today"
         assert rating.answers == "fit-outcome.1:10,fit-outcome.2:1,fit-outcome.3:7,fit-outcome.4:0"
+
+
+async def test_a_citizen_back_after_the_meeting_gives_the_session_rating(kiosk, tmp_path, clock):
+    turn_on_fit(kiosk)
+    app = make_app(kiosk, tmp_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2")
+        await log_in(app, pilot)
+        for _meeting in ("start", "end"):
+            await pilot.press(*"søren")
+            await settle(app, pilot)
+            await pilot.press("enter")  # check-in, then the same again: "already checked in"
+            await settle(app, pilot)
+            assert isinstance(app.screen, CitizenModeScreen)
+            await pilot.press("5", "5", "5", "5")
+            await after_a_while(app, pilot, clock)
+            app.screen.query_one("#search").value = ""
+        purposes = sorted(r.questionnaire_id for r in rows(kiosk, FitRating))
+        assert purposes == ["fit-outcome", "fit-session"]
+        assert len(rows(kiosk, CheckIn)) == 1
