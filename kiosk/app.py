@@ -158,6 +158,9 @@ class KioskApp(App[None]):
         await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        # A screen turned to the citizen offers no staff action, only the language (F12).
+        if getattr(self.screen, "CITIZEN_FACING", False) and action != "toggle_language":
+            return False
         # Under the lock screen only scans and the login form work.
         locked_out = ("open", "lock", "quit", "sync_now")
         if action in locked_out and self.under_lock():

@@ -36,6 +36,12 @@ if TYPE_CHECKING:  # the registry's classes, spelled out for type checkers only
     from models.events import QueueTicket as QueueTicket
     from models.events import QueueTicketEvent as QueueTicketEvent
     from models.events import SessionStateChange as SessionStateChange
+    from models.feedback import FitPlan as FitPlan
+    from models.feedback import FitRating as FitRating
+    from models.feedback import Questionnaire as Questionnaire
+    from models.feedback import QuestionnaireAnswer as QuestionnaireAnswer
+    from models.feedback import QuestionnaireQuestion as QuestionnaireQuestion
+    from models.feedback import QuestionnaireUse as QuestionnaireUse
     from models.kiosk_state import LocalRejection as LocalRejection
     from models.kiosk_state import LoginLockout as LoginLockout
     from models.kiosk_state import Outbox as Outbox

@@ -24,6 +24,10 @@ TABLES: Final[tuple[tuple[str, str, Role], ...]] = (
     ("Enrolment", "schedule", "reference"),
     ("Course", "schedule", "reference"),
     ("Appointment", "schedule", "reference"),
+    ("Questionnaire", "feedback", "reference"),
+    ("QuestionnaireQuestion", "feedback", "reference"),
+    ("QuestionnaireUse", "feedback", "reference"),
+    ("FitPlan", "feedback", "reference"),
     # Events: insert-only, created on kiosks, pushed to central.
     ("CheckIn", "events", "event"),
     ("AnonymousContact", "events", "event"),
@@ -31,6 +35,8 @@ TABLES: Final[tuple[tuple[str, str, Role], ...]] = (
     ("QueueTicket", "events", "event"),
     ("QueueTicketEvent", "events", "event"),
     ("SessionStateChange", "events", "event"),
+    ("QuestionnaireAnswer", "feedback", "event"),
+    ("FitRating", "feedback", "event"),
     ("AuditEntry", "events", "event"),
     # The kiosk's own bookkeeping.
     ("Outbox", "kiosk_state", "kiosk_only"),

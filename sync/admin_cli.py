@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
 
 def register_central(central_sub: Any) -> None:
     """Add `import`, `purge` and `provisional` under `mestring central`."""
-    from sync import admin_cli_console
+    from sync import admin_cli_console, admin_cli_fit
     from sync.admin import IMPORT_KINDS
 
     parser = central_sub.add_parser(
@@ -60,6 +60,7 @@ def register_central(central_sub: Any) -> None:
     parser.set_defaults(handler=_import)
     _register_provisional(central_sub)
     admin_cli_console.register(central_sub)
+    admin_cli_fit.register(central_sub)
     purge = central_sub.add_parser(
         "purge",
         help="delete data past its retention period (audit log, events by policy)",

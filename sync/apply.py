@@ -31,7 +31,7 @@ PULLED: dict[str, Table] = {**REFERENCE, **EVENTS}
 #: Rows a citizen's eviction takes with it.
 CITIZEN_OWNED = ("enrolment", "course", "appointment")
 #: The kiosk's own events that name a citizen: re-pointed when central reports a merge.
-CITIZEN_EVENTS = ("check_in", "attendance_mark", "audit_entry")
+CITIZEN_EVENTS = ("check_in", "attendance_mark", "fit_rating", "audit_entry")
 
 
 @dataclass

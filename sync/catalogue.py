@@ -1,6 +1,7 @@
-"""The default catalogue `mestring central init` creates: the four sites, the SPEC §2 offers
-and the anonymous-contact topics (from ``models.demo_catalogue``, the one source of the
-seed catalogue). Idempotent; every row goes through the change feed."""
+"""The default catalogue `mestring central init` creates: the four sites, the SPEC §2 offers,
+the anonymous-contact topics (from ``models.demo_catalogue``, the one source of the seed
+catalogue) and the default questionnaires (``models.demo_questionnaires``). Idempotent;
+every row goes through the change feed."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from sqlmodel import SQLModel
 
 from models.db import write_session
 from models.demo_catalogue import offers, site_offers, sites, topics
+from models.demo_questionnaires import questionnaire_rows
 from sync.changes import publish
 
 
 def catalogue_rows() -> list[SQLModel]:
-    """Fresh rows in foreign-key order: sites, offers, topics, then which site offers what."""
-    return [*sites(), *offers(), *topics(), *site_offers()]
+    """Fresh rows in foreign-key order: sites, offers, topics, which site offers what, then
+    the questionnaires and where they are used."""
+    return [*sites(), *offers(), *topics(), *site_offers(), *questionnaire_rows()]
 
 
 def seed_catalogue(engine: Engine, *, now: datetime) -> int:

@@ -27,6 +27,8 @@ from models import (
     Enrolment,
     FeedCounter,
     Offer,
+    Questionnaire,
+    QuestionnaireQuestion,
     Site,
     SiteOffer,
     SiteScope,
@@ -72,7 +74,7 @@ def all_site_ids(session: Session) -> list[str]:
 
 def sites_for_row(session: Session, row: SQLModel) -> set[str]:
     """The sites whose kiosks hold ``row``."""
-    if isinstance(row, Site | Offer | Topic):
+    if isinstance(row, Site | Offer | Topic | Questionnaire | QuestionnaireQuestion):
         return set(all_site_ids(session))
     if isinstance(row, SiteOffer | StaffSiteRole):
         return {row.site_id}

@@ -28,6 +28,7 @@ SITE_EVENT_TABLES = (
     "queue_ticket",
     "queue_ticket_event",
     "session_state_change",
+    "fit_rating",
 )
 #: Header carrying the server's wall clock (unix ms) on every response.
 SERVER_TIME_HEADER = "X-Mestring-Server-Time"

@@ -27,10 +27,12 @@ from models import (
     AuditEntry,
     CheckIn,
     Course,
+    FitRating,
     Group,
     GroupSession,
     LocalRejection,
     Outbox,
+    QuestionnaireAnswer,
     QueueTicket,
     QueueTicketEvent,
     Rejection,
@@ -41,10 +43,12 @@ from models.config import Settings
 from models.db import write_session
 from models.timeutil import local_day_bounds, local_today
 
-#: Event kinds other than audit entries and attendance marks follow ``event_retention_days``.
+#: Event kinds other than audit entries, attendance marks and FIT ratings follow
+#: ``event_retention_days`` (anonymous answers as anonymous contacts).
 PLAIN_EVENTS: tuple[Any, ...] = (
     CheckIn,
     AnonymousContact,
+    QuestionnaireAnswer,
     QueueTicket,
     QueueTicketEvent,
     SessionStateChange,
@@ -69,6 +73,8 @@ def kiosk_windows(settings: Settings) -> list[tuple[Any, int]]:
     """(event model, days kept after creation) for a kiosk."""
     windows = [(model, settings.event_retention_days) for model in PLAIN_EVENTS]
     windows.append((AttendanceMark, settings.attendance_retention_days))
+    # A course's ratings are kept as its marks are, and while it runs (``kept_for_figures``).
+    windows.append((FitRating, settings.attendance_retention_days))
     windows.append((AuditEntry, settings.audit_retention_days))
     return windows
 
@@ -78,7 +84,7 @@ def central_windows(settings: Settings) -> list[tuple[Any, int]]:
     windows: list[tuple[Any, int]] = [(AuditEntry, settings.audit_retention_days)]
     if settings.central_event_retention_days > 0:
         days = settings.central_event_retention_days
-        windows += [(model, days) for model in (*PLAIN_EVENTS, AttendanceMark)]
+        windows += [(model, days) for model in (*PLAIN_EVENTS, AttendanceMark, FitRating)]
     return windows
 
 
@@ -104,6 +110,12 @@ def running_appointments(today: Any) -> Any:
     )
 
 
+def running_courses(today: Any) -> Any:
+    """Ids of the §82b courses still running on ``today`` (a subquery)."""
+    running = col(Course.ends_on).is_(None) | (col(Course.ends_on) >= today)
+    return select(Course.id).where(running)
+
+
 def kept_for_figures(model: Any, now: datetime) -> Any:
     """Events the kiosk's figures still need, whatever their age: this month's (F6 "this
     month"), and the check-ins and marks of running groups and courses (F7 "5 af 7", F8)."""
@@ -121,6 +133,14 @@ def kept_for_figures(model: Any, now: datetime) -> Any:
         )  # fmt: skip
     elif model is AttendanceMark:
         kept = kept | col(AttendanceMark.session_id).in_(running_sessions(today))
+    elif model is FitRating:
+        kept = (
+            kept
+            | (col(FitRating.session_id).is_not(None)
+               & col(FitRating.session_id).in_(running_sessions(today)))
+            | (col(FitRating.course_id).is_not(None)
+               & col(FitRating.course_id).in_(running_courses(today)))
+        )  # fmt: skip
     return kept
 
 

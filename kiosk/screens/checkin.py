@@ -22,6 +22,7 @@ from kiosk.screens.checkin_words import (
     item_label,
     nothing_found,
 )
+from kiosk.screens.citizen_prompt import CitizenPrompt
 from kiosk.screens.picker import PickerScreen
 from kiosk.services.checkin import CheckInRecord, Outcome
 from kiosk.services.plan import OfferChoice, TodayItem
@@ -36,7 +37,7 @@ from kiosk.widgets.words import Phrase
 AUDIT_SETTLE_S = 2.0
 
 
-class CheckInScreen(CheckInCorrections, KioskScreen):
+class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
     """Find a citizen and check them in; the screen forgets them a few seconds later."""
 
     NEEDS_LOGIN = True
@@ -54,6 +55,8 @@ class CheckInScreen(CheckInCorrections, KioskScreen):
                 id="checkin.checkout"),
         Binding("escape", "back", "checkin.back", tooltip="checkin.back.tooltip",
                 id="checkin.back"),
+        Binding("f5", "citizen_mode", "citizen.open", tooltip="citizen.open.tooltip",
+                id="citizen.open"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -228,9 +231,11 @@ class CheckInScreen(CheckInCorrections, KioskScreen):
             self.set_status(tr("checkin.done", name=record.display_name, what=record.label,
                                time=clock(record.at)))  # fmt: skip
             self.clear_soon()
+            self.offer_questionnaire(record)
         elif outcome.status == "duplicate" and record is not None:
             self.set_status(partial(duplicate_text, record), True)
             self.clear_soon()
+            self.offer_questionnaire(record, ratings_only=True)  # a FIT session rating
         elif outcome.status == "choose" and outcome.citizen_id is not None:
             self.ask_which(outcome)
         else:

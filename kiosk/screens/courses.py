@@ -19,6 +19,9 @@ from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.line import Line
 from kiosk.widgets.table import refill
 from kiosk.widgets.words import Phrase, Words
+from models.figures.fit import FitFlag, FitTrend
+
+Trends = dict[str, FitTrend]
 
 ALERT_STYLE = {CourseAlert.OVERDUE: "bold red", CourseAlert.NEARING_END: "yellow"}
 COURSE_COLUMNS = ("name", "born", "start", "week", "attended", "alert")
@@ -54,6 +57,8 @@ class CoursesScreen(KioskScreen):
         super().__init__()
         self.courses: list[CourseProgress] | None = None
         self.appointments: list[AppointmentArrival] | None = None
+        #: FIT trends of the courses that have ratings (a column only when there are any).
+        self.trends: Trends = {}
 
     def compose(self) -> ComposeResult:
         yield Phrase(tr("courses.title"), id="courses-title", classes="pane-title")
@@ -77,14 +82,20 @@ class CoursesScreen(KioskScreen):
             return
         groups = self.kiosk.services.groups
 
-        def read() -> tuple[list[CourseProgress] | None, list[AppointmentArrival]]:
+        feedback = self.kiosk.services.feedback
+
+        def read() -> tuple[list[CourseProgress] | None, list[AppointmentArrival], Trends]:
             mine = groups.courses(staff, now) if staff.has("counsellor") else None
-            return mine, groups.appointments(staff, now)
+            ids = [c.course_id for c in mine or []]
+            trends = feedback.course_trends(staff, ids, now) if ids else {}
+            return mine, groups.appointments(staff, now), trends
 
         self.read(read, self._read)
 
-    def _read(self, found: tuple[list[CourseProgress] | None, list[AppointmentArrival]]) -> None:
-        courses, appointments = found
+    def _read(
+        self, found: tuple[list[CourseProgress] | None, list[AppointmentArrival], Trends]
+    ) -> None:
+        courses, appointments, self.trends = found
         if courses is not None:
             self.fill_courses(courses)
         self.fill_appointments(appointments)
@@ -114,10 +125,12 @@ class CoursesScreen(KioskScreen):
             attended = t("courses.attended", attended=c.attended, booked=c.booked_so_far)
             alert_text = Text(alert, style=ALERT_STYLE.get(c.alert, ""))
             cells = [c.display_name, str(c.birth_year or ""), short_date(c.starts_on), week]
-            rows.append((c.course_id, [*cells, attended, alert_text]))
+            fit = [fit_cell(self.trends.get(c.course_id))] if self.trends else []
+            rows.append((c.course_id, [*cells, attended, alert_text, *fit]))
+        keys = (*COURSE_COLUMNS, "fit") if self.trends else COURSE_COLUMNS
         if courses == []:
-            rows.append((None, [t("courses.none"), "", "", "", "", ""]))
-        refill(self.query_one("#courses", DataTable), columns(COURSE_COLUMNS), rows)
+            rows.append((None, [t("courses.none"), *[""] * (len(keys) - 1)]))
+        refill(self.query_one("#courses", DataTable), columns(keys), rows)
 
     def fill_appointments(self, appointments: list[AppointmentArrival] | None) -> None:
         self.appointments = appointments
@@ -144,5 +157,23 @@ class CoursesScreen(KioskScreen):
         """Back to the home screen."""
         self.kiosk.go_home()
 
+
+def fit_cell(trend: FitTrend | None) -> Text:
+    """``12 → 20 (+8)`` for the outcome ratings, the latest session rating, and a flag."""
+    if trend is None:
+        return Text("")
+    parts = []
+    if trend.first is not None:
+        change = trend.change
+        moved = f" ({change:+d})" if change is not None else ""
+        parts.append(t("fit.outcome", first=trend.first, latest=trend.latest, change=moved))
+    if trend.latest_session is not None:
+        parts.append(t("fit.session", score=trend.latest_session))
+    if trend.flag is not FitFlag.NONE:
+        parts.append(t(f"fit.flag.{trend.flag.value}"))
+    return Text(" · ".join(parts), style=FIT_STYLE.get(trend.flag, ""))
+
+
+FIT_STYLE = {FitFlag.FALLING: "bold red", FitFlag.LOW_SESSION: "yellow"}
 
 SCREEN = CoursesScreen

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from kiosk.services.feedback_desk import FeedbackDesk
 from kiosk.services.frontdesk import FrontDesk
 from kiosk.services.groups import GroupDesk
 from kiosk.services.sync import SyncService
@@ -26,6 +27,7 @@ class KioskServices:
     frontdesk: FrontDesk
     sync: SyncService
     groups: GroupDesk
+    feedback: FeedbackDesk
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine) -> KioskServices:
@@ -38,4 +40,5 @@ class KioskServices:
             sync=SyncService(settings, engine),
             # A guest added at a roster is a citizen the check-in search must find.
             groups=GroupDesk(engine, guest_added=frontdesk.invalidate),
+            feedback=FeedbackDesk(engine),
         )

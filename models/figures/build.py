@@ -17,6 +17,7 @@ from models.figures.build_attendance import (
     attendance_sections,
     course_sections,
 )
+from models.figures.build_feedback import feedback_sections
 from models.figures.build_visits import OFFER, SITE
 from models.figures.facts import Period
 from models.figures.names import Names, column, count, sort_rows
@@ -78,4 +79,5 @@ def build_report(
     sections.append(appointment_section(session, period, names, now))
     sections += course_sections(session, period, names, now, listed=not query.committee)
     sections.append(queue_section(session, period, names))
+    sections += feedback_sections(session, period, names)  # what citizens said
     return report

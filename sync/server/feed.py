@@ -23,7 +23,7 @@ from sync.server.auth import DeviceIdentity
 from sync.server.site_events import FED_EVENTS, FED_TABLES, site_event_rows
 
 EPOCH_KEY, FLOOR_KEY = "epoch", "feed_floor"
-SITE_WIDE = {"site", "offer", "topic"}
+SITE_WIDE = {"site", "offer", "topic", "questionnaire", "questionnaire_question"}
 CITIZEN_OWNED = {"enrolment", "course", "appointment"}
 
 

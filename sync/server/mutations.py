@@ -33,6 +33,7 @@ from sync.server.decisions import RequestRefused, accept_provisional_citizen, de
 from sync.server.merges import audit_late_events, follow_merges
 from sync.server.references import problem, resolve
 from sync.server.rules import (
+    HOUR_ONLY,
     RULES,
     SLUG,
     UUID,
@@ -124,7 +125,17 @@ def validate_event(context: BatchContext, mutation: Mutation) -> dict[str, Any]:
     # A clock far ahead is clamped (``observe`` caps the drift); the HLC keeps its node.
     params["hlc"] = context.clock.observe(Stamp.parse(params["hlc"])).pack()
     params["received_at"] = context.now
+    if mutation.kind in HOUR_ONLY:
+        _cut_to_the_hour(params)
     return params
+
+
+def _cut_to_the_hour(params: dict[str, Any]) -> None:
+    """No time finer than the hour for an anonymous row, not even when it arrived."""
+    for name in ("created_at", "received_at"):
+        params[name] = params[name].replace(minute=0, second=0, microsecond=0)
+    stamp = Stamp.parse(params["hlc"])
+    params["hlc"] = Stamp(stamp.ms - stamp.ms % 3_600_000, 0, stamp.node).pack()
 
 
 def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:

@@ -25,6 +25,7 @@ from models import (
     Topic,
 )
 from models.catalogue import IdentityRule
+from sync.server import answer_checks
 from sync.server.rules import RULES
 
 #: reference class → the refusal a device sees (never naming the value).
@@ -38,6 +39,7 @@ REASONS = {
     "offer": "the offer is not in the catalogue",
     "anonymous_offer": "the offer is not in the catalogue or does not allow anonymous contacts",
     "topics": "a topic is not in the catalogue",
+    **answer_checks.REASONS,
 }
 
 
@@ -46,6 +48,9 @@ class Known:
     """The ids of each reference class the calling site may name (for one batch)."""
 
     ids: dict[str, set[str]] = field(default_factory=dict)
+    #: Questions of the questionnaires the batch answers; the named courses' citizens.
+    questions: dict[str, list[Any]] = field(default_factory=dict)
+    courses: dict[str, str] = field(default_factory=dict)
 
     def has(self, what: str, value: str) -> bool:
         if what == "topics":
@@ -110,6 +115,10 @@ def resolve(
         offer_id for offer_id, identity in offers if identity != IdentityRule.IDENTIFIED
     }
     known.ids["topics"] = set(session.exec(select(Topic.id)).all())
+    known.ids.update(answer_checks.known_ids(session, site_id, named))
+    answered = {str(p["questionnaire_id"]) for k, p in items if k in answer_checks.ANSWER_KINDS}
+    known.questions = answer_checks.questions_of(session, answered)
+    known.courses = answer_checks.course_citizens(session, site_id, named["site_course"])
     return known
 
 
@@ -130,4 +139,4 @@ def problem(kind: str, params: dict[str, Any], known: Known, *, sent_citizen: st
             continue
         if not known.has(rule.what, str(value)):
             return REASONS[rule.what]
-    return ""
+    return answer_checks.row_problem(kind, params, known.questions, known.courses)

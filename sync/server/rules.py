@@ -31,6 +31,9 @@ DAY_SLACK = timedelta(days=1)
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SLUG = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
+#: Answers to a questionnaire: ``question:number`` pairs (checked against it in references).
+_PAIR = r"[a-z0-9][a-z0-9_.-]{0,39}:\d{1,2}"
+ANSWERS = re.compile(rf"{_PAIR}(,{_PAIR}){{0,5}}")  # fullmatch: no trailing newline
 #: Age bands of anonymous contacts (the catalogue's code list).
 AGE_BANDS: frozenset[str] = frozenset({"u18", "18-29", "30-49", "50-66", "67+"})
 _DATETIME = TypeAdapter(datetime)
@@ -121,6 +124,20 @@ RULES: dict[str, dict[str, Check]] = {
         "reason": text(200),
         "staff_id": STAFF,
     },
+    "questionnaire_answer": {  # anonymous: no citizen, no staff (docs/questionnaires.md)
+        "questionnaire_id": ref("anonymous_questionnaire"),
+        "offer_id": ref("offer"),
+        "answer_date": Check("day"),
+        "answers": Check("answers"),
+    },
+    "fit_rating": {  # identified health data of a course or a group session
+        "questionnaire_id": ref("fit_questionnaire"),
+        "citizen_id": ref("citizen_in_scope"),
+        "course_id": ref("site_course", optional=True),
+        "session_id": ref("site_session", optional=True),
+        "answers": Check("answers"),
+        "staff_id": STAFF,
+    },
     "audit_entry": {
         "staff_id": STAFF,
         "citizen_id": ref("citizen_in_scope", optional=True),
@@ -138,8 +155,15 @@ FED_TO_SITE: dict[str, bool] = {
     "queue_ticket": True,
     "queue_ticket_event": True,
     "session_state_change": True,
+    # Anonymous answers stay central like anonymous contacts; a course's ratings reach the
+    # site's other desks, so its counsellor sees the whole trend wherever they log in.
+    "questionnaire_answer": False,
+    "fit_rating": True,
     "audit_entry": False,
 }
+#: Kinds central keeps without a time finer than the hour: ``created_at``, the HLC and its own
+#: ``received_at`` are cut to the hour, whatever the device sent (anonymous answers).
+HOUR_ONLY: frozenset[str] = frozenset({"questionnaire_answer"})
 #: A guest (provisional citizen) added at a kiosk: no identity beyond a name and birth year.
 GUEST_RULES: dict[str, Check] = {
     "id": uuid(),
@@ -238,6 +262,10 @@ def _check_value(name: str, rule: Check, value: Any, caller: Caller, checked: Ch
         if problem:
             raise Rejected(f"invalid row: {name} {problem}")
         return value
+    if what == "answers":
+        if not ANSWERS.fullmatch(value):
+            raise Rejected(f"invalid row: {name} are not question:number pairs")
+        return value
     if unsafe_char(value) is not None or len(value) > 80:
         raise Rejected(f"invalid row: {name} is not a valid value")
     return _code(name, rule, value, caller)
@@ -267,6 +295,8 @@ def _code(name: str, rule: Check, value: str, caller: Caller) -> str:
     elif what in ("uuid", "citizen_in_scope") or what.startswith("site_"):
         if not UUID.match(value):
             raise Rejected(f"invalid row: {name} is not an id")
+    elif what.endswith("_questionnaire") and not CODE.match(value):
+        raise Rejected(f"invalid row: {name} is not a questionnaire code")
     elif what in ("offer", "anonymous_offer") and not CODE.match(value):
         raise Rejected(f"invalid row: {name} is not an offer code")
     elif what == "topics" and not all(CODE.match(t) for t in value.split(",") if value):

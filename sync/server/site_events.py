@@ -36,7 +36,9 @@ def feed_site_events(
 def kiosk_window(table_name: str) -> timedelta:
     """How long a kiosk keeps events of ``table_name`` (the defaults of its retention)."""
     fields = Settings.model_fields
-    key = "attendance_retention_days" if table_name == "attendance_mark" else "event_retention_days"
+    # Marks and ratings are kept for a course's length (a roster's "5 af 7", a FIT trend).
+    longer = table_name in ("attendance_mark", "fit_rating")
+    key = "attendance_retention_days" if longer else "event_retention_days"
     return timedelta(days=int(fields[key].default))
 
 

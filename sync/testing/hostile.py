@@ -74,8 +74,12 @@ def realistic_rows(t: Targets, now: datetime) -> dict[str, dict[str, Any]]:
         "queue_ticket": {"queue_date": day, "number": 1, "offer_id": t.offer_id, "name": "Bo"},
         "queue_ticket_event": {"ticket_id": new_id(), "action": "called"},
         "session_state_change": {"session_id": t.session_id, "state": "held", "reason": ""},
+        "questionnaire_answer": {"questionnaire_id": "besoeg", "offer_id": t.offer_id,
+                                 "answer_date": day, "answers": "besoeg.1:4"},
+        "fit_rating": {"questionnaire_id": "fit-outcome", "citizen_id": t.citizen_id,
+                       "session_id": t.session_id, "answers": "fit-outcome.1:5"},
         "audit_entry": {"citizen_id": t.citizen_id, "action": "search", "detail": "x"},
-    }
+    }  # fmt: skip
     events = {kind: {"id": "", **base, **row} for kind, row in rows.items()}
     citizen = {"id": "", "display_name": "Bo Ny", "birth_year": 1990, "provisional": True}
     return {**events, "citizen": {**citizen, "created_site_id": t.site_id}}
