@@ -162,8 +162,8 @@ FED_TO_SITE: dict[str, bool] = {
     "audit_entry": False,
 }
 #: Kinds central keeps without a time finer than the hour: ``created_at``, the HLC and its own
-#: ``received_at`` are cut to the hour, whatever the device sent (anonymous answers).
-HOUR_ONLY: frozenset[str] = frozenset({"questionnaire_answer"})
+#: ``received_at`` are cut to the hour, whatever the device sent (anonymous answers and contacts).
+HOUR_ONLY: frozenset[str] = frozenset({"questionnaire_answer", "anonymous_contact"})
 #: A guest (provisional citizen) added at a kiosk: no identity beyond a name and birth year.
 GUEST_RULES: dict[str, Check] = {
     "id": uuid(),
