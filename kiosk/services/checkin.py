@@ -97,11 +97,10 @@ def _event_key(event: CheckIn) -> tuple[str, str]:
 
 
 def _standing(
-    session: Session, *, citizen_id: str, now: datetime
+    session: Session, *, citizen_id: str, device_id: str, now: datetime
 ) -> dict[tuple[str, str], tuple[CheckIn, tuple[AlsoAt, ...]]]:
     """Today's standing visits of a citizen by what they are for: the check-in this device
     shows (its own, else the earliest) and the other devices that checked the visit in."""
-    device_id = load_state(session).device_id
     visits = visits_today(session, device_id=device_id, now=now, citizen_id=citizen_id)
     return {_event_key(shown): (shown, also) for shown, also in visits.values()}
 
@@ -140,10 +139,11 @@ def check_in(
         citizen = session.get(Citizen, citizen_id)
         if citizen is None or citizen.merged_into:
             raise CheckInRefused("unknown_citizen")
-        site_id = load_state(session).site_id
+        state = load_state(session)
+        site_id = state.site_id
         items = load_today(session, site_id=site_id, day=local_today(now), citizen_id=citizen_id)
         mine = items.get(citizen_id, [])
-        standing = _standing(session, citizen_id=citizen_id, now=now)
+        standing = _standing(session, citizen_id=citizen_id, device_id=state.device_id, now=now)
         if target is None:
             decided = _decide(session, citizen, mine, standing, staff, site_id, now)
             if isinstance(decided, Outcome):

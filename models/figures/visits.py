@@ -77,24 +77,22 @@ def visits(session: Session, period: Period) -> list[Visit]:
     merged = merged_citizens(session)
     danish_day = DanishDays()
     known = danish_day.known
-    # Visit key → (the check-in that counts: time, clock stamp, id; and the visit it makes).
-    found: dict[VisitKey, tuple[tuple[str | datetime, str, str], Visit]] = {}
-    for site, offer, sent, at, session_id, appointment_id, hlc, id_ in plain_rows(
-        session, site_filter(stmt, CheckIn.site_id, period.site)
-    ):
+    found: dict[VisitKey, tuple[Any, ...]] = {}  # visit → the check-in that counts (a row)
+    for row in plain_rows(session, site_filter(stmt, CheckIn.site_id, period.site)):
+        _site, offer, sent, at, session_id, appointment_id, _hlc, _id = row
         citizen = merged.get(sent, sent)
         day = (known.get(at[:13]) if isinstance(at, str) else None) or danish_day(at)
         key = key_of(citizen, session_id, appointment_id, offer, day)
-        order = (at, hlc, id_)
-        held = found.get(key)
-        if held is None or _earlier(order, held[0]):
-            found[key] = (order, (site, offer, citizen, day))
-    return [visit for _, visit in found.values()]
+        held = found.setdefault(key, row)
+        if held is not row and _earlier(row, held):
+            found[key] = row
+    return [(row[0], row[1], key[0], key[3]) for key, row in found.items()]
 
 
-def _earlier(a: tuple[str | datetime, str, str], b: tuple[str | datetime, str, str]) -> bool:
-    """Whether check-in ``a`` comes before ``b`` by the rule's order (time, stamp, id)."""
-    return (as_utc(a[0]), a[1], a[2]) < (as_utc(b[0]), b[1], b[2])
+def _earlier(row: tuple[Any, ...], than: tuple[Any, ...]) -> bool:
+    """Whether check-in ``row`` comes before ``than`` by the rule's order: time, clock stamp,
+    event id (so every database and device picks the same one)."""
+    return (as_utc(row[3]), row[6], row[7]) < (as_utc(than[3]), than[6], than[7])
 
 
 def anonymous_contacts(session: Session, period: Period) -> list[tuple[str, str, str, str]]:

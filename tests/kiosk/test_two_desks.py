@@ -218,3 +218,19 @@ async def test_home_says_where_else_an_appointment_was_checked_in(
         assert row[-1] == "mødt · også tjekket ind ved Skranke 2 kl. 09:05"
         sessions = app.screen.query_one("#sessions", DataTable)
         assert [str(c) for c in sessions.get_row_at(0)][3:5] == ["2", "1"]  # enrolled, arrived
+
+
+def test_roster_with_a_citizen_checked_in_at_two_desks_snapshot(
+    kiosk: Engine, tmp_path, frozen_now: datetime, snap_compare
+) -> None:
+    """The desk column reads "tjekket ind · også tjekket ind ved Skranke 2 kl. 09:02"."""
+    app = _app(kiosk, tmp_path, frozen_now, staff=LEADER)
+
+    async def open_it(pilot) -> None:
+        await settle(app, pilot)
+        await pilot.press("f7")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_it)

@@ -57,3 +57,18 @@ def test_the_csv_and_the_committee_workbook_count_each_visit_once(
     assert ["Hornslet", "Åben rådgivning", 4, 3, 0] in offers and [None, "I alt", 6, 5, 0] in offers
     unique = [list(r)[:3] for r in workbook["Unikke borgere"].iter_rows(values_only=True)]
     assert ["Hornslet", 5, 6] in unique
+
+
+def test_the_earliest_check_in_of_a_visit_decides_where_it_counts(
+    central: Engine, frozen_now: datetime
+):
+    """Two rows of one session visit that disagree on the offer (a desk with an outdated
+    catalogue): the visit counts once, under the earliest row's, whatever order they arrive."""
+    rows = central_rows()
+    late = next(r for r in rows if r.id == "t-soeren")
+    late.offer_id = "beskaeftigelse"
+    add(central, [r for r in rows if r.id != "h-soeren"] + [r for r in rows if r.id == "h-soeren"])
+    report = make_report(central, ReportQuery(site="hornslet", start=TODAY, end=TODAY),
+                         now=frozen_now)  # fmt: skip
+    offers = {r["offer"]: r["check_ins"] for r in report.section("visits_offer").records()}
+    assert offers["Gruppeforløb"] == 1 and "Beskæftigelse" not in offers
