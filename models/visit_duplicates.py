@@ -8,7 +8,7 @@ earliest standing check-in (by time, then clock stamp, then id, so every device 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
@@ -50,14 +50,21 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def key_of(
+    citizen_id: str, session_id: str | None, appointment_id: str | None, offer_id: str, day: date
+) -> VisitKey:
+    """The visit a check-in belongs to, from its parts (the figures read plain columns)."""
+    if session_id:
+        return (citizen_id, "session", session_id, day)
+    if appointment_id:
+        return (citizen_id, "appointment", appointment_id, day)
+    return (citizen_id, "offer", offer_id, day)
+
+
 def visit_key(row: VisitRow) -> VisitKey:
     """(citizen, what kind, which one, local day): equal keys are one visit."""
     day = _aware(row.created_at).astimezone(LOCAL_TZ).date()
-    if row.session_id:
-        return (row.citizen_id, "session", row.session_id, day)
-    if row.appointment_id:
-        return (row.citizen_id, "appointment", row.appointment_id, day)
-    return (row.citizen_id, "offer", row.offer_id, day)
+    return key_of(row.citizen_id, row.session_id, row.appointment_id, row.offer_id, day)
 
 
 def standing(rows: Iterable[Row]) -> list[Row]:
@@ -87,6 +94,20 @@ def count_once(rows: Iterable[Row]) -> list[Row]:
 def duplicates(rows: Iterable[Row]) -> dict[VisitKey, list[Row]]:
     """The visits checked in more than once (on several devices while they were apart)."""
     return {key: group for key, group in visits_by_key(rows).items() if len(group) > 1}
+
+
+def shown_here(group: Sequence[Row], *, device_id: str) -> tuple[Row, list[Row]]:
+    """Of one visit's check-ins (earliest first): the one a device shows (its own, else the
+    earliest) and the others, made at other devices ("også tjekket ind ved …")."""
+    shown = next((r for r in group if r.device_id == device_id), group[0])
+    return shown, [r for r in group if r is not shown]
+
+
+def visits_here(rows: Iterable[Row], *, device_id: str) -> dict[VisitKey, tuple[Row, list[Row]]]:
+    """Every visit among ``rows``, as the device ``device_id`` shows it: ``shown_here``."""
+    return {
+        key: shown_here(group, device_id=device_id) for key, group in visits_by_key(rows).items()
+    }
 
 
 def also_checked_in(rows: Iterable[Row], key: VisitKey, *, device_id: str) -> list[Row]:

@@ -2,7 +2,9 @@
 
 DA = {
     "multi.also_at": "også tjekket ind ved {device} kl. {time}",
+    "multi.other_device": "en anden enhed",
 }
 EN = {
     "multi.also_at": "also checked in at {device} at {time}",
+    "multi.other_device": "another device",
 }

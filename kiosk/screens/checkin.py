@@ -18,6 +18,7 @@ from kiosk.screens.checkin_corrections import CheckInCorrections
 from kiosk.screens.checkin_words import (
     COUNT_LIMIT,
     SHOWN_HITS,
+    also_text,
     hits_text,
     item_label,
     nothing_found,
@@ -66,8 +67,8 @@ class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
         self._audited = ""
         self._audit_timer: Timer | None = None
         self._clear_timer: Timer | None = None
-        #: Who is already checked in today: citizen id -> the time of their check-in.
-        self.checked_in: dict[str, str] = {}
+        #: Who is already checked in today: citizen id -> their (latest) standing check-in.
+        self.checked_in: dict[str, CheckInRecord] = {}
         self._ready = False
         self._typed_early = ""
 
@@ -102,7 +103,7 @@ class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
         self.request(lambda: self.frontdesk.todays_check_ins(now), self._check_ins_read)
 
     def _check_ins_read(self, records: list[CheckInRecord]) -> None:
-        self.checked_in = {r.citizen_id: clock(r.at) for r in sorted(records, key=lambda r: r.at)}
+        self.checked_in = {r.citizen_id: r for r in sorted(records, key=lambda r: r.at)}
         self.refresh_results(announce=False)
 
     def retranslate(self) -> None:
@@ -155,7 +156,8 @@ class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
         plan = ", ".join(item_label(i) for i in self.frontdesk.plan(hit.citizen_id)) or "–"
         arrived = self.checked_in.get(hit.citizen_id)
         if arrived is not None:
-            plan = f"{t('desk.checked_in_at', time=arrived)} · {plan}"
+            here = t("desk.checked_in_at", time=clock(arrived.at))
+            plan = " · ".join(part for part in (here, also_text(arrived.also), plan) if part)
         return hit.display_name, str(hit.birth_year) if hit.birth_year else "", plan
 
     def type_text(self, text: str) -> None:
@@ -226,7 +228,7 @@ class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
         record = outcome.record
         if outcome.status == "checked_in" and record is not None:
             self.last = record
-            self.checked_in[record.citizen_id] = clock(record.at)
+            self.checked_in[record.citizen_id] = record
             self.refresh_results(announce=False)
             self.set_status(tr("checkin.done", name=record.display_name, what=record.label,
                                time=clock(record.at)))  # fmt: skip
@@ -283,7 +285,7 @@ SCREEN = CheckInScreen
 
 def duplicate_text(record: CheckInRecord) -> str:
     """ "already checked in", and where else the same visit was checked in (other desks)."""
-    also = [t("multi.also_at", device=a.device_name, time=clock(a.at)) for a in record.also]
     first = t("checkin.duplicate", name=record.display_name, what=record.label,
               time=clock(record.at))  # fmt: skip
-    return " ".join([first, *also])
+    also = also_text(record.also)
+    return f"{first} {also[:1].upper()}{also[1:]}." if also else first

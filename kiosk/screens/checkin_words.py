@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import tr
+from collections.abc import Iterable
+
+from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock
-from kiosk.services.checkin import CheckInRefused
+from kiosk.services.checkin import AlsoAt, CheckInRefused
 from kiosk.services.plan import OfferChoice, TodayItem
 from kiosk.services.refusals import Refused
 from kiosk.services.search import SearchResult
@@ -20,6 +22,15 @@ def item_label(item: TodayItem | OfferChoice) -> str:
     if isinstance(item, TodayItem):
         return f"{clock(item.starts_at)} {item.code}"
     return item.name
+
+
+def also_text(also: Iterable[AlsoAt]) -> str:
+    """Where else a visit was checked in: "også tjekket ind ved Skranke 2 kl. 09:32" (one per
+    other device; "" when it was checked in here only)."""
+    return ", ".join(
+        t("multi.also_at", device=a.device_name or t("multi.other_device"), time=clock(a.at))
+        for a in also
+    )
 
 
 def hits_text(result: SearchResult, text: str) -> Words:

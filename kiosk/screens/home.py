@@ -11,6 +11,7 @@ import string
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,6 +22,7 @@ from textual.worker import Worker
 from kiosk.i18n import current_language, t
 from kiosk.i18n.formats import clock, long_date
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.checkin_words import also_text
 from kiosk.screens.sync_words import badge_text
 from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
 from kiosk.widgets.keybar import KeyBar
@@ -162,13 +164,22 @@ class HomeScreen(KioskScreen):
                     clock(a.starts_at),
                     a.offer_name_en if english else a.offer_name_da,
                     a.staff_initials,
-                    t("home.arrived.yes") if a.arrived else t("home.arrived.no"),
+                    arrived_text(a),
                 ],
             )
             for a in appointments
         ]
         table = self.query_one("#appointments", DataTable)
         fill_table(table, keys, rows, t("home.no_appointments"))
+
+
+def arrived_text(appointment: AppointmentToday) -> str:
+    """ "ja", and where else the appointment was checked in ("også tjekket ind ved Skranke 2
+    kl. 09:32": two desks that were apart); no name, so a locked screen may show it."""
+    if not appointment.arrived:
+        return t("home.arrived.no")
+    also = also_text(appointment.also)
+    return f"{t('home.arrived.yes')} · {escape(also)}" if also else t("home.arrived.yes")
 
 
 def fill_table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from kiosk.i18n import t
+from kiosk.screens.checkin_words import also_text
 from kiosk.services.attendance import RosterEntry
 from models.events import Mark
 from models.schedule import SessionStatus
@@ -42,9 +43,19 @@ def roster_cells(entry: RosterEntry) -> list[str | Text]:
         name,
         str(entry.birth_year or ""),
         mark,
-        t("attendance.roster.checked_in") if entry.checked_in else "",
+        desk_text(entry),
         t("attendance.roster.so_far", attended=entry.attended, counted=entry.counted),
     ]
+
+
+def desk_text(entry: RosterEntry) -> str | Text:
+    """ "tjekket ind", and where else the citizen was checked in for the session ("også
+    tjekket ind ved Skranke 2 kl. 09:32": two desks that were apart)."""
+    if not entry.checked_in:
+        return ""
+    also = also_text(entry.also)
+    here = t("attendance.roster.checked_in")
+    return Text(f"{here} · {also}") if also else here
 
 
 def roster_summary(entries: list[RosterEntry]) -> str:

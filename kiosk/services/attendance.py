@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
+from kiosk.services.duplicates import AlsoAt, session_visits
 from kiosk.services.privacy import display_title, may_see_members
 from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
@@ -118,6 +119,8 @@ class RosterEntry:
     counted_before: int  # sessions that count so far, this session excluded
     counts_this_session: bool  # this session is in the figures (held or anything recorded)
     explicit: bool = True  # ``mark`` is the leader's own (not just the desk's check-in)
+    #: Other devices that checked the citizen in for this session too (desks while apart).
+    also: tuple[AlsoAt, ...] = ()
 
     @property
     def attended(self) -> int:
@@ -260,6 +263,7 @@ def build_roster(
     here = facts[gs.id]
     others = [f for f in facts.values() if f.id != gs.id]
     counts_here = here.counting(now) is SessionCounting.COUNTED
+    desk = session_visits(session, gs.id, device_id=load_state(session).device_id)
     entries = []
     for citizen in _citizens(session, set(here.participants())):
         attended, total = participant_so_far(citizen.id, others, now)
@@ -277,6 +281,7 @@ def build_roster(
                 counted_before=total,
                 counts_this_session=counts_here,
                 explicit=citizen.id in here.marks,
+                also=desk[citizen.id][1] if citizen.id in desk else (),
             )
         )
     entries.sort(key=lambda e: (danish_sort_key(e.display_name), e.birth_year or 0))

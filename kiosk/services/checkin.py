@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from kiosk.services.audit import audit
-from kiosk.services.duplicates import also_elsewhere
+from kiosk.services.duplicates import AlsoAt as AlsoAt
+from kiosk.services.duplicates import visits_today
 from kiosk.services.plan import OfferChoice, TodayItem, load_today, walk_in_offers
 from kiosk.services.refusals import Refused
 from kiosk.services.staff import StaffMember
@@ -18,7 +19,7 @@ from models import CheckIn, Citizen, Offer
 from models.db import write_session
 from models.events import CheckInAction, CheckInMethod
 from models.ids import new_id
-from models.timeutil import local_day_bounds, local_today
+from models.timeutil import local_today
 from sync.outbox import load_state, record
 
 CARD_TOKEN = re.compile(r"^[0-9A-Z]{4,64}$")
@@ -31,14 +32,6 @@ class CheckInRefused(Refused):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class AlsoAt:
-    """The same visit checked in at another device of the site (while they were apart)."""
-
-    device_name: str
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +96,18 @@ def _event_key(event: CheckIn) -> tuple[str, str]:
     return ("offer", event.offer_id)
 
 
-def _standing(session: Session, *, citizen_id: str | None, now: datetime) -> list[CheckIn]:
-    """Today's check-ins (of one citizen, or all) that no retraction has undone."""
-    start, end = local_day_bounds(local_today(now))
-    query = select(CheckIn).where(col(CheckIn.created_at) >= start, col(CheckIn.created_at) < end)
-    if citizen_id is not None:
-        query = query.where(CheckIn.citizen_id == citizen_id)
-    events = list(session.exec(query.order_by(col(CheckIn.hlc))))
-    retracted = {e.ref_id for e in events if e.action == CheckInAction.RETRACTION}
-    return [e for e in events if e.action == CheckInAction.CHECK_IN and e.id not in retracted]
+def _standing(
+    session: Session, *, citizen_id: str, device_id: str, now: datetime
+) -> dict[tuple[str, str], tuple[CheckIn, tuple[AlsoAt, ...]]]:
+    """Today's standing visits of a citizen by what they are for: the check-in this device
+    shows (its own, else the earliest) and the other devices that checked the visit in."""
+    visits = visits_today(session, device_id=device_id, now=now, citizen_id=citizen_id)
+    return {_event_key(shown): (shown, also) for shown, also in visits.values()}
 
 
-def _record(event: CheckIn, citizen: Citizen, label: str, offer: Offer | None) -> CheckInRecord:
+def _record(
+    event: CheckIn, citizen: Citizen, label: str, offer: Offer | None, also: tuple[AlsoAt, ...]
+) -> CheckInRecord:
     return CheckInRecord(
         event.id,
         event.citizen_id,
@@ -123,6 +116,7 @@ def _record(event: CheckIn, citizen: Citizen, label: str, offer: Offer | None) -
         label,
         aware(event.created_at),
         bool(offer and offer.wants_checkout),
+        also=also,
     )
 
 
@@ -145,10 +139,11 @@ def check_in(
         citizen = session.get(Citizen, citizen_id)
         if citizen is None or citizen.merged_into:
             raise CheckInRefused("unknown_citizen")
-        site_id = load_state(session).site_id
+        state = load_state(session)
+        site_id = state.site_id
         items = load_today(session, site_id=site_id, day=local_today(now), citizen_id=citizen_id)
         mine = items.get(citizen_id, [])
-        standing = {_event_key(e): e for e in _standing(session, citizen_id=citizen_id, now=now)}
+        standing = _standing(session, citizen_id=citizen_id, device_id=state.device_id, now=now)
         if target is None:
             decided = _decide(session, citizen, mine, standing, staff, site_id, now)
             if isinstance(decided, Outcome):
@@ -159,21 +154,13 @@ def check_in(
             target = decided
         first = _first_name(citizen.display_name)
         if _key(target) in standing:
-            event = standing[_key(target)]
+            event, also = standing[_key(target)]
             label = target.code if isinstance(target, TodayItem) else target.name
             offer = session.get(Offer, event.offer_id)
-            found = _with_also(session, _record(event, citizen, label, offer), event, now)
+            found = _record(event, citizen, label, offer, also)
             return Outcome("duplicate", citizen.id, first, found)
         done = _write_check_in(session, citizen, target, staff, method, now)
         return Outcome("checked_in", citizen.id, first, done)
-
-
-def _with_also(
-    session: Session, found: CheckInRecord, event: CheckIn, now: datetime
-) -> CheckInRecord:
-    """``found`` with the other devices that checked the same visit in today."""
-    others = also_elsewhere(session, event, device_id=load_state(session).device_id, now=now)
-    return replace(found, also=others) if others else found
 
 
 def _first_name(display_name: str) -> str:
@@ -185,7 +172,7 @@ def _decide(
     session: Session,
     citizen: Citizen,
     mine: list[TodayItem],
-    standing: dict[tuple[str, str], CheckIn],
+    standing: dict[tuple[str, str], tuple[CheckIn, tuple[AlsoAt, ...]]],
     staff: StaffMember | None,
     site_id: str,
     now: datetime,
@@ -198,10 +185,10 @@ def _decide(
     if open_items:
         return Outcome("choose", citizen.id, first, items=tuple(open_items))
     if mine:
-        latest = max(standing.values(), key=lambda e: e.hlc)
+        latest, also = max(standing.values(), key=lambda shown: shown[0].hlc)
         offer = session.get(Offer, latest.offer_id)
         label = next((i.code for i in mine if _key(i) == _event_key(latest)), "")
-        found = _with_also(session, _record(latest, citizen, label, offer), latest, now)
+        found = _record(latest, citizen, label, offer, also)
         return Outcome("duplicate", citizen.id, first, found)
     if staff is None:
         return Outcome("no_plan", citizen.id, first)

@@ -8,13 +8,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from kiosk.services.audit import audit
-from kiosk.services.checkin import CheckInRecord, CheckInRefused, _standing, aware
+from kiosk.services.checkin import CheckInRecord, CheckInRefused, aware
+from kiosk.services.duplicates import visits_today
 from kiosk.services.staff import StaffMember
 from models import CheckIn, Citizen, Offer
 from models.db import read_session, write_session
 from models.events import CheckInAction
 from models.ids import new_id
-from sync.outbox import record
+from sync.outbox import load_state, record
 
 
 def _follow_up(event: CheckIn, action: str, staff: StaffMember | None) -> CheckIn:
@@ -73,10 +74,12 @@ def check_out(engine: Engine, *, check_in_id: str, staff: StaffMember, now: date
 
 
 def todays_check_ins(engine: Engine, *, now: datetime) -> list[CheckInRecord]:
-    """Today's standing check-ins here, newest first, with check-out state."""
+    """Today's standing visits here, newest first, with check-out state: each visit once (the
+    check-in this device shows) with the other devices that checked it in too."""
     with read_session(engine) as session:
-        standing = _standing(session, citizen_id=None, now=now)
-        ids = [e.id for e in standing]
+        device_id = load_state(session).device_id
+        visits = list(visits_today(session, device_id=device_id, now=now).values())
+        ids = [e.id for e, _ in visits]
         outs = set(
             session.exec(
                 select(CheckIn.ref_id).where(
@@ -87,18 +90,18 @@ def todays_check_ins(engine: Engine, *, now: datetime) -> list[CheckInRecord]:
         names = {
             c.id: c.display_name
             for c in session.exec(
-                select(Citizen).where(col(Citizen.id).in_({e.citizen_id for e in standing}))
+                select(Citizen).where(col(Citizen.id).in_({e.citizen_id for e, _ in visits}))
             )
         }
         offers = {o.id: o for o in session.exec(select(Offer))}
     records = []
-    for event in reversed(standing):
+    for event, also in sorted(visits, key=lambda shown: shown[0].hlc, reverse=True):
         offer = offers.get(event.offer_id)
         records.append(
             CheckInRecord(
                 event.id, event.citizen_id, names.get(event.citizen_id, "?"), event.offer_id,
                 offer.name_da if offer else event.offer_id, aware(event.created_at),
-                bool(offer and offer.wants_checkout), event.id in outs,
+                bool(offer and offer.wants_checkout), event.id in outs, also,
             )
         )  # fmt: skip
     return records

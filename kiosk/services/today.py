@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from kiosk.services.duplicates import AlsoAt, appointment_visits
 from models import (
     Appointment,
-    CheckIn,
     Group,
     GroupSession,
     Offer,
@@ -20,7 +20,6 @@ from models import (
     Staff,
 )
 from models.db import read_session
-from models.events import CheckInAction
 from models.figures.facts import load_session_facts
 from models.figures.rules import session_figures
 from models.timeutil import local_day_bounds, local_today
@@ -65,6 +64,8 @@ class AppointmentToday:
     offer_name_en: str
     staff_initials: str
     arrived: bool
+    #: Other devices that checked the same appointment in too (desks while apart).
+    also: tuple[AlsoAt, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,25 +89,6 @@ class HomeView:
     sessions: list[SessionToday]
     appointments: list[AppointmentToday]
     sync: SyncBadge
-
-
-def arrived_ids(session: Session, column: str, ids: list[str], start: datetime) -> dict[str, int]:
-    """Distinct citizens checked in (and not retracted) per session/appointment id."""
-    if not ids:
-        return {}
-    target = getattr(CheckIn, column)
-    retracted = select(CheckIn.ref_id).where(CheckIn.action == CheckInAction.RETRACTION)
-    query = (
-        select(target, func.count(func.distinct(CheckIn.citizen_id)))
-        .where(
-            col(target).in_(ids),
-            CheckIn.action == CheckInAction.CHECK_IN,
-            col(CheckIn.created_at) >= start,
-            col(CheckIn.id).not_in(retracted.where(col(CheckIn.ref_id).is_not(None))),
-        )
-        .group_by(target)
-    )
-    return {str(key): int(count) for key, count in session.exec(query).all()}
 
 
 def sessions_today(
@@ -161,7 +143,8 @@ def appointments_today(session: Session, site_id: str, day: date) -> list[Appoin
         )
         .order_by(col(Appointment.starts_at), col(Appointment.id))
     ).all()
-    arrived = arrived_ids(session, "appointment_id", [a.id for a, _, _ in rows], start)
+    device_id = load_state(session).device_id
+    arrived = appointment_visits(session, [a.id for a, _, _ in rows], device_id=device_id)
     return [
         AppointmentToday(
             id=a.id,
@@ -171,6 +154,7 @@ def appointments_today(session: Session, site_id: str, day: date) -> list[Appoin
             offer_name_en=o.name_en,
             staff_initials=s.initials if s else "",
             arrived=a.id in arrived,
+            also=arrived[a.id][1] if a.id in arrived else (),
         )
         for a, o, s in rows
     ]

@@ -16,6 +16,7 @@ from models import AnonymousContact, CheckIn, QueueTicket, QueueTicketEvent
 from models.events import CheckInAction, QueueAction, TicketStatus
 from models.figures.facts import Period, merged_citizens, plain_rows, site_filter, utc_bounds
 from models.timeutil import LOCAL_TZ
+from models.visit_duplicates import VisitKey, key_of
 
 #: One visit: a check-in that was not retracted, as (site, offer, citizen, Danish day).
 Visit = tuple[str, str, str, date]
@@ -50,8 +51,10 @@ class DanishDays:
 
 
 def visits(session: Session, period: Period) -> list[Visit]:
-    """Visits in the period: live check-ins, merged citizens under their survivor; a guest and
-    the citizen they were merged into, both checked in to one session, are one visit."""
+    """Visits in the period: live check-ins counted once per visit (``models.visit_duplicates``:
+    one per citizen, session / appointment / offer and Danish day, however many devices checked
+    it in), merged citizens under their survivor, so a guest and the citizen they were merged
+    into, both checked in to one session, are one visit too."""
     start, end = utc_bounds(period)
     retracted = sa_select(col(CheckIn.ref_id)).where(
         col(CheckIn.action) == CheckInAction.RETRACTION, col(CheckIn.ref_id).is_not(None)
@@ -62,6 +65,9 @@ def visits(session: Session, period: Period) -> list[Visit]:
         col(CheckIn.citizen_id),
         raw_time(col(CheckIn.created_at)),
         col(CheckIn.session_id),
+        col(CheckIn.appointment_id),
+        col(CheckIn.hlc),
+        col(CheckIn.id),
     ).where(
         col(CheckIn.action) == CheckInAction.CHECK_IN,
         col(CheckIn.created_at) >= start,
@@ -70,20 +76,23 @@ def visits(session: Session, period: Period) -> list[Visit]:
     )
     merged = merged_citizens(session)
     danish_day = DanishDays()
-    found: list[Visit] = []
-    at_session: set[tuple[str, str]] = set()
     known = danish_day.known
-    for site, offer, sent, at, session_id in plain_rows(
-        session, site_filter(stmt, CheckIn.site_id, period.site)
-    ):
+    found: dict[VisitKey, tuple[Any, ...]] = {}  # visit → the check-in that counts (a row)
+    for row in plain_rows(session, site_filter(stmt, CheckIn.site_id, period.site)):
+        _site, offer, sent, at, session_id, appointment_id, _hlc, _id = row
         citizen = merged.get(sent, sent)
-        if session_id is not None:
-            if (session_id, citizen) in at_session:
-                continue
-            at_session.add((session_id, citizen))
-        day = known.get(at[:13]) if isinstance(at, str) else None
-        found.append((site, offer, citizen, day or danish_day(at)))
-    return found
+        day = (known.get(at[:13]) if isinstance(at, str) else None) or danish_day(at)
+        key = key_of(citizen, session_id, appointment_id, offer, day)
+        held = found.setdefault(key, row)
+        if held is not row and _earlier(row, held):
+            found[key] = row
+    return [(row[0], row[1], key[0], key[3]) for key, row in found.items()]
+
+
+def _earlier(row: tuple[Any, ...], than: tuple[Any, ...]) -> bool:
+    """Whether check-in ``row`` comes before ``than`` by the rule's order: time, clock stamp,
+    event id (so every database and device picks the same one)."""
+    return (as_utc(row[3]), row[6], row[7]) < (as_utc(than[3]), than[6], than[7])
 
 
 def anonymous_contacts(session: Session, period: Period) -> list[tuple[str, str, str, str]]:

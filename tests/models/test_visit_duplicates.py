@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from models.visit_duplicates import also_checked_in, count_once, duplicates, visit_key
+from models.visit_duplicates import (
+    also_checked_in,
+    count_once,
+    duplicates,
+    key_of,
+    shown_here,
+    visit_key,
+    visits_here,
+)
 
 NOON = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
 
@@ -54,3 +62,22 @@ def test_also_checked_in_names_the_other_devices_only() -> None:
     theirs = Row("b", "desk2", NOON + timedelta(minutes=1))
     assert also_checked_in([mine, theirs], visit_key(mine), device_id="desk1") == [theirs]
     assert also_checked_in([mine], visit_key(mine), device_id="desk1") == []
+
+
+def test_a_device_shows_its_own_check_in_else_the_earliest() -> None:
+    theirs = Row("a", "desk2", NOON)
+    mine = Row("b", "desk1", NOON + timedelta(minutes=2))
+    third = Row("c", "desk3", NOON + timedelta(minutes=4))
+    assert shown_here([theirs, mine, third], device_id="desk1") == (mine, [theirs, third])
+    assert shown_here([theirs, mine, third], device_id="room") == (theirs, [mine, third])
+    [(shown, others)] = visits_here([third, mine, theirs], device_id="desk3").values()
+    assert (shown, others) == (third, [theirs, mine])
+
+
+def test_the_key_names_session_then_appointment_then_offer() -> None:
+    day = NOON.date()
+    assert key_of("c1", "s1", "a1", "o1", day) == ("c1", "session", "s1", day)
+    assert key_of("c1", None, "a1", "o1", day) == ("c1", "appointment", "a1", day)
+    assert key_of("c1", None, None, "o1", day) == ("c1", "offer", "o1", day)
+    assert visit_key(Row("a", "desk1", NOON, session_id=None)) == ("c1", "offer", "gruppeforloeb",
+                                                                   day)  # fmt: skip
