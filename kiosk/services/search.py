@@ -96,6 +96,7 @@ class CitizenIndex:
         self._lengths: bytearray = bytearray()  # how many words each name has
         self._number: dict[str, int] = {}
         self._today: set[int] = set()
+        self._today_mask: np.ndarray | None = None  # ``_today`` over all citizens, when asked
         #: What a word of one or two letters matches (the first keys of nearly every search,
         #: each matching thousands of words): its matches, their classes, and its count.
         self._short: dict[
@@ -146,10 +147,12 @@ class CitizenIndex:
         if number is not None:
             self._alive[number] = 0
             self._today.discard(number)
+            self._today_mask = None
 
     def set_today(self, citizen_ids: Iterable[str]) -> None:
         """The citizens who have an appointment or a group session here today."""
         self._today = {self._number[c] for c in citizen_ids if c in self._number}
+        self._today_mask = None
 
     def has(self, citizen_id: str) -> bool:
         return citizen_id in self._number
@@ -364,9 +367,17 @@ class CitizenIndex:
             other.append(dense[n][1][citizens])
         alive = np.frombuffer(self._alive, dtype=np.uint8)[citizens].astype(bool)
         lengths = np.frombuffer(self._lengths, dtype=np.uint8)[citizens]
-        today = np.isin(citizens, list(self._today))
+        today = self._today_over_all()[citizens]
         picked, total = shortlist(first, other, alive, today, lengths, 2 * limit + SHORTLIST_SLACK)
         return citizens[picked].tolist(), total
+
+    def _today_over_all(self) -> np.ndarray:
+        """Who has something here today, as a mask over all citizen numbers."""
+        mask = self._today_mask
+        if mask is None or len(mask) != len(self._ids):
+            mask = self._today_mask = np.zeros(len(self._ids), dtype=bool)
+            mask[list(self._today)] = True
+        return mask
 
     def _rank(self, plan: Plan, limit: int) -> tuple[list[tuple[Score, int]], int]:
         scored: dict[int, tuple[Score, int]] = {}
