@@ -258,7 +258,8 @@ def test_a_double_barrelled_name_typed_without_its_hyphen_is_found():
 
 def test_two_sound_alikes_do_not_beat_one_exact_word_and_one_slip():
     index = CitizenIndex([("tim", "Tim Johnsen", 1950), ("timmy", "Timmy Johansen", 1960),
-                          ("helle", "Helle Andreasen", 1970), ("helge", "Helge Andresen", 1980)])  # fmt: skip
+                          ("helle", "Helle Andreasen", 1970),
+                          ("helge", "Helge Andresen", 1980)])  # fmt: skip
     assert ids(index, "timmh johansen")[0] == "timmy"
     assert ids(index, "hele andresen")[0] == "helge"
     # a same-sound spelling (Christensen/Kristensen, ø typed as o) is no looser than exact
