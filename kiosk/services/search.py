@@ -358,8 +358,8 @@ class CitizenIndex:
         other: list[np.ndarray] = []
         for n, (groups, _held, found) in enumerate(words):
             if found is not None:
-                first.append(lookup(found[0], citizens))
-                other.append(lookup(found[1], citizens))
+                first.append(lookup(found[0], citizens, size))
+                other.append(lookup(found[1], citizens, size))
                 continue
             if n not in dense:
                 dense[n] = best_values(size, groups[0]), best_values(size, groups[1])

@@ -169,16 +169,22 @@ def _score(positions: tuple[int, ...], plan: Plan, vocab: Vocabulary) -> Score |
         parts = [p for p, s in enumerate(positions) if compound[s] and not vocab.joins[s]]
         split = any(p in covered for p in parts) and any(p not in covered for p in parts)
         left_over = real - len(covered)
+    loose = quality = misspelt = untyped = typos = 0
+    for (match, spelt, position), word in zip(chosen, plan.words, strict=True):
+        loose += match >= LOOSE
+        quality += match
+        misspelt += spelt
+        typos += match in TYPOS
+        extra = len(texts[positions[position]]) - len(word.raw)
+        if extra > 0:
+            untyped += extra
     return Score(
-        loose=sum(c[0] >= LOOSE for c in chosen),
+        loose=loose,
         not_today=1,
         out_of_order=0 if in_order else 1,
-        quality=sum(c[0] for c in chosen) + (COMPOUND_PENALTY if split else 0),
-        misspelt=sum(c[1] for c in chosen),
+        quality=quality + (COMPOUND_PENALTY if split else 0),
+        misspelt=misspelt,
         left_over=left_over,
-        untyped=sum(
-            max(0, len(texts[positions[c[2]]]) - len(w.raw))
-            for c, w in zip(chosen, plan.words, strict=True)
-        ),  # fmt: skip
-        typos=sum(c[0] in TYPOS for c in chosen),
+        untyped=untyped,
+        typos=typos,
     )

@@ -58,13 +58,13 @@ def sparse(groups: dict[int, list[array[int]]]) -> Sparse:
     return (kept >> _BITS).astype(np.int32), (kept & (1 << _BITS) - 1).astype(np.uint16)
 
 
-def lookup(found: Sparse, citizens: np.ndarray) -> np.ndarray:
-    """The value ``found`` gives each of ``citizens`` (sorted), ``NONE`` where it has none."""
+def lookup(found: Sparse, citizens: np.ndarray, size: int) -> np.ndarray:
+    """The value ``found`` gives each of ``citizens``, ``NONE`` where it has none (spread
+    over all ``size`` citizens and picked: faster than a binary search of each)."""
     numbers, values = found
-    if not len(numbers):
-        return np.full(len(citizens), NONE, dtype=np.uint16)
-    at = np.minimum(np.searchsorted(numbers, citizens), len(numbers) - 1)
-    return np.where(numbers[at] == citizens, values[at], NONE).astype(np.uint16)
+    spread = np.full(size, NONE, dtype=np.uint16)
+    spread[numbers] = values
+    return spread[citizens]
 
 
 def shortlist(
