@@ -64,7 +64,8 @@ def lookup(found: Sparse, citizens: np.ndarray, size: int) -> np.ndarray:
     numbers, values = found
     spread = np.full(size, NONE, dtype=np.uint16)
     spread[numbers] = values
-    return spread[citizens]
+    picked: np.ndarray = spread[citizens]
+    return picked
 
 
 def shortlist(
