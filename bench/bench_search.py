@@ -10,7 +10,7 @@ from typing import Any
 
 from bench import baseline
 from bench.harness import summary_ms
-from kiosk.services.search import CitizenIndex
+from kiosk.services.search import CitizenIndex, SearchResult
 from models.demo_names import demo_names
 
 CITIZENS = 100_000
@@ -109,22 +109,55 @@ def _rss_mb() -> float:
 
 
 def _timings(index: CitizenIndex, texts: list[str]) -> tuple[dict[str, float], int, int]:
-    """Wall and CPU percentiles of searching ``texts``; how many suggest, how many find none."""
+    """Wall and CPU percentiles of searching ``texts``; how many suggest, how many find none.
+
+    On a shared machine wall time includes waiting for a CPU: a search the scheduler took the
+    CPU from (an involuntary context switch during it) says more about the neighbours than
+    the search. So beside the raw wall time comes ``p99_unpreempted_ms``: each search's wall
+    time from a run nobody interrupted (it is searched again, up to ``RETRIES`` times, right
+    after), never less than the CPU time of its first run (a repeat may find warm caches).
+    ``cpu_share`` is the CPU time over the wall time of the whole loop (1.0: nothing waited).
+    """
     for text in texts[:200]:  # warm-up
         index.search(text)
     samples: list[float] = []
     cpu: list[float] = []  # CPU time too: on a shared machine wall time includes waiting
+    clean: list[float] = []
+    preempted = 0
     suggestions = empty = 0
     for text in texts:
-        c0, t0 = time.thread_time(), time.perf_counter()
-        result = index.search(text)
-        samples.append(time.perf_counter() - t0)
-        cpu.append(time.thread_time() - c0)
+        wall, used, switched, result = _timed(index, text)
+        samples.append(wall)
+        cpu.append(used)
+        if switched:
+            preempted += 1
+            for _ in range(RETRIES):
+                wall, _used, switched, _result = _timed(index, text)
+                if not switched:
+                    break
+        clean.append(max(wall, used))
         suggestions += result.suggestion is not None
         empty += not result.hits
     figures = summary_ms(samples)
     figures["p99_cpu_ms"] = summary_ms(cpu)["p99_ms"]
+    figures["p99_unpreempted_ms"] = summary_ms(clean)["p99_ms"]
+    figures["preempted_share"] = round(preempted / len(texts), 4)
+    figures["cpu_share"] = round(sum(cpu) / sum(samples), 3)
     return figures, suggestions, empty
+
+
+#: How often a search the scheduler interrupted is timed again.
+RETRIES = 5
+
+
+def _timed(index: CitizenIndex, text: str) -> tuple[float, float, bool, SearchResult]:
+    """Wall and CPU seconds of one search, whether the scheduler interrupted it, its result."""
+    switches = resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw
+    c0, t0 = time.thread_time(), time.perf_counter()
+    result = index.search(text)
+    wall, used = time.perf_counter() - t0, time.thread_time() - c0
+    interrupted = resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw != switches
+    return wall, used, interrupted, result
 
 
 def run(quick: bool) -> dict[str, Any]:

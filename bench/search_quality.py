@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -69,10 +69,38 @@ def evaluate(search: Search, queries: Sequence[Query]) -> dict[str, dict[str, fl
     }
 
 
-def evaluate_index(count: int) -> dict[str, dict[str, float]]:
-    """The current ``CitizenIndex`` on the standard population and queries."""
+def ceilings(
+    queries: Sequence[Query],
+    people: Sequence[Citizen],
+    variants: dict[str, Callable[[str], dict[str, float]]],
+) -> dict[str, float]:
+    """The best top-1 any search could reach, per kind that ``variants`` covers: for each
+    query, the chance that the likeliest name to have yielded its text is the one meant.
+    Every citizen is as likely to be looked for; a name shared counts once (``evaluate``
+    counts a namesake as a hit)."""
+    holders = Counter(name for _id, name, _year in people)
+    found: dict[str, list[float]] = defaultdict(list)
+    for kind, texts_of in variants.items():
+        chances: dict[str, dict[str, float]] = defaultdict(dict)
+        for name, count in holders.items():
+            for text, chance in texts_of(name).items():
+                chances[text][name] = chances[text].get(name, 0.0) + chance * count
+        for query in queries:
+            if query.kind == kind:
+                names = chances[query.text]
+                found[kind].append(max(names.values()) / sum(names.values()))
+    return {kind: round(sum(values) / len(values), 4) for kind, values in found.items()}
+
+
+def evaluate_index(count: int, *, heldout: bool = False) -> dict[str, dict[str, float]]:
+    """The current ``CitizenIndex`` on the standard (or the held-out) population and queries."""
     from kiosk.services.search import CitizenIndex
 
+    if heldout:
+        from bench.search_heldout import heldout_population, heldout_queries
+
+        people = heldout_population()
+        return evaluate(index_search(CitizenIndex(people)), heldout_queries(people, count))
     people = population()
     return evaluate(index_search(CitizenIndex(people)), desk_queries(people, count))
 
@@ -80,4 +108,4 @@ def evaluate_index(count: int) -> dict[str, dict[str, float]]:
 if __name__ == "__main__":  # run by ``bench.baseline`` against an older tree
     import sys
 
-    print(json.dumps(evaluate_index(int(sys.argv[1]))))
+    print(json.dumps(evaluate_index(int(sys.argv[1]), heldout=sys.argv[2:] == ["heldout"])))

@@ -193,6 +193,27 @@ KINDS: dict[str, tuple[float, Callable[[str, random.Random], str]]] = {
 }
 
 
+def _prefix_texts(name: str, firsts: range, lasts: range) -> dict[str, float]:
+    words = _words(name)
+    found: dict[str, float] = {}
+    share = 1 / (len(firsts) * len(lasts))
+    for a in firsts:
+        for b in lasts:
+            text = f"{words[0][:a]} {words[-1][:b]}"
+            found[text] = found.get(text, 0.0) + share
+    return found
+
+
+#: For kinds that type a name in a few set ways: each text a name yields, with its chance.
+#: With them a kind's ceiling is known: where several names yield the same text (``ma br``
+#: for Malene and Maya Bruun), no search can tell which one was meant.
+VARIANTS: dict[str, Callable[[str], dict[str, float]]] = {
+    "prefixes": lambda name: _prefix_texts(name, range(3, 5), range(3, 6)),
+    "short_prefixes": lambda name: _prefix_texts(name, range(2, 3), range(2, 4)),
+    "last_first": lambda name: {f"{_words(name)[-1]} {_words(name)[0]}": 1.0},
+}
+
+
 _NEEDS = {"aa": "å|aa", "ascii": "[æøåéüöä]", "lossy": "[æøåéüöä]", "typo_danish": "[æøå]"}
 
 

@@ -16,13 +16,15 @@ _LETTERS = str.maketrans({"æ": "ae", "ä": "ae", "ø": "oe", "ö": "oe", "å": 
 #: The same letters kept as one letter each, for counting typos (``Mtller`` is one edit from
 #: Møller); ä/ö are the German spellings of æ/ø and ``aa`` the old spelling of å.
 _SINGLE = str.maketrans({"ä": "æ", "ö": "ø"})
+#: Danish letters as typed on a keyboard without them (ø as o): the same name, not a typo.
+_LOSSY = str.maketrans({"æ": "a", "ø": "o", "å": "a"})
 _DANISH = frozenset("æøå")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")
 
 #: Spelling families (Christensen/Kristensen, Philip/Filip, Pedersen/Petersen, …), applied in
-#: order to a folded token. Each pair maps a spelling to the one its family shares.
-_SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+#: order to a folded token: first letters that sound the same swapped for one spelling …
+_SPELLING_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"sch", "sk"),
@@ -40,11 +42,18 @@ _SOUND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"dt", "t"),
         (r"d", "t"),
         (r"(?<=[aeiouy])j", "i"),  # Ejnar/Einar, Kaj/Kai
+    )
+)
+#: … then letters left out that are barely heard: a silent h, a second vowel, a double letter.
+_COLLAPSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
         (r"(?<=.)h", ""),  # silent h: Ohlsen/Olsen, Mathilde/Matilde
         (r"([aeiouy])[aeiouy]+", r"\1"),  # Nielsen/Nilsen, Boe/Bo, Søren/Soren
         (r"(.)\1+", r"\1"),  # Jenssen/Jensen, Anne/Ane
     )
 )
+_SOUND_RULES = _SPELLING_RULES + _COLLAPSE_RULES
 
 
 def fold(text: str) -> str:
@@ -66,6 +75,22 @@ def letters(token: str) -> str:
     return "".join(ch for ch in "".join(kept) if ch in _DANISH or "a" <= ch <= "z" or ch.isdigit())
 
 
+def lossy(single: str) -> str:
+    """A ``letters`` form with æ, ø and å typed as a, o and a (``soren`` for Søren)."""
+    return single.translate(_LOSSY)
+
+
+@lru_cache(maxsize=65536)
+def spelling_key(single: str) -> str:
+    """A ``letters`` form with æ, ø and å typed as a, o and a (``soren`` for Søren) and
+    same-sounding letters spelt alike (``kristensen`` for Christensen), but no letter left
+    out: how many letters two same-sound words differ by here tells how alike they look."""
+    key = single.translate(_LOSSY)
+    for pattern, replacement in _SPELLING_RULES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
 @lru_cache(maxsize=65536)
 def sound_key(token: str) -> str:
     """A key shared by the usual spelling variants of a folded name token."""
@@ -82,6 +107,10 @@ class Word:
     raw: str
     folded: str
     compound: bool  # part of a hyphenated (double-barrelled) name: Eriksen-Hansen
+    #: For a double-barrelled name written as one word (``eriksenhansen``, hyphen left out):
+    #: how many parts it joins; 0 for every other word.
+    parts: int = 0
+    head: int = 0  # of a joined word: how long its first part is (``nissen`` in nissenbach)
 
 
 def words(text: str) -> list[Word]:
@@ -93,6 +122,20 @@ def words(text: str) -> list[Word]:
             for folded in fold(part).split():
                 found.append(Word(part, folded, len(parts) > 1))
     return found
+
+
+def name_words(text: str) -> list[Word]:
+    """The words of a name, then each double-barrelled name as one word (``Nissen-Bach`` is
+    also ``nissenbach``: desks leave the hyphen out), in the order of the names they join."""
+    found: list[Word] = []
+    joined: list[Word] = []
+    for chunk in text.split():
+        parts = words(chunk)
+        found.extend(parts)
+        if len(parts) > 1:
+            raw, folded = "".join(w.raw for w in parts), "".join(w.folded for w in parts)
+            joined.append(Word(raw, folded, False, len(parts), len(parts[0].folded)))
+    return found + joined
 
 
 def letter_forms(raw: str) -> tuple[str, ...]:

@@ -6,13 +6,16 @@ index and a bounded ranked scan keep p99 within a few milliseconds at 100,000 ci
 where SQLite FTS5 plus Danish re-ranking costs more and cannot do sound keys or typos.
 
 Ranking, best first (see ``search_rank``): fewest query words matched only loosely (a typo,
-or just the start of a sound-alike), so exact, prefix and same-sound matches always come
-before typo matches and typing more letters never makes the list worse; has something here
-today; query words typed in the name's own order; match quality summed over query words
-(``search_fuzzy``: exact < prefix < same sound < likely slip < sound-alike start < other
-typo), a match inside a double-barrelled name whose other part was not typed counting as a
-sound-alike; the spelling typed (å vs aa, ø vs oe); fewest name words left over; Danish
-name order, then birth year. Each query word must match a different name word.
+a sound-alike spelt differently, or just the start of a sound-alike), so exact, prefix and
+same-sound matches always come before typo matches and typing more letters never makes the
+list worse; has something here today; query words typed in the name's own order; match
+quality summed over query words (``search_fuzzy``: exact < prefix < same sound < sound-alike
+a letter apart < likely slip < sound-alike start < other typo < sound-alike further apart),
+a match inside a double-barrelled name whose other part was not typed counting as a
+sound-alike; the spelling typed (å vs aa, ø vs oe); fewest name words left over; fewest
+letters left untyped (``jo`` finds Jon before Johnny); Danish name order, then birth year.
+Each query word must match a different name word; a double-barrelled name typed without
+its hyphen (``nissenbach``) is one word too.
 """
 
 from __future__ import annotations
@@ -30,12 +33,37 @@ from kiosk.services.search_fuzzy import (
     TYPO_PREFIX_LENGTH,
     TYPO_SHORT_LENGTH,
 )
-from kiosk.services.search_rank import COMPOUND_PENALTY, Plan, QueryPlan, Score, score_citizen
+from kiosk.services.search_rank import (
+    COMPOUND_PENALTY,
+    Plan,
+    QueryPlan,
+    Score,
+    score_citizen,
+    spelt_as_typed,
+)
 from kiosk.services.search_result import Hit, SearchResult, WordCount
-from kiosk.services.search_shortlist import best_values, shortlist, word_value
+from kiosk.services.search_shortlist import (
+    NONE,
+    Sparse,
+    best_values,
+    lookup,
+    shortlist,
+    sparse,
+    word_value,
+)
 from kiosk.services.search_suggest import correction, further_correction
 from kiosk.services.search_vocab import Vocabulary
-from models.search_text import Word, fold, letter_forms, letters, sound_key, words
+from models.search_text import (
+    Word,
+    fold,
+    letter_forms,
+    letters,
+    lossy,
+    name_words,
+    sound_key,
+    spelling_key,
+    words,
+)
 from models.text import danish_sort_key
 
 __all__ = ["CitizenIndex", "Hit", "SearchResult", "WordCount", "build_index"]
@@ -44,6 +72,10 @@ __all__ = ["CitizenIndex", "Hit", "SearchResult", "WordCount", "build_index"]
 SHORTLIST_SLACK = 20
 #: Words this short are cached per index (see ``CitizenIndex._short``).
 SHORT = 2
+_Groups = tuple[dict[int, list["array[int]"]], dict[int, list["array[int]"]]]
+#: A query word's postings (``_groups``), how many they hold, and for a cached short word
+#: the citizens they hold reduced: among first and later name words, and all of them.
+_WordPostings = tuple[_Groups, int, tuple[Sparse, Sparse, np.ndarray] | None]
 
 
 class CitizenIndex:
@@ -64,15 +96,16 @@ class CitizenIndex:
         self._lengths: bytearray = bytearray()  # how many words each name has
         self._number: dict[str, int] = {}
         self._today: set[int] = set()
+        self._today_mask: np.ndarray | None = None  # ``_today`` over all citizens, when asked
         #: What a word of one or two letters matches (the first keys of nearly every search,
         #: each matching thousands of words): its matches, their classes, and its count.
         self._short: dict[
             str, tuple[dict[int, int], dict[tuple[bool, int, int], list[int]], int]
         ] = {}
-        self._short_postings: dict[str, tuple[dict[int, list[array[int]]], ...]] = {}
+        self._short_postings: dict[str, _WordPostings] = {}
         self._vocab = Vocabulary({w for name in by_name for w in fold(name).split()})
         for name in sorted(by_name, key=danish_sort_key):
-            spellings = tuple(self._vocab.spelling(w) for w in words(name))
+            spellings = tuple(self._vocab.spelling(w) for w in name_words(name))
             for year, citizen_id in sorted(by_name[name]):
                 self._add_citizen(citizen_id, name, year, spellings)
         self._vocab.freeze()
@@ -89,11 +122,12 @@ class CitizenIndex:
         self._years.append(year or 0)
         self._words.append(spellings)
         self._alive.append(1)
-        self._lengths.append(min(len(spellings), 255))
+        real, covers = self._vocab.layout(spellings)
+        self._lengths.append(min(real, 255))
         self._number[citizen_id] = number
         for position, spelling in enumerate(spellings):
             if spelling not in spellings[:position]:
-                self._vocab.post(spelling, number, first=position == 0)
+                self._vocab.post(spelling, number, first=covers[position][0] == 0)
 
     # -- maintenance -------------------------------------------------------------------
 
@@ -102,7 +136,7 @@ class CitizenIndex:
         self.remove(citizen_id)
         self._short.clear()
         self._short_postings.clear()
-        spellings = tuple(self._vocab.spelling(w) for w in words(display_name))
+        spellings = tuple(self._vocab.spelling(w) for w in name_words(display_name))
         self._add_citizen(citizen_id, display_name, birth_year, spellings)
 
     def remove(self, citizen_id: str) -> None:
@@ -113,10 +147,12 @@ class CitizenIndex:
         if number is not None:
             self._alive[number] = 0
             self._today.discard(number)
+            self._today_mask = None
 
     def set_today(self, citizen_ids: Iterable[str]) -> None:
         """The citizens who have an appointment or a group session here today."""
         self._today = {self._number[c] for c in citizen_ids if c in self._number}
+        self._today_mask = None
 
     def has(self, citizen_id: str) -> bool:
         return citizen_id in self._number
@@ -129,22 +165,51 @@ class CitizenIndex:
         if not typed:
             return SearchResult(query)
         plan = self._plan(typed)
-        if not all(q.matches for q in plan.words):
-            matched = [bool(q.matches) for q in plan.words]
+        matched = [bool(q.matches) for q in plan.words]
+        ranked, total = self._rank(plan, limit) if all(matched) else ([], 0)
+        if not ranked:
+            found = self._loosened(query, typed, limit)
+            if found is not None:
+                return found
+        if not all(matched):
             suggestion = further_correction(typed, matched, self._vocab, self._finds)
             return SearchResult(query, suggestion=suggestion)
-        ranked, total = self._rank(plan, limit)
         hits = tuple(self._hit(score, number) for score, number in ranked)
         if not hits:
             counts = tuple(WordCount(w.raw, self._count(q, q.exact_matches or q.matches))
                            for w, q in zip(typed, plan.words, strict=True))  # fmt: skip
-            suggestion = further_correction(typed, [True] * len(typed), self._vocab, self._finds)
+            suggestion = further_correction(typed, matched, self._vocab, self._finds)
             return SearchResult(query, suggestion=suggestion, word_counts=counts)
         suggestion = None
         if hits[0].approximate:
             positions = self._words[ranked[0][1]]
             suggestion = correction(typed, plan, positions, self._vocab)
         return SearchResult(query, hits, suggestion, total=total)
+
+    def _loosened(self, query: str, typed: list[Word], limit: int) -> SearchResult | None:
+        """When nobody is found: the hits with a slip in a two-letter word too (``kistine
+        am`` for Kristine Dam), or None."""
+        short = [len(w.folded) == SHORT for w in typed]
+        if not any(short):
+            return None
+        last = len(typed) - 1
+        plan = Plan([QueryPlan(w.raw, self._word_matches(w, last=i == last, loosen=short[i]))
+                     for i, w in enumerate(typed)])  # fmt: skip
+        if not all(q.matches for q in plan.words):
+            return None
+        ranked, total = self._rank(plan, limit)
+        if not ranked:
+            return None
+        hits = tuple(self._hit(score, number) for score, number in ranked)
+        suggestion = correction(typed, plan, self._words[ranked[0][1]], self._vocab)
+        return SearchResult(query, hits, suggestion, total=total)
+
+    def _cached(
+        self, word: QueryPlan
+    ) -> tuple[dict[int, int], dict[tuple[bool, int, int], list[int]], int] | None:
+        """The cache entry of a one- or two-letter word, if ``word`` is what it holds."""
+        entry = self._short.get(word.raw)
+        return entry if entry is not None and entry[0] is word.matches else None
 
     def _plan(self, typed: list[Word]) -> Plan:
         """What each typed word matches."""
@@ -176,11 +241,13 @@ class CitizenIndex:
             return exact
         return correction(typed, plan, self._words[ranked[0][1]], self._vocab) or exact
 
-    def _word_matches(self, word: Word, *, last: bool) -> dict[int, int]:
-        """Vocabulary words matching one query word, each with its match quality."""
-        found = self._vocab.exact_and_sound(word.folded)
-        length = max(len(letters(word.raw)), len(word.folded))
-        shortest = TYPO_MIN_LENGTH if found else TYPO_SHORT_LENGTH
+    def _word_matches(self, word: Word, *, last: bool, loosen: bool = False) -> dict[int, int]:
+        """Vocabulary words matching one query word, each with its match quality; with
+        ``loosen``, typos of a two-letter word too even when it starts some name word."""
+        single = letters(word.raw)
+        found = self._vocab.exact_and_sound(word.folded, (spelling_key(single), lossy(single)))
+        length = max(len(single), len(word.folded))
+        shortest = TYPO_MIN_LENGTH if found and not loosen else TYPO_SHORT_LENGTH
         if length >= shortest:
             sound = sound_key(word.folded)
             forms = (*letter_forms(word.raw), word.folded)
@@ -207,7 +274,7 @@ class CitizenIndex:
         return mask
 
     def _count(self, word: QueryPlan, matches: dict[int, int]) -> int:
-        entry = self._short.get(word.raw)
+        entry = self._cached(word)
         return entry[2] if entry and matches is word.matches else self._union_count(matches)
 
     def _union_count(self, match: dict[int, int]) -> int:
@@ -215,7 +282,7 @@ class CitizenIndex:
         return int((self._mask(self._postings(match, first=True, other=True)) & alive).sum())
 
     def _classified(self, plan: Plan, n: int) -> dict[tuple[bool, int, int], list[int]]:
-        entry = self._short.get(plan.words[n].raw)
+        entry = self._cached(plan.words[n])
         return entry[1] if entry else self._classes(plan, n)
 
     def _classes(self, plan: Plan, n: int) -> dict[tuple[bool, int, int], list[int]]:
@@ -230,7 +297,7 @@ class CitizenIndex:
                 key = (
                     loose,
                     quality + COMPOUND_PENALTY * compound[s],
-                    0 if texts[s].startswith(raw) else 1,
+                    spelt_as_typed(texts[s], raw),
                 )
                 found.setdefault(key, []).append(s)
         return found
@@ -252,28 +319,65 @@ class CitizenIndex:
                 for start in range(0, len(ordered), 64):  # the caller stops after a few
                     yield from ordered[start : start + 64].tolist()
 
+    def _groups(self, plan: Plan, n: int) -> _WordPostings:
+        """Query word ``n``'s postings by match value among first and among later name words,
+        how many they hold, and (for a cached short word) the citizens they hold, reduced."""
+        word, vocab = plan.words[n], self._vocab
+        cached = self._cached(word) is not None
+        entry = self._short_postings.get(word.raw) if cached else None
+        if entry is not None:
+            return entry
+        groups: _Groups = ({}, {})
+        for (loose, rank, spelt), spellings in self._classified(plan, n).items():
+            value = word_value(loose, rank, spelt)
+            groups[0].setdefault(value, []).extend(vocab.first[s] for s in spellings)
+            groups[1].setdefault(value, []).extend(vocab.other[s] for s in spellings)
+        held = sum(len(p) for g in groups for lists in g.values() for p in lists)
+        if not cached:
+            return groups, held, None
+        first, other = sparse(groups[0]), sparse(groups[1])
+        entry = (groups, held, (first, other, np.union1d(first[0], other[0])))
+        self._short_postings[word.raw] = entry
+        return entry
+
     def _candidates(self, plan: Plan, limit: int) -> tuple[list[int], int]:
-        """The citizens worth ranking exactly (``search_shortlist``), and how many match."""
-        vocab, size = self._vocab, len(self._ids)
+        """The citizens worth ranking exactly (``search_shortlist``), and how many match:
+        those the rarest query word finds, with every word's best match value looked up."""
+        size = len(self._ids)
+        words = [self._groups(plan, n) for n in range(len(plan.words))]
+        dense: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        rarest = min(range(len(words)), key=lambda n: words[n][1])
+        reduced = words[rarest][2]
+        if reduced is not None:
+            citizens = reduced[2]
+        else:
+            groups = words[rarest][0]
+            dense[rarest] = best_values(size, groups[0]), best_values(size, groups[1])
+            citizens = np.flatnonzero(np.minimum(*dense[rarest]) != NONE)
         first: list[np.ndarray] = []
         other: list[np.ndarray] = []
-        for n, word in enumerate(plan.words):
-            groups = self._short_postings.get(word.raw)
-            if groups is None:
-                groups = ({}, {})
-                for (loose, rank, spelt), spellings in self._classified(plan, n).items():
-                    value = word_value(loose, rank, spelt)
-                    groups[0].setdefault(value, []).extend(vocab.first[s] for s in spellings)
-                    groups[1].setdefault(value, []).extend(vocab.other[s] for s in spellings)
-                if word.raw in self._short:
-                    self._short_postings[word.raw] = groups
-            first.append(best_values(size, groups[0]))
-            other.append(best_values(size, groups[1]))
-        today = np.zeros(size, dtype=bool)
-        today[list(self._today)] = True
-        alive = np.frombuffer(bytes(self._alive), dtype=bool)
-        lengths = np.frombuffer(self._lengths, dtype=np.uint8)
-        return shortlist(first, other, alive, today, lengths, 2 * limit + SHORTLIST_SLACK)
+        for n, (groups, _held, found) in enumerate(words):
+            if found is not None:
+                first.append(lookup(found[0], citizens, size))
+                other.append(lookup(found[1], citizens, size))
+                continue
+            if n not in dense:
+                dense[n] = best_values(size, groups[0]), best_values(size, groups[1])
+            first.append(dense[n][0][citizens])
+            other.append(dense[n][1][citizens])
+        alive = np.frombuffer(self._alive, dtype=np.uint8)[citizens].astype(bool)
+        lengths = np.frombuffer(self._lengths, dtype=np.uint8)[citizens]
+        today = self._today_over_all()[citizens]
+        picked, total = shortlist(first, other, alive, today, lengths, 2 * limit + SHORTLIST_SLACK)
+        return citizens[picked].tolist(), total
+
+    def _today_over_all(self) -> np.ndarray:
+        """Who has something here today, as a mask over all citizen numbers."""
+        mask = self._today_mask
+        if mask is None or len(mask) != len(self._ids):
+            mask = self._today_mask = np.zeros(len(self._ids), dtype=bool)
+            mask[list(self._today)] = True
+        return mask
 
     def _rank(self, plan: Plan, limit: int) -> tuple[list[tuple[Score, int]], int]:
         scored: dict[int, tuple[Score, int]] = {}

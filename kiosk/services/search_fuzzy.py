@@ -18,11 +18,18 @@ from rapidfuzz.distance import OSA
 
 from models.search_text import deletes, edits1, likely_typo
 
-#: How a query word matched a name word, best first. From ``LOOSE`` on, a match ranks below
-#: every exact, prefix or same-sound one: a word that only starts like the sound of what was
-#: typed (``jhan`` → Jannik) is as unsure as a typo. ``TYPOS`` are what a suggestion corrects.
-EXACT, PREFIX, SOUND, NEAR_TYPO, SOUND_PREFIX, TYPO, SOUND_TYPO, TYPO_PREFIX = range(8)
-LOOSE = NEAR_TYPO
+#: How a query word matched a name word, best first. ``SOUND`` is a same-sound word spelt
+#: alike but for æ/ø/å typed as a/o/a and same-sounding letters (``soren`` → Søren,
+#: ``kristensen`` → Christensen; see ``search_text.spelling_key``). From ``LOOSE`` on, a
+#: match ranks below every exact, prefix or ``SOUND`` one: a sound-alike one letter apart
+#: (``SOUND_NEAR``: Nilsen → Nielsen), typos, a word that only starts like the sound of what
+#: was typed (``jhan`` → Jannik), and a sound-alike two or more letters apart (``SOUND_FAR``:
+#: ``timmh`` → Tim) after a typo one letter apart, so two sound-alikes never beat one exact
+#: word and one slip (``timmh johansen`` finds Timmy Johansen before Tim Johnsen).
+#: ``TYPOS`` are what a suggestion corrects.
+(EXACT, PREFIX, SOUND, SOUND_NEAR, NEAR_TYPO, SOUND_PREFIX, TYPO, SOUND_FAR, SOUND_TYPO,
+ TYPO_PREFIX) = range(10)  # fmt: skip
+LOOSE = SOUND_NEAR
 TYPOS = frozenset({NEAR_TYPO, TYPO, SOUND_TYPO, TYPO_PREFIX})
 #: Typos are looked for in every query word this long, even one that matches someone exactly
 #: (``oelsen`` sounds like Olsen but may be Olesen); in a shorter word (down to

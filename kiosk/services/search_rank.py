@@ -24,6 +24,7 @@ class Score(NamedTuple):
     quality: int
     misspelt: int
     left_over: int
+    untyped: int  # letters of the matched name words beyond those typed (``jo``: Jon, Johnny)
     typos: int  # of the loose matches, those that are typos (the hit is approximate)
 
 
@@ -53,34 +54,82 @@ class Plan:
         return any(len(q.exact_matches) < len(q.matches) for q in self.words)
 
     def spelling(self, n: int, spelling: int, raw_text: list[str]) -> int:
-        """0 when name spelling ``spelling`` starts as query word ``n`` was typed (å vs aa)."""
+        """0 when name spelling ``spelling`` is spelt as query word ``n`` was typed."""
         cache = self.words[n].spelt
         found = cache.get(spelling)
         if found is None:
-            found = cache[spelling] = 0 if raw_text[spelling].startswith(self.words[n].raw) else 1
+            found = cache[spelling] = spelt_as_typed(raw_text[spelling], self.words[n].raw)
         return found
+
+
+def spelt_as_typed(name: str, typed: str) -> int:
+    """0 when a name word starts as typed, or is spelt with the same letters beyond ASCII
+    (matched through a typo or a sound: ``ågre`` is spelt like Åge, not like Aage); else 1."""
+    if name.startswith(typed) or (name.isascii() and typed.isascii()):
+        return 0
+    return 0 if {c for c in name if c > "z"} == {c for c in typed if c > "z"} else 1
 
 
 def assign(
     positions: tuple[int, ...], plan: Plan, vocab: Vocabulary
 ) -> list[tuple[int, int, int]] | None:
-    """For each query word, the best unused name word: (quality, misspelt, position)."""
+    """For each query word a different name word: (quality, misspelt, position). A joined
+    double-barrelled name uses up its parts, and a part its joined name. Each word takes its
+    best free name word in turn; only if that leaves a word without one are all the ways
+    tried (``overgaarda ndresen``: the first word must take Overgaard, not the joined name)."""
+    joined = bool(positions) and vocab.joins[positions[-1]]  # joined names come last
+    covers = vocab.layout(positions)[1]
     chosen: list[tuple[int, int, int]] = []
     used: set[int] = set()
     for n, word in enumerate(plan.words):
         best: tuple[int, int, int] | None = None
         for position, spelling in enumerate(positions):
             quality = word.matches.get(vocab.folded_of[spelling])
-            if quality is None or position in used:
+            if quality is None or (
+                not used.isdisjoint(covers[position]) if joined else position in used
+            ):
                 continue
             candidate = (quality, plan.spelling(n, spelling, vocab.raw_text), position)
             if best is None or candidate < best:
                 best = candidate
         if best is None:
-            return None
+            return _best_assignment(positions, plan, vocab, covers) if joined and used else None
         chosen.append(best)
-        used.add(best[2])
+        used.update(covers[best[2]])
     return chosen
+
+
+def _best_assignment(
+    positions: tuple[int, ...], plan: Plan, vocab: Vocabulary, covers: tuple[tuple[int, ...], ...]
+) -> list[tuple[int, int, int]] | None:
+    """The assignment with the fewest loose matches, then the best qualities, if any."""
+    if len(plan.words) > len(positions):
+        return None
+    options: list[list[tuple[int, int, int]]] = []
+    for n, word in enumerate(plan.words):
+        options.append(sorted(
+            (quality, plan.spelling(n, spelling, vocab.raw_text), position)
+            for position, spelling in enumerate(positions)
+            if (quality := word.matches.get(vocab.folded_of[spelling])) is not None
+        ))  # fmt: skip
+    best: tuple[tuple[int, int, int], list[tuple[int, int, int]]] | None = None
+
+    def walk(n: int, used: frozenset[int], chosen: list[tuple[int, int, int]]) -> None:
+        nonlocal best
+        if n == len(options):
+            key = (sum(c[0] >= LOOSE for c in chosen), sum(c[0] for c in chosen),
+                   sum(c[1] for c in chosen))  # fmt: skip
+            if best is None or key < best[0]:
+                best = (key, list(chosen))
+            return
+        for option in options[n]:
+            if used.isdisjoint(covers[option[2]]):
+                chosen.append(option)
+                walk(n + 1, used | set(covers[option[2]]), chosen)
+                chosen.pop()
+
+    walk(0, frozenset(), [])
+    return best[1] if best is not None else None
 
 
 def score_citizen(
@@ -104,18 +153,38 @@ def _score(positions: tuple[int, ...], plan: Plan, vocab: Vocabulary) -> Score |
     chosen = assign(positions, plan, vocab)
     if chosen is None:
         return None
-    used = [c[2] for c in chosen]
-    in_order = used[0] == 0 and all(a < b for a, b in zip(used, used[1:], strict=False))
-    compound = vocab.compound
-    split = any(compound[positions[p]] for p in used) and any(
-        compound[s] for p, s in enumerate(positions) if p not in used
-    )
+    compound, texts = vocab.compound, vocab.raw_text
+    if not vocab.joins[positions[-1]]:  # no joined double-barrelled name (most names)
+        used = [c[2] for c in chosen]
+        in_order = used[0] == 0 and all(a < b for a, b in zip(used, used[1:], strict=False))
+        split = any(compound[positions[p]] for p in used) and any(
+            compound[s] for p, s in enumerate(positions) if p not in used
+        )
+        left_over = len(positions) - len(chosen)
+    else:
+        real, covers = vocab.layout(positions)
+        starts = [covers[c[2]][0] for c in chosen]
+        in_order = starts[0] == 0 and all(a < b for a, b in zip(starts, starts[1:], strict=False))
+        covered = {p for c in chosen for p in covers[c[2]]}
+        parts = [p for p, s in enumerate(positions) if compound[s] and not vocab.joins[s]]
+        split = any(p in covered for p in parts) and any(p not in covered for p in parts)
+        left_over = real - len(covered)
+    loose = quality = misspelt = untyped = typos = 0
+    for (match, spelt, position), word in zip(chosen, plan.words, strict=True):
+        loose += match >= LOOSE
+        quality += match
+        misspelt += spelt
+        typos += match in TYPOS
+        extra = len(texts[positions[position]]) - len(word.raw)
+        if extra > 0:
+            untyped += extra
     return Score(
-        loose=sum(c[0] >= LOOSE for c in chosen),
+        loose=loose,
         not_today=1,
         out_of_order=0 if in_order else 1,
-        quality=sum(c[0] for c in chosen) + (COMPOUND_PENALTY if split else 0),
-        misspelt=sum(c[1] for c in chosen),
-        left_over=len(positions) - len(chosen),
-        typos=sum(c[0] in TYPOS for c in chosen),
+        quality=quality + (COMPOUND_PENALTY if split else 0),
+        misspelt=misspelt,
+        left_over=left_over,
+        untyped=untyped,
+        typos=typos,
     )

@@ -1,10 +1,13 @@
 """The few citizens worth ranking exactly, picked from all matches by a vectorised key.
 
-Each query word's matches become two arrays over all citizens (numpy): the best match value
-of the word among each citizen's first name word, and among their later name words. From
-those a sort key close to the exact one (``search_rank.Score``) is built for every citizen
-matching all words at once, and only the best few are scored exactly. A one-letter word or
-a common name costs a handful of array operations, not a Python loop over thousands.
+Each query word's matches become two arrays (numpy): the best match value of the word among
+each citizen's first name word, and among their later name words. From those a sort key
+close to the exact one (``search_rank.Score``) is built for every citizen matching all words
+at once, and only the best few are scored exactly. The arrays run over the citizens the
+rarest word matches (``sparse``, ``lookup``: a few thousand at most for a name of three
+letters or more), or over all citizens when even the rarest word is common (``best_values``:
+two one-letter words). Either way a common name costs a handful of array operations, not a
+Python loop over thousands.
 """
 
 from __future__ import annotations
@@ -33,6 +36,38 @@ def best_values(size: int, groups: dict[int, list[array[int]]]) -> np.ndarray:
     return values
 
 
+Sparse = tuple[np.ndarray, np.ndarray]  # citizen numbers (sorted, unique), best value each
+_BITS = 16
+
+
+def sparse(groups: dict[int, list[array[int]]]) -> Sparse:
+    """The citizens some of these postings hold, each with the smallest value holding them."""
+    postings = [(value, p) for value, lists in groups.items() for p in lists if p]
+    if not postings:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint16)
+    numbers = np.frombuffer(b"".join([p for _v, p in postings]), dtype=np.int32)
+    values = np.repeat(
+        np.array([v for v, _p in postings], dtype=np.int64), [len(p) for _v, p in postings]
+    )
+    keys = np.sort((numbers.astype(np.int64) << _BITS) | values)  # by citizen, best value first
+    citizens = keys >> _BITS
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(citizens[1:], citizens[:-1], out=first[1:])
+    kept = keys[first]
+    return (kept >> _BITS).astype(np.int32), (kept & (1 << _BITS) - 1).astype(np.uint16)
+
+
+def lookup(found: Sparse, citizens: np.ndarray, size: int) -> np.ndarray:
+    """The value ``found`` gives each of ``citizens``, ``NONE`` where it has none (spread
+    over all ``size`` citizens and picked: faster than a binary search of each)."""
+    numbers, values = found
+    spread = np.full(size, NONE, dtype=np.uint16)
+    spread[numbers] = values
+    picked: np.ndarray = spread[citizens]
+    return picked
+
+
 def shortlist(
     first: list[np.ndarray],
     other: list[np.ndarray],
@@ -42,7 +77,9 @@ def shortlist(
     size: int,
 ) -> tuple[list[int], int]:
     """The ``size`` citizens with the best approximate keys (best first) and how many
-    citizens match every word. ``first``/``other`` hold one array per query word."""
+    citizens match every word. ``first``/``other`` hold one array per query word, over the
+    same citizens as ``eligible``, ``today`` and ``name_words``, in name order; what comes
+    back are positions in those arrays."""
     matching = eligible.copy()
     for f, o in zip(first, other, strict=True):
         matching &= np.minimum(f, o) != NONE

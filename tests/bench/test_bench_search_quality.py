@@ -37,3 +37,28 @@ def test_the_tally_counts_first_and_top_five_as_typed_and_after_tab():
     assert figures["all"]["top1"] == 0.5 and figures["all"]["top5"] == 1.0
     assert figures["typo_dropped"]["top1"] == 0.0 and figures["typo_dropped"]["top1_tab"] == 1.0
     assert figures["typo"]["queries"] == 1 and figures["no_typo"]["top1"] == 1.0
+
+
+def test_the_held_out_set_is_built_otherwise_and_carries_every_kind():
+    from bench.search_heldout import HELDOUT_KINDS, heldout_population, heldout_queries
+
+    people = heldout_population(2000)
+    assert len(people) == 2000 and population(2000) != people
+    assert not any(name.split()[0].lower() in ("dr.", "fru", "hr") for _i, name, _y in people)
+    queries = heldout_queries(people, 2000)
+    assert set(Counter(q.kind for q in queries)) == set(HELDOUT_KINDS)
+    assert heldout_queries(people, 2000) == queries  # seeded
+    typos = [q for q in queries if q.kind.startswith("typo")]
+    assert len(typos) >= len(queries) / 2
+    assert any(q.text.split()[0][0] != q.name.lower().split()[0][0] for q in typos)  # 1st letter
+
+
+def test_the_ceiling_is_what_no_search_can_beat_on_ambiguous_texts():
+    from bench.search_quality import ceilings
+
+    people = [("1", "Maya Bruun", 1950), ("2", "Malene Bruun", 1960), ("3", "Bo Dam", 1970),
+              ("4", "Bo Dam", 1980)]  # fmt: skip
+    variants = {"short": lambda name: {" ".join(w[:2] for w in name.lower().split()): 1.0}}
+    queries = [Query("short", "ma br", "1", "Maya Bruun"), Query("short", "bo da", "3", "Bo Dam")]
+    # "ma br" is either of two names; "bo da" is one name (two namesakes count as one)
+    assert ceilings(queries, people, variants) == {"short": 0.75}

@@ -241,3 +241,47 @@ def test_one_and_two_letter_searches_follow_the_index_when_it_changes():
     assert "new" in ids(index, "ze")
     index.remove("new")
     assert (index.search("z").total, index.search("ze").total) == before
+
+
+def test_a_double_barrelled_name_typed_without_its_hyphen_is_found():
+    index = CitizenIndex([("nb", "Benthe Nissen-Bach", 1950), ("n", "Benthe Nissen", 1960),
+                          ("og", "Jimmy Overgaard-Andresen", 1970)])  # fmt: skip
+    assert ids(index, "benthe nissenbach") == ["nb"]
+    assert not index.search("benthe nissenbach").hits[0].approximate
+    assert ids(index, "benthe nissenabach")[:1] == ["nb"]  # a stray letter where "-" was
+    assert ids(index, "nissenbach benthe") == ["nb"]
+    # a hyphen typed one letter early: each half is one edit from a part
+    assert ids(index, "jimmy overgaarda-ndresen") == ["og"]
+    # typing only the first part still finds the whole name before the double-barrelled one
+    assert ids(index, "benthe nissen") == ["n", "nb"]
+
+
+def test_two_sound_alikes_do_not_beat_one_exact_word_and_one_slip():
+    index = CitizenIndex([("tim", "Tim Johnsen", 1950), ("timmy", "Timmy Johansen", 1960),
+                          ("helle", "Helle Andreasen", 1970),
+                          ("helge", "Helge Andresen", 1980)])  # fmt: skip
+    assert ids(index, "timmh johansen")[0] == "timmy"
+    assert ids(index, "hele andresen")[0] == "helge"
+    # a same-sound spelling (Christensen/Kristensen, ø typed as o) is no looser than exact
+    index = CitizenIndex([("k", "Anne Kristensen", 1950), ("c", "Anne Christensen-Holm", 1960),
+                          ("m", "Bjørn Møller", 1970), ("u", "Bjorn Muller", 1980)])  # fmt: skip
+    assert ids(index, "anne christensen")[0] == "k"
+    assert ids(index, "bjorn moller")[0] == "m"
+
+
+def test_a_slip_in_a_two_letter_word_is_forgiven_when_nothing_else_fits():
+    index = CitizenIndex([("kd", "Kristine Dam", 1950), ("am", "Amalie Holm", 1960)])
+    assert ids(index, "kistine am") == ["kd"]
+    assert index.search("kistine am").suggestion == "kristine dam"
+
+
+def test_the_spelling_typed_breaks_ties_between_typo_matches_too():
+    index = CitizenIndex([("aa", "Aage Skov", 1950), ("å", "Åge Skov", 1990)])
+    assert ids(index, "ågre skov")[0] == "å"
+    assert ids(index, "aagre skov")[0] == "aa"
+
+
+def test_fewer_letters_left_untyped_break_ties():
+    index = CitizenIndex([("johnny", "Johnny Jeppesen", 1950), ("jon", "Jon Jeppesen", 1960)])
+    assert ids(index, "jo jeppesen")[0] == "jon"
+    assert ids(index, "joh jeppesen")[0] == "johnny"
