@@ -77,7 +77,7 @@ class DemoData:
     check_ins: list[EventRow] = field(default_factory=list)
     anonymous_contacts: list[EventRow] = field(default_factory=list)
 
-    def tables(self) -> list[list[object]]:
+    def tables(self) -> list[list[SQLModel]]:
         """Row lists in foreign-key order."""
         return [
             list(rows)
