@@ -16,6 +16,7 @@ from models import GroupSession, Outbox, SyncState
 from models.config import Settings
 from models.db import read_session
 from models.demo import build_demo
+from models.filemodes import write_private
 from models.timeutil import local_day_bounds, local_today, utcnow
 from sync.demo_seed import seed_kiosk
 
@@ -79,7 +80,7 @@ def prepare_demo(settings: Settings, *, now: datetime | None = None) -> bool:
         seed_kiosk(engine, build_demo(local_today(now)), DEMO_SITE, now=now, settings=settings)
     finally:
         engine.dispose()
-    marker.write_text("demo data seeded by `mestring demo`\n", encoding="utf-8")
+    write_private(marker, b"demo data seeded by `mestring demo`\n")
     return True
 
 

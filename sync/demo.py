@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from models.config import Settings
 from models.db import make_engine, write_session
 from models.demo import DemoData, build_demo
+from models.filemodes import write_private
 from models.migrate import upgrade
 from models.timeutil import local_today, utcnow
 from sync.client import run_sync_session
@@ -65,7 +66,7 @@ def seed_today(engine: Engine, central_home: Path, today: date) -> DemoData:
     with write_session(engine) as session:
         seed_central(session, data, now=utcnow())
     ensure_epoch(engine)
-    (central_home / SEEDED).write_text(today.isoformat())
+    write_private(central_home / SEEDED, today.isoformat().encode())
     return data
 
 
@@ -82,7 +83,8 @@ class CentralServer:
     def __init__(self, central_home: Path) -> None:
         self.port = port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.log = (central_home / "server.log").open("ab")
+        log = central_home / "server.log"  # private from the first byte, like the home
+        self.log = os.fdopen(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cli", "central", "serve", "--port", str(port)],
             env={**os.environ, "MESTRING_HOME": str(central_home)},
@@ -185,7 +187,7 @@ def demo_central(settings: Settings, kiosk_db: Path, *, step: Step = _unannounce
             # A new central (or a kiosk seeded without one): the kiosk starts over with it.
             _wipe(kiosk_db)
             settings.credential_path.unlink(missing_ok=True)
-            marker.write_text("demo data from the demo central server (`mestring demo`)\n")
+            write_private(marker, b"demo data from the demo central server (`mestring demo`)\n")
         kiosk = make_engine(f"sqlite:///{kiosk_db}")
         try:
             with step("server"):

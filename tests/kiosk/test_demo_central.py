@@ -19,6 +19,7 @@ from kiosk.i18n import set_language
 from models import ChangeFeed, CheckIn, Citizen, SiteScope, SyncState
 from models.config import Settings
 from models.db import make_engine, read_session
+from models.filemodes import tighten_tree
 from sync.credential import Credential
 from sync.demo import SEEDED, DemoFailed, _listening
 
@@ -63,6 +64,10 @@ def test_a_fresh_home_gets_a_synced_kiosk_and_a_rerun_reuses_it(tmp_path, monkey
     with read_session(kiosk) as session:
         state = session.get(SyncState, 1)
         assert state is not None and state.site_id == "hornslet" and state.cursor > 0
+    # Every file the demo made is private from the start (nothing left to tighten, here
+    # or by the server, which checks its own home when it starts).
+    assert tighten_tree(settings.home) == []
+    assert "tightened" not in (settings.home / "central" / "server.log").read_text()
     device = Credential.load(settings.credential_path).device_id
     seeded = (settings.home / "central" / SEEDED).read_text()
     assert (settings.home / MARKER).exists()
