@@ -179,6 +179,9 @@ def demo_central(settings: Settings, kiosk_db: Path, *, step: Step = _unannounce
         with step("central"):
             central, fresh = open_central(central_home, today)
             stack.callback(central.dispose)
+            # Booting takes the server about as long as the data takes us. Its own start-up
+            # writes (feed pruning, the epoch) wait for the seed's transaction to commit
+            # (SQLite's busy timeout, 10 s; the seed takes well under one).
             server = CentralServer(central_home)
             stack.callback(server.stop)
             data = seed_today(central, central_home, today) if fresh else None
