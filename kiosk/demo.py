@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -16,12 +16,19 @@ from models import GroupSession, Outbox, SyncState
 from models.config import Settings
 from models.db import read_session
 from models.demo import build_demo
+from models.filemodes import write_private
 from models.timeutil import local_day_bounds, local_today, utcnow
 from sync.demo_seed import seed_kiosk
 
 DEMO_SITE = "hornslet"
 #: Written into a home seeded by the demo; only such a home is ever re-seeded.
 MARKER = ".mestring-demo"
+#: The text of each step of `sync.demo.demo_central`, as `make demo` shows it.
+STEP_TEXTS = {
+    "central": "demo.step.central",
+    "server": "demo.step.server",
+    "sync": "demo.step.sync",
+}
 
 
 def _state(settings: Settings, now: datetime) -> tuple[bool, bool, int]:
@@ -73,7 +80,7 @@ def prepare_demo(settings: Settings, *, now: datetime | None = None) -> bool:
         seed_kiosk(engine, build_demo(local_today(now)), DEMO_SITE, now=now, settings=settings)
     finally:
         engine.dispose()
-    marker.write_text("demo data seeded by `mestring demo`\n", encoding="utf-8")
+    write_private(marker, b"demo data seeded by `mestring demo`\n")
     return True
 
 
@@ -82,41 +89,10 @@ def demo_with_central(settings: Settings, progress: DemoProgress) -> Iterator[st
     """`sync.demo.demo_central`'s steps, each announced with its seconds ticking: today's
     demo data in a central database, the central server in the background, the kiosk
     enrolled and synced. Yields the server's URL; the server stops when the block ends."""
-    from models.db import make_engine
-    from models.migrate import upgrade
-    from sync import demo as central_demo
-    from sync.demo_seed import seed_kiosk_history
+    from sync.demo import demo_central
 
-    kiosk_db, marker = settings.home / "kiosk.db", settings.home / MARKER
-    if kiosk_db.exists() and not marker.exists():
-        raise central_demo.DemoFailed(f"{settings.home} is not a demo home; use an empty --home")
-    today = local_today(utcnow())
-    with progress.step(t("demo.step.central")):
-        central, data = central_demo.prepare_central(settings.home / "central", today)
-    restart = data is not None or not settings.credential_path.exists()
-    if restart:  # a new central (or a kiosk seeded without one): the kiosk starts over
-        central_demo._wipe(kiosk_db)
-        settings.credential_path.unlink(missing_ok=True)
-        marker.write_text("demo data from the demo central server (`mestring demo`)\n")
-    try:
-        with progress.step(t("demo.step.server")):
-            server = central_demo.background_server(settings.home / "central")
-            url = server.__enter__()
-        try:
-            with progress.step(t("demo.step.sync")):
-                kiosk = make_engine(f"sqlite:///{kiosk_db}")
-                upgrade(kiosk, "kiosk")
-                try:
-                    central_demo.connect_kiosk(settings, kiosk, central, url)
-                    if restart:  # the events this site's kiosk made before (central has them)
-                        history = data or build_demo(today)
-                        seed_kiosk_history(kiosk, history, DEMO_SITE, now=utcnow(),
-                                           settings=settings)  # fmt: skip
-                    central_demo.first_sync(settings, kiosk)
-                finally:
-                    kiosk.dispose()
-            yield url
-        finally:
-            server.__exit__(None, None, None)
-    finally:
-        central.dispose()
+    def step(name: str) -> AbstractContextManager[None]:
+        return progress.step(t(STEP_TEXTS[name]))
+
+    with demo_central(settings, settings.home / "kiosk.db", step=step) as url:
+        yield url

@@ -77,7 +77,7 @@ class DemoData:
     check_ins: list[EventRow] = field(default_factory=list)
     anonymous_contacts: list[EventRow] = field(default_factory=list)
 
-    def tables(self) -> list[list[object]]:
+    def tables(self) -> list[list[SQLModel]]:
         """Row lists in foreign-key order."""
         return [
             list(rows)
@@ -329,14 +329,16 @@ def _add_appointments(data: DemoData, rng: random.Random, ids: _Ids) -> None:
                 data, ids, citizen, site_id, when, offer_id=offer, staff_id=staff_id,
                 course_id=course_id, reference=f"AP-{site_id[:3].upper()}-T{i + 1:02d}",
             )  # fmt: skip
+    counsellors_at = {site_id: _counsellors(data, site_id) for site_id in SITE_IDS}
+    days = [d for d in range(-25, 21) if d]
     for n, citizen in enumerate(data.citizens):
         site_id = data.home_site[citizen.id]
-        day = data.today + timedelta(days=rng.choice([d for d in range(-25, 21) if d]))
+        day = data.today + timedelta(days=rng.choice(days))
         when = local_datetime(day, time(rng.randint(9, 14), rng.choice((0, 15, 30, 45))))
         offer = rng.choice(("aaben-raadgivning", "beskaeftigelse", "borgerservice", "fritidsguide"))
         _appointment(
             data, ids, citizen, site_id, when, offer_id=offer,
-            staff_id=rng.choice(_counsellors(data, site_id)).id, reference=f"AP-{n + 1:06d}",
+            staff_id=rng.choice(counsellors_at[site_id]).id, reference=f"AP-{n + 1:06d}",
         )  # fmt: skip
 
 

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, exists, insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
 from models import Appointment, ChangeFeed, CheckIn, Citizen, Course, Enrolment, SiteScope
+from models.events import CheckInAction
 from sync.changes import (
     CITIZEN_ROWS,
     DELETE,
@@ -72,6 +74,11 @@ def wanted_sites_bulk(
     today = now.date()
     recent = now - timedelta(days=VISIT_SCOPE_DAYS)
     wanted: dict[str, set[str]] = {cid: set() for cid in citizen_ids}
+    retraction = aliased(CheckIn)
+    retracted = exists().where(
+        col(retraction.action) == CheckInAction.RETRACTION,
+        col(retraction.ref_id) == col(CheckIn.id),
+    )
     for start in range(0, len(citizen_ids), _CHUNK):
         chunk = list(citizen_ids[start : start + _CHUNK])
         queries: list[Any] = [
@@ -87,7 +94,11 @@ def wanted_sites_bulk(
                 col(Appointment.citizen_id).in_(chunk), col(Appointment.starts_at) >= recent
             ),
             select(CheckIn.citizen_id, CheckIn.site_id).where(
-                col(CheckIn.citizen_id).in_(chunk), col(CheckIn.created_at) >= recent
+                col(CheckIn.citizen_id).in_(chunk),
+                CheckIn.action == CheckInAction.CHECK_IN,
+                col(CheckIn.created_at) >= recent,
+                col(CheckIn.created_at) <= now + timedelta(days=1),
+                ~retracted,
             ),
             select(Citizen.id, Citizen.created_site_id).where(
                 col(Citizen.id).in_(chunk),

@@ -9,8 +9,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from models.config import Settings
 from models.db import make_engine, write_session
 from models.demo import DemoData, build_demo
+from models.filemodes import write_private
 from models.migrate import upgrade
 from models.timeutil import local_today, utcnow
 from sync.client import run_sync_session
@@ -46,8 +47,9 @@ def _wipe(*paths: Path) -> None:
             candidate.unlink(missing_ok=True)
 
 
-def prepare_central(central_home: Path, today: date) -> tuple[Engine, DemoData | None]:
-    """The demo central database for ``today``, and the demo data if it was (re)made now."""
+def open_central(central_home: Path, today: date) -> tuple[Engine, bool]:
+    """The demo central database, migrated; and whether it must be (re)seeded for ``today``
+    (a database made for another day is wiped first)."""
     central_home.mkdir(parents=True, exist_ok=True, mode=0o700)
     marker = central_home / SEEDED
     fresh = not marker.exists() or marker.read_text().strip() != today.isoformat()
@@ -55,14 +57,17 @@ def prepare_central(central_home: Path, today: date) -> tuple[Engine, DemoData |
         _wipe(central_home / "central.db")
     engine = make_engine(f"sqlite:///{central_home / 'central.db'}")
     upgrade(engine, "central")
-    if not fresh:
-        return engine, None
+    return engine, fresh
+
+
+def seed_today(engine: Engine, central_home: Path, today: date) -> DemoData:
+    """Today's demo data into the (empty, migrated) central database, in one transaction."""
     data = build_demo(today)
     with write_session(engine) as session:
         seed_central(session, data, now=utcnow())
     ensure_epoch(engine)
-    marker.write_text(today.isoformat())
-    return engine, data
+    write_private(central_home / SEEDED, today.isoformat().encode())
+    return data
 
 
 def _free_port() -> int:
@@ -71,32 +76,49 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def background_server(central_home: Path) -> Iterator[str]:
-    """`mestring central serve` on 127.0.0.1 in a child process, stopped on exit."""
-    port = _free_port()
-    log = (central_home / "server.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "central", "serve", "--port", str(port)],
-        env={**os.environ, "MESTRING_HOME": str(central_home)},
-        stdout=log,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise DemoFailed(f"the central server did not start; see {log.name}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
+class CentralServer:
+    """`mestring central serve` on 127.0.0.1 in a child process, started at once so it
+    boots while the caller goes on (``wait_until_healthy`` then waits for it)."""
+
+    def __init__(self, central_home: Path) -> None:
+        self.port = port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        log = central_home / "server.log"  # private from the first byte, like the home
+        self.log = os.fdopen(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "central", "serve", "--port", str(port)],
+            env={**os.environ, "MESTRING_HOME": str(central_home)},
+            stdout=self.log,
+            stderr=self.log,
+        )
+
+    def wait_until_healthy(self, timeout_s: float = 30) -> str:
+        """The server's URL once it answers ``/health``; DemoFailed if it exits or is slow."""
+        deadline = time.monotonic() + timeout_s
+        while not (_listening(self.port) and _healthy(self.url)):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise DemoFailed(f"the central server did not start; see {self.log.name}")
+            time.sleep(0.05)
+        return self.url
+
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def _listening(port: int) -> bool:
+    """Whether something accepts connections on the port: a cheap test to repeat while the
+    server boots (an HTTP request costs the booting server's CPU ~1000 times as much)."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def _healthy(url: str) -> bool:
@@ -130,33 +152,56 @@ def first_sync(settings: Settings, kiosk: Engine) -> None:
     asyncio.run(session())
 
 
+#: Announces one step of ``demo_central`` ("central", "server", "sync") while it runs.
+Step = Callable[[str], AbstractContextManager[object]]
+
+
+def _unannounced(_step: str) -> AbstractContextManager[object]:
+    return nullcontext()
+
+
 @contextmanager
-def demo_central(settings: Settings, kiosk_db: Path) -> Iterator[str]:
-    """Central with today's demo data running in the background while the block runs."""
+def demo_central(settings: Settings, kiosk_db: Path, *, step: Step = _unannounced) -> Iterator[str]:
+    """Central with today's demo data running in the background while the block runs, the
+    kiosk at ``kiosk_db`` enrolled and synced with it; yields the server's URL.
+
+    Three steps: "central" (the central database migrated and, once a day, seeded),
+    "server" (the server, started right after the migration so it boots while the data
+    is written, answering; meanwhile the kiosk database is prepared), "sync" (the kiosk
+    enrolled once, then its first sync).
+    """
     marker = settings.home / DEMO_MARKER
     if kiosk_db.exists() and not marker.exists():
         raise DemoFailed(f"{settings.home} is not a demo home; use an empty --home")
     central_home = settings.home / "central"
     today = local_today(utcnow())
-    central, data = prepare_central(central_home, today)
-    restart = data is not None or not settings.credential_path.exists()
-    if restart:
-        # A new central (or a kiosk seeded without one): the kiosk starts over with it.
-        _wipe(kiosk_db)
-        settings.credential_path.unlink(missing_ok=True)
-        marker.write_text("demo data from the demo central server (`mestring demo`)\n")
-    try:
-        with background_server(central_home) as url:
-            kiosk = make_engine(f"sqlite:///{kiosk_db}")
-            upgrade(kiosk, "kiosk")
-            try:
-                connect_kiosk(settings, kiosk, central, url)
+    with ExitStack() as stack:
+        with step("central"):
+            central, fresh = open_central(central_home, today)
+            stack.callback(central.dispose)
+            # Booting takes the server about as long as the data takes us. Its own start-up
+            # writes (feed pruning, the epoch) wait for the seed's transaction to commit
+            # (SQLite's busy timeout, 10 s; the seed takes well under one).
+            server = CentralServer(central_home)
+            stack.callback(server.stop)
+            data = seed_today(central, central_home, today) if fresh else None
+        restart = data is not None or not settings.credential_path.exists()
+        if restart:
+            # A new central (or a kiosk seeded without one): the kiosk starts over with it.
+            _wipe(kiosk_db)
+            settings.credential_path.unlink(missing_ok=True)
+            write_private(marker, b"demo data from the demo central server (`mestring demo`)\n")
+        kiosk = make_engine(f"sqlite:///{kiosk_db}")
+        try:
+            with step("server"):
+                upgrade(kiosk, "kiosk")
                 if restart:  # the events this site's kiosk made before (central has them)
                     history = data or build_demo(today)
                     seed_kiosk_history(kiosk, history, DEMO_SITE, now=utcnow(), settings=settings)
+                url = server.wait_until_healthy()
+            with step("sync"):
+                connect_kiosk(settings, kiosk, central, url)
                 first_sync(settings, kiosk)
-            finally:
-                kiosk.dispose()
-            yield url
-    finally:
-        central.dispose()
+        finally:
+            kiosk.dispose()
+        yield url

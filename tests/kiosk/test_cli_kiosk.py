@@ -14,6 +14,7 @@ from kiosk.launch import build_services, open_kiosk_db
 from models import CheckIn, Citizen, SyncState
 from models.config import Settings
 from models.db import read_session, write_session
+from models.filemodes import tighten_tree
 from models.ids import new_id
 from sync.outbox import record
 
@@ -57,6 +58,7 @@ def _count(settings: Settings, model: type) -> int:
 def test_demo_seeds_once_and_reopens_the_same_data(tmp_path: Path, frozen_now: datetime) -> None:
     settings = Settings(home=tmp_path)
     assert prepare_demo(settings, now=frozen_now)
+    assert tighten_tree(tmp_path) == []  # its marker and database private from the start
     citizens = _count(settings, Citizen)
     assert not prepare_demo(settings, now=frozen_now + timedelta(hours=3))
     assert _count(settings, Citizen) == citizens > 0

@@ -79,3 +79,29 @@ def test_a_moved_enrolment_leaves_a_tombstone_before_the_evict(central_db, froze
         ("hornslet", "citizen", "evict"),
     ]
     assert scopes == ["ebeltoft"]
+
+
+def test_bulk_scope_rules_skip_retracted_check_outs_and_future_visits(central_db, frozen_now):
+    """Only a standing check-in counts as a visit (``wanted_sites``): not one retracted,
+    not a check-out or retraction row itself, not one stamped more than a day ahead."""
+    recent = frozen_now - timedelta(days=2)
+
+    def visit(row_id, citizen, site, action="check_in", at=recent, ref=None):
+        return CheckIn(id=row_id, site_id=site, device_id="d", hlc=row_id, action=action,
+                       citizen_id=citizen, offer_id="aaben-raadgivning", created_at=at,
+                       ref_id=ref)  # fmt: skip
+
+    with write_session(central_db) as session:
+        _seed(session, frozen_now)
+        session.add_all([
+            visit("v1", "c1", "ebeltoft"),
+            visit("r1", "c1", "ebeltoft", action="retraction", ref="v1"),
+            visit("o2", "c2", "kolind", action="check_out", ref="elsewhere"),
+            visit("v3", "c3", "ronde", at=frozen_now + timedelta(days=3)),
+            visit("v4", "c4", "hornslet"),
+        ])  # fmt: skip
+        session.flush()
+        ids = ["c1", "c2", "c3", "c4"]
+        bulk = wanted_sites_bulk(session, ids, now=frozen_now)
+        assert bulk == {cid: wanted_sites(session, cid, now=frozen_now) for cid in ids}
+        assert bulk == {"c1": set(), "c2": set(), "c3": set(), "c4": {"hornslet"}}

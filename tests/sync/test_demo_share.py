@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from sqlalchemy import insert
 from sqlmodel import select
 
-from models import AnonymousContact, AttendanceMark, CheckIn, SessionStateChange
+from models import (
+    AnonymousContact,
+    AttendanceMark,
+    ChangeFeed,
+    CheckIn,
+    SessionStateChange,
+    SiteScope,
+)
 from models.db import make_engine, read_session, write_session
 from models.demo import build_demo
 from models.migrate import upgrade
 from models.timeutil import local_today
-from sync.changes import scoped_sites, wanted_sites
-from sync.demo_seed import seed_central, seed_kiosk_history, site_share
+from sync.changes import CITIZEN_ROWS, publish, scoped_sites, wanted_sites
+from sync.demo_seed import fresh_copies, seed_central, seed_kiosk_history, site_share
 from sync.local import local_summary
 from sync.pin_seal import key_from_token, seal
 from sync.rows import REFERENCE, WireRow, encode, table_digest
@@ -86,3 +94,60 @@ def _events(engine) -> dict[tuple[str, str, str], tuple[object, ...]]:
                 key = (str(model.__tablename__), row.site_id, row.id)
                 found[key] = tuple(sorted(values.items()))
     return found
+
+
+def _publish_row_by_row(session, data, *, now) -> None:
+    """The reference: each table added and flushed (staff with their roles, which give
+    their sites), then published with ``publish``, the citizens' scopes refreshed one by
+    one; the history's events inserted last."""
+    tables = [fresh_copies(rows) for rows in data.tables()]
+    for n, copies in enumerate(tables):
+        session.add_all(copies)
+        if copies and copies[0].__tablename__ == "staff":
+            session.add_all(tables[n + 1])
+        session.flush()
+        publish(session, copies, now=now)
+        session.flush()
+    for model, events in data.events():
+        if events:
+            session.execute(insert(model), [{**e, "received_at": e["created_at"]} for e in events])
+
+
+def _feed_and_scopes(engine):
+    with read_session(engine) as session:
+        feed = session.exec(select(ChangeFeed).order_by(ChangeFeed.seq)).all()
+        scopes = {(s.site_id, s.citizen_id) for s in session.exec(select(SiteScope)).all()}
+    return [(f.seq, f.site_id, f.table_name, f.row_id, f.op) for f in feed], scopes
+
+
+def test_the_bulk_seed_publishes_what_publishing_row_by_row_does(tmp_path):
+    """Same scopes, each feed entry of ``publish`` once (no duplicates), gap-free sequence
+    numbers, and at each site a citizen's upsert before every row of theirs there."""
+    data = build_demo(local_today(FROZEN_NOW), citizens=150)
+    engines = {}
+    for name, seed in (("bulk", seed_central), ("reference", _publish_row_by_row)):
+        engines[name] = make_engine(f"sqlite:///{tmp_path / name}.db")
+        upgrade(engines[name], "central")
+        with write_session(engines[name]) as session:
+            seed(session, data, now=FROZEN_NOW)
+    feed, scopes = _feed_and_scopes(engines["bulk"])
+    reference_feed, reference_scopes = _feed_and_scopes(engines["reference"])
+    entries = [entry[1:] for entry in feed]
+    assert scopes == reference_scopes and len(scopes) > 100
+    assert len(entries) == len(set(entries))
+    assert set(entries) == {entry[1:] for entry in reference_feed}
+    assert [entry[0] for entry in feed] == list(range(1, len(feed) + 1))
+    owner = {
+        (str(row.__tablename__), row.id): row.citizen_id
+        for rows in (data.enrolments, data.courses, data.appointments)
+        for row in rows
+    }
+    citizen_rows = {str(model.__tablename__) for model in CITIZEN_ROWS}
+    arrived: set[tuple[str, str]] = set()
+    for _seq, site, table, row_id, _op in feed:
+        if table == "citizen":
+            arrived.add((site, row_id))
+        elif table in citizen_rows:
+            assert (site, owner[(table, row_id)]) in arrived, (site, table, row_id)
+    for engine in engines.values():
+        engine.dispose()
