@@ -3,7 +3,6 @@
 DA = {
     "desk.checked_in_at": "✓ inde {time}",
     "desk.hits_shown": "{count} fundet · viser de første {shown} · skriv mere for færre",
-    "desk.hits_over": "Over {count} fundet · viser de første {shown} · skriv mere for færre",
     "desk.type_first": "Skriv en del af et navn først (eller scan kortet).",
     "desk.unknown_citizen": "Borgeren findes ikke længere på denne kiosk.",
     "desk.anon_refused": "Det valg kan ikke gemmes her: vælg tilbud og emne igen.",
@@ -24,7 +23,6 @@ DA = {
 EN = {
     "desk.checked_in_at": "✓ in {time}",
     "desk.hits_shown": "{count} found · showing the first {shown} · type more for fewer",
-    "desk.hits_over": "More than {count} found · showing the first {shown} · type more for fewer",
     "desk.type_first": "Type part of a name first (or scan the card).",
     "desk.unknown_citizen": "This citizen is no longer on this kiosk.",
     "desk.anon_refused": "That choice cannot be saved here: choose the offer and topic again.",

@@ -16,7 +16,6 @@ from kiosk.i18n.formats import clock
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.checkin_corrections import CheckInCorrections
 from kiosk.screens.checkin_words import (
-    COUNT_LIMIT,
     SHOWN_HITS,
     also_text,
     hits_text,
@@ -135,7 +134,7 @@ class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
         """Search the current text and redraw the list (sub-millisecond, on the UI thread);
         ``announce``: say in the status line how many were found."""
         text = self.query_one("#search", Input).value
-        self.result = self.frontdesk.search(text, limit=COUNT_LIMIT)
+        self.result = self.frontdesk.search(text, limit=SHOWN_HITS)
         rows = [(hit.citizen_id, self._cells(hit)) for hit in self.result.hits[:SHOWN_HITS]]
         self.query_one(ResultList).set_rows(rows, keep_highlight=not announce)
         suggestion = self.result.suggestion
@@ -185,7 +184,7 @@ class CheckInScreen(CitizenPrompt, CheckInCorrections, KioskScreen):
         if not text or text == self._audited or staff is None:
             return
         self._audited = text
-        hits, now = len(self.result.hits), self.kiosk.clock()
+        hits, now = max(self.result.total, len(self.result.hits)), self.kiosk.clock()
         self.request(lambda: self.frontdesk.audit_search(staff, text, hits, now))
 
     def action_move(self, step: int) -> None:

@@ -12,9 +12,8 @@ from kiosk.services.refusals import Refused
 from kiosk.services.search import SearchResult
 from kiosk.widgets.words import Words
 
-#: Rows shown in the list; up to ``COUNT_LIMIT`` matches are counted, so "24 fundet" is true.
+#: Rows shown in the list; the search counts every match, so "24 fundet" is true.
 SHOWN_HITS = 20
-COUNT_LIMIT = 200
 
 
 def item_label(item: TodayItem | OfferChoice) -> str:
@@ -34,12 +33,10 @@ def also_text(also: Iterable[AlsoAt]) -> str:
 
 
 def hits_text(result: SearchResult, text: str) -> Words:
-    """How many match: all of them (up to ``COUNT_LIMIT``), and how many are shown."""
-    hits = len(result.hits)
+    """How many match (all of them, counted by the index) and how many are shown."""
+    hits = max(result.total, len(result.hits))
     if not hits:
         return tr("checkin.no_hits", text=text)
-    if hits >= COUNT_LIMIT:
-        return tr("desk.hits_over", count=COUNT_LIMIT, shown=SHOWN_HITS)
     if hits > SHOWN_HITS:
         return tr("desk.hits_shown", count=hits, shown=SHOWN_HITS)
     return tr("checkin.hits", count=hits)
