@@ -28,6 +28,10 @@ class Device(SQLModel, table=True):
     lineage: str = Field(default="", max_length=36)
     superseded_lineages: str = Field(default="", max_length=2000)  # comma-separated
     cloned_at: datetime | None = None  # two machines pushed with this credential
+    #: Rows waiting in the kiosk's outbox, as it last reported (``None``: never reported).
+    outbox_waiting: int | None = None
+    #: When the kiosk last reported that its integrity check matched central's summary.
+    last_verified_at: datetime | None = None
 
 
 class EnrolmentCode(SQLModel, table=True):

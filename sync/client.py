@@ -7,15 +7,17 @@ import asyncio
 import fcntl
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from models.config import Settings
 from models.db import read_session
 from models.ids import now_ms
+from models.kiosk_state import Outbox
 from models.timeutil import Clock, utcnow
 from sync.apply import apply_page, swap_in_tables
 from sync.crashpoints import crash_point, declare
@@ -113,16 +115,22 @@ class _Session:
         self.engine, self.client, self.now = engine, client, now
         self.progress = progress or (lambda _p: None)
         self.report = SyncReport()
+        self.matched: tuple[int, str] | None = None  # central's (cursor, epoch) last matched
 
     def cursor_and_epoch(self) -> tuple[int, str]:
         with read_session(self.engine) as session:
             state = load_state(session)
             return state.cursor, state.epoch
 
+    async def report_waiting(self) -> None:
+        """Tell central (a header on the following requests) how many rows still wait."""
+        self.client.report_waiting(await asyncio.to_thread(outbox_size, self.engine))
+
     async def push_all(self) -> None:
         limit = MAX_PUSH_MUTATIONS
         await asyncio.to_thread(ensure_lineage, self.engine)
         while True:
+            await self.report_waiting()
             batch = await asyncio.to_thread(next_batch, self.engine, limit)
             if batch is None:
                 return
@@ -250,6 +258,7 @@ class _Session:
     async def verify(self) -> list[str]:
         """Compare per-table count + hash; resync mismatching tables. Returns what still differs."""
         mismatched: list[str] = []
+        self.matched = None
         for _attempt in range(3):
             server = await self.client.integrity()
             cursor, epoch = self.cursor_and_epoch()
@@ -260,6 +269,7 @@ class _Session:
             mismatched = [t for t, s in server.tables.items() if local.get(t) != s]
             self.progress(Progress("verify", len(mismatched)))
             if not mismatched:
+                self.matched = (server.cursor, server.epoch)
                 return []
             snapshot, _cursor, _epoch = await self.download(mismatched)
             crash_point(REPAIR_DOWNLOADED)
@@ -267,6 +277,22 @@ class _Session:
             crash_point(REPAIR_SWAPPED)
             self.report.resynced_tables.extend(mismatched)
         return mismatched
+
+    async def report_verified(self) -> None:
+        """Tell central the integrity check matched (best effort: the data is synced either
+        way, so a failed report never fails the session)."""
+        if self.matched is None:
+            return
+        cursor, epoch = self.matched
+        await self.report_waiting()
+        with suppress(SyncError):
+            await self.client.verified(cursor=cursor, epoch=epoch)
+
+
+def outbox_size(engine: Engine) -> int:
+    """Rows waiting in the outbox."""
+    with read_session(engine) as session:
+        return int(session.execute(select(func.count()).select_from(Outbox)).scalar_one())
 
 
 async def run_sync_session(
@@ -302,6 +328,7 @@ async def run_sync_session(
                 raise SyncError("new local changes kept arriving; sync again")
             if still_different:
                 raise SyncError(f"integrity check still differs for {', '.join(still_different)}")
+            await session.report_verified()
             _check_clock(client, max_clock_skew_s)
     except SyncError as err:
         await asyncio.to_thread(record_outcome, engine, ok=False, error=str(err), now=now())

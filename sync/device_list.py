@@ -8,7 +8,18 @@ from datetime import UTC, datetime
 from models import Device
 from models.timeutil import LOCAL_TZ
 
-HEADER = ("device", "site", "name", "created", "last push", "last pull", "state", "last error")
+HEADER = (
+    "device",
+    "site",
+    "name",
+    "created",
+    "last push",
+    "last pull",
+    "waiting",
+    "last verified",
+    "state",
+    "last error",
+)
 
 
 def _when(value: datetime | None) -> str:
@@ -24,8 +35,13 @@ def device_state(device: Device) -> str:
     return "+".join(marks) or "active"
 
 
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
 def device_rows(devices: Iterable[Device]) -> list[tuple[str, ...]]:
-    """The listing's cells; times in Danish local time, the last error as recorded."""
+    """The listing's cells; times in Danish local time, the rows waiting in the kiosk's
+    outbox as it last reported them, the last error as recorded."""
     return [
         (
             d.id,
@@ -34,6 +50,8 @@ def device_rows(devices: Iterable[Device]) -> list[tuple[str, ...]]:
             _when(d.created_at),
             _when(d.last_push_at),
             _when(d.last_pull_at),
+            _count(d.outbox_waiting),
+            _when(d.last_verified_at),
             device_state(d),
             d.last_error or "-",
         )

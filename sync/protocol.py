@@ -32,6 +32,9 @@ SITE_EVENT_TABLES = (
 )
 #: Header carrying the server's wall clock (unix ms) on every response.
 SERVER_TIME_HEADER = "X-Mestring-Server-Time"
+#: Header the kiosk sends on every sync request: how many rows wait in its outbox (a
+#: non-negative 32-bit decimal); central shows it on the sync-health page.
+OUTBOX_HEADER = "X-Mestring-Outbox"
 
 
 class Strict(BaseModel):
@@ -102,6 +105,18 @@ class VerifyResult(Strict):
     """The ids of the request central does not hold (per table)."""
 
     missing: dict[str, list[str]]
+
+
+class VerifiedReport(Strict):
+    """``POST /v1/sync/verified``: the kiosk's integrity check matched central's summary
+    at this epoch and cursor (central records the time as the device's last good check)."""
+
+    epoch: str = Field(max_length=36)
+    cursor: int = Field(ge=0, le=MAX_SEQ)
+
+
+class VerifiedAck(Strict):
+    recorded: bool
 
 
 class Change(Strict):

@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel
 
 from sync.protocol import (
+    OUTBOX_HEADER,
     SERVER_TIME_HEADER,
     EnrolResponse,
     GapDetail,
@@ -23,6 +24,8 @@ from sync.protocol import (
     PushBatch,
     PushResult,
     SnapshotPage,
+    VerifiedAck,
+    VerifiedReport,
     VerifyRequest,
     VerifyResult,
 )
@@ -123,6 +126,10 @@ class SyncClient:
         self.retry = retry or RetryPolicy()
         self.clock_offset_ms: int | None = None  # server time minus local time, last seen
 
+    def report_waiting(self, rows: int) -> None:
+        """Send ``rows`` (the outbox size) with every later request, for central's health."""
+        self.http.headers[OUTBOX_HEADER] = str(max(0, rows))
+
     async def aclose(self) -> None:
         await self.http.aclose()
 
@@ -195,6 +202,10 @@ class SyncClient:
     async def verify(self, tables: dict[str, list[str]]) -> VerifyResult:
         body = VerifyRequest(tables=tables).model_dump(mode="json")
         return await self.call("POST", "/v1/sync/verify", VerifyResult, json=body)
+
+    async def verified(self, *, cursor: int, epoch: str) -> VerifiedAck:
+        body = VerifiedReport(cursor=cursor, epoch=epoch).model_dump(mode="json")
+        return await self.call("POST", "/v1/sync/verified", VerifiedAck, json=body)
 
     async def integrity(self) -> IntegritySummary:
         return await self.call("GET", "/v1/sync/integrity", IntegritySummary)

@@ -31,6 +31,8 @@ class DeviceHealth:
     last_pull_at: datetime | None
     last_error: str
     state: str  # ok | revoked | cloned
+    waiting: int | None  # rows in the kiosk's outbox as last reported (None: never)
+    last_verified_at: datetime | None  # the kiosk's last matched integrity check
 
     @property
     def last_sync_at(self) -> datetime | None:
@@ -67,6 +69,8 @@ def sync_health(engine: Engine, *, now: datetime) -> list[SiteHealth]:
             last_pull_at=device.last_pull_at,
             last_error=device.last_error,
             state=_device_state(device),
+            waiting=device.outbox_waiting,
+            last_verified_at=device.last_verified_at,
         )
         site = sites.setdefault(device.site_id, SiteHealth(device.site_id, device.site_id))
         site.devices.append(health)

@@ -10,6 +10,8 @@ from sqlmodel import select
 
 from models import Group
 from models.db import read_session
+from models.figures.render import section_cells
+from models.figures.report import Language
 from sync.admin.report_model import Cell, Report, Section
 from sync.admin.report_render import format_cell
 
@@ -25,6 +27,7 @@ class Bar:
     value: float
     y: int
     width: int
+    text: str = ""  # the value as shown: whole numbers plain, else one decimal (comma in Danish)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,28 +56,68 @@ def _neutral(cell: Cell, titles: dict[str, str]) -> Cell:
     return titles.get(cell, cell) if isinstance(cell, str) else cell
 
 
+def _bar_text(value: float, language: Language) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return format_cell(round(value, 1), language=language)
+
+
 def _number(cell: Cell) -> float:
     return float(cell) if isinstance(cell, int | float) else 0.0
 
 
-def chart_view(section: Section) -> ChartView | None:
-    """Horizontal bars of the section's charted value per category (and series)."""
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    """One report section as the page shows it: texts in the page's language, every cell
+    as display text (Danish dates and decimal comma), and its chart."""
+
+    key: str
+    title: str
+    note: str
+    labels: list[str]
+    cells: list[list[str]]
+    chart: ChartView | None
+
+
+def section_views(report: Report, language: Language) -> list[SectionView]:
+    return [
+        SectionView(
+            key=s.key,
+            title=s.title(language),
+            note=s.note(language),
+            labels=s.labels(language),
+            cells=section_cells(s, language),
+            chart=chart_view(s, language),
+        )
+        for s in report.sections
+    ]
+
+
+def chart_view(section: Section, language: Language = "da") -> ChartView | None:
+    """Horizontal bars of the section's charted value per category (and series); trailing
+    total rows are not charted."""
     chart = section.chart
-    if chart is None or not section.rows:
+    if chart is None or not section.body:
         return None
     totals: dict[str, float] = defaultdict(float)
     category, value = section.index(chart.category), section.index(chart.value)
     series = section.index(chart.series) if chart.series is not None else None
-    for row in section.rows:
-        label = format_cell(row[category])
+    for row in section.body:
+        label = format_cell(row[category], language=language)
         if series is not None:
-            label = f"{label} · {format_cell(row[series])}"
+            label = f"{label} · {format_cell(row[series], language=language)}"
         totals[label] += _number(row[value])
     shown = list(totals.items())[:MAX_BARS]
     top = max((v for _, v in shown), default=0.0) or 1.0
     bars = [
-        Bar(label[:40], round(value, 1), i * BAR_HEIGHT, int(BAR_SPACE * value / top))
+        Bar(
+            label[:40],
+            round(value, 1),
+            i * BAR_HEIGHT,
+            int(BAR_SPACE * value / top),
+            _bar_text(value, language),
+        )
         for i, (label, value) in enumerate(shown)
     ]
-    title = chart.title() or section.title()
+    title = chart.title(language) or section.title(language)
     return ChartView(title, bars, len(bars) * BAR_HEIGHT + 4)

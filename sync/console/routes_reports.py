@@ -19,8 +19,8 @@ from sync.admin.report_render import render_csv
 from sync.admin.report_xlsx import write_xlsx
 from sync.admin.reports import make_report
 from sync.console import health
-from sync.console.report_view import chart_view, redact, sensitive_titles
-from sync.console.web import SAFE_HEADERS, Anyone, ConsoleDep, render
+from sync.console.report_view import redact, section_views, sensitive_titles
+from sync.console.web import SAFE_HEADERS, Anyone, ConsoleDep, language, render
 
 router = APIRouter()
 DateText = Annotated[str, Query(max_length=10)]
@@ -45,9 +45,14 @@ def _query(console: ConsoleDep, site: str, start: str, end: str, committee: bool
     return ReportQuery(site=site or None, start=first, end=last, committee=committee)
 
 
-def _report(console: ConsoleDep, who: Anyone, query: ReportQuery) -> Report:
+def _report(console: ConsoleDep, who: Anyone, query: ReportQuery, lang: str = "da") -> Report:
     # Administrators see group titles (audited with the page view); leadership the codes.
-    report = make_report(console.engine, replace(query, titles=who.is_admin), now=console.now())
+    report = make_report(
+        console.engine,
+        replace(query, titles=who.is_admin),
+        now=console.now(),
+        language="en" if lang == "en" else "da",
+    )
     return report if who.is_admin else redact(report, sensitive_titles(console.engine))
 
 
@@ -70,13 +75,14 @@ def reports(
         query = _query(console, site, start, end, committee)
     except ValueError:
         return render(
-            console, request, "reports.html", who=who, report=None, charts=[],
+            console, request, "reports.html", who=who, report=None, sections=[],
             query=None, error="reports.bad_period", status=422, **values,
         )  # fmt: skip
-    report = _report(console, who, query)
-    charts = [(s, chart_view(s)) for s in report.sections]
+    lang = language(request)
+    report = _report(console, who, query, lang)
+    sections = section_views(report, "en" if lang == "en" else "da")
     return render(
-        console, request, "reports.html", who=who, report=report, charts=charts,
+        console, request, "reports.html", who=who, report=report, sections=sections,
         query=query, **values,
     )  # fmt: skip
 

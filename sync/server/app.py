@@ -21,6 +21,7 @@ from models.timeutil import Clock, utcnow
 from sync.console.app import create_console
 from sync.hlc import HybridClock, Stamp
 from sync.protocol import (
+    OUTBOX_HEADER,
     PULL_PAGE_SIZE,
     SERVER_TIME_HEADER,
     SNAPSHOT_PAGE_SIZE,
@@ -31,12 +32,22 @@ from sync.protocol import (
     PushBatch,
     PushResult,
     SnapshotPage,
+    VerifiedAck,
+    VerifiedReport,
     VerifyRequest,
     VerifyResult,
 )
 from sync.server import auth, feed
 from sync.server import verify as verify_rows
-from sync.server.activity import REFUSALS, DeviceActivity, request_kind
+from sync.server.activity import (
+    REFUSALS,
+    BadOutboxHeader,
+    DeviceActivity,
+    VerifiedRefused,
+    check_verified,
+    parse_waiting,
+    request_kind,
+)
 from sync.server.errors import (
     client_address,
     error_response,
@@ -142,10 +153,26 @@ def create_app(
             return who  # e.g. 410 resync is the protocol working; 5xx is not the device's doing
         kind = request_kind(request.method, request.url.path)
         refusal = _refusal(request, status)
-        values = device_health.due(who.device_id, kind=kind, refusal=refusal, at=now())
+        values = device_health.due(
+            who.device_id,
+            kind=kind,
+            refusal=refusal,
+            at=now(),
+            waiting=reported_waiting(request, who),
+            verified=getattr(request.state, "verified", False),
+        )
         if values is not None:
             await run_in_threadpool(device_health.write, who.device_id, kind, values)
         return who
+
+    def reported_waiting(request: Request, who: auth.DeviceIdentity) -> int | None:
+        """The outbox size the kiosk reported; a malformed header is logged and ignored
+        (never refused, nor repeated: a garbled health report must not stop a sync)."""
+        try:
+            return parse_waiting(request.headers.getlist(OUTBOX_HEADER))
+        except BadOutboxHeader as bad:
+            log_event("bad_outbox_header", device=who.device_id, reason=str(bad))
+            return None
 
     def late_identity(request: Request, status: int) -> None:
         """A body refused before its credential was checked (e.g. NaN) is still attributed
@@ -235,6 +262,19 @@ def create_app(
             return verify_rows.missing_own_rows(db, who, body)
         except verify_rows.VerifyRefused as err:
             return error_response(422, "bad_verify", str(err))
+
+    @app.post("/v1/sync/verified", response_model=VerifiedAck)
+    def verified(request: Request, body: VerifiedReport, who: Device) -> Any:
+        """The kiosk's integrity check matched; its health row records when (one UPDATE,
+        made with the request's other health fields)."""
+        try:
+            check_verified(db, who, body)
+        except VerifiedRefused as err:
+            note_refusal(request, f"422 {err}")
+            return error_response(422, "bad_verified", str(err))
+        request.state.verified = True
+        log_event("verified", device=who.device_id, cursor=body.cursor)
+        return VerifiedAck(recorded=True)
 
     @app.get("/v1/sync/integrity", response_model=IntegritySummary)
     def integrity(who: Device) -> IntegritySummary:

@@ -15,6 +15,7 @@ from sqlmodel import update
 from kiosk.cli import main
 from models import Device
 from models.db import read_session, write_session
+from sync.protocol import OUTBOX_HEADER as OUTBOX
 from sync.server import create_app
 from sync.server.activity import DeviceActivity
 from sync.server.auth import revoke_device
@@ -202,3 +203,218 @@ async def test_the_device_list_shows_health_and_state(
     assert "hornslet" in busy and "2026-11-24 09:30" in busy  # local time (CET)
     assert "active" in busy and "409 gap: central expects seq 1" in busy
     assert "revoked" in by_id[quiet.device_id] and "cloned" in by_id[cloned.device_id]
+
+
+# --- rows waiting (the kiosk's outbox header) and the last good integrity check -----------
+
+
+def waiting_of(world: World, device_id: str) -> int | None:
+    return device(world, device_id).outbox_waiting
+
+
+async def test_the_outbox_size_a_kiosk_reports_is_recorded_for_its_device(world: World):
+    app = health_app(world, Wall(), FakeMonotonic())
+    kiosk = world.kiosk("hornslet")
+    async with raw(app, kiosk.token) as client:
+        assert (await client.get("/v1/sync/pull", headers={OUTBOX: "17"})).status_code == 200
+        assert waiting_of(world, kiosk.device_id) == 17
+        await client.get("/v1/sync/integrity", headers={OUTBOX: "2147483647"})
+        assert waiting_of(world, kiosk.device_id) == 2**31 - 1
+        await client.get("/v1/sync/integrity")  # no header: the last report stands
+        assert waiting_of(world, kiosk.device_id) == 2**31 - 1
+        await client.get("/v1/sync/pull", headers={OUTBOX: "0"})
+    assert waiting_of(world, kiosk.device_id) == 0
+
+
+HOSTILE_WAITING = [
+    b"-1",
+    b"+5",
+    b" 5",
+    b"5 ",
+    b"05",
+    b"1e3",
+    b"0x10",
+    b"5.0",
+    b"5,6",
+    b"NaN",
+    b"",
+    "٣".encode(),  # an Arabic-Indic three: Python's isdigit() says yes, int32 says no
+    "５".encode(),  # a full-width five
+    b"2147483648",
+    b"99999999999999999999999999",
+    b"1" * 4000,
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_WAITING)
+async def test_a_malformed_outbox_header_is_ignored_and_the_sync_goes_on(
+    world: World, value: bytes
+):
+    app = health_app(world, Wall(), FakeMonotonic())
+    kiosk = world.kiosk("hornslet")
+    async with raw(app, kiosk.token) as client:
+        await client.get("/v1/sync/pull", headers={OUTBOX: "4"})
+        pull = await client.get("/v1/sync/pull", headers={OUTBOX: value})
+        integrity = await client.get("/v1/sync/integrity", headers={OUTBOX: value})
+        push = await client.post("/v1/sync/push", json=gap_push(5), headers={OUTBOX: value})
+    assert pull.status_code == 200 and integrity.status_code == 200
+    assert push.status_code == 409  # the push's own answer, not the header's
+    health = device(world, kiosk.device_id)
+    assert health.outbox_waiting == 4  # the last good report stands
+    assert health.last_error.endswith("409 gap: central expects seq 1")  # not a refusal
+
+
+async def test_raw_bytes_and_repeated_outbox_headers_are_ignored(world: World):
+    app = health_app(world, Wall(), FakeMonotonic())
+    kiosk = world.kiosk("hornslet")
+    async with raw(app, kiosk.token) as client:
+        await client.get("/v1/sync/pull", headers={OUTBOX: "4"})
+        latin = await client.get("/v1/sync/pull", headers=[(OUTBOX.encode(), b"\xff\xfe")])
+        twice = await client.get("/v1/sync/pull", headers=[(OUTBOX, "1"), (OUTBOX, "2")])
+    assert latin.status_code == 200 and twice.status_code == 200
+    assert waiting_of(world, kiosk.device_id) == 4
+
+
+async def test_an_outbox_header_without_a_valid_credential_changes_nothing(world: World):
+    app = health_app(world, Wall(), FakeMonotonic())
+    kiosk = world.kiosk("hornslet")
+    forged = kiosk.token.rsplit("_", 1)[0] + "_" + "x" * 43
+    async with raw(app, forged) as client:
+        assert (await client.get("/v1/sync/pull", headers={OUTBOX: "9"})).status_code == 401
+    assert waiting_of(world, kiosk.device_id) is None
+
+
+async def test_a_changed_outbox_is_written_at_once_an_unchanged_one_waits_its_turn(world: World):
+    wall, ticks = Wall(), FakeMonotonic()
+    app = health_app(world, wall, ticks)
+    kiosk = world.kiosk("hornslet")
+    written = []
+    async with raw(app, kiosk.token) as client:
+        for reported in ("5", "5", "5", "3", "3", "0", "0"):
+            with statements(world.central) as seen:
+                await client.get("/v1/sync/pull", headers={OUTBOX: reported})
+            written.append(sum(s.lstrip().upper().startswith("UPDATE DEVICE") for s in seen))
+            ticks.t += 0.5  # all within one throttle interval
+    assert written == [1, 0, 0, 1, 0, 1, 0]
+    assert waiting_of(world, kiosk.device_id) == 0
+
+
+async def epoch_and_head(client: httpx.AsyncClient) -> tuple[str, int]:
+    summary = (await client.get("/v1/sync/integrity")).json()
+    return summary["epoch"], summary["cursor"]
+
+
+async def test_a_matched_integrity_check_is_recorded_with_its_time(world: World):
+    wall, ticks = Wall(), FakeMonotonic()
+    app = health_app(world, wall, ticks)
+    world.add_group_with_citizen("hornslet")
+    kiosk = world.kiosk("hornslet")
+    async with raw(app, kiosk.token) as client:
+        epoch, cursor = await epoch_and_head(client)
+        assert cursor > 0
+        wall.at = FROZEN_NOW + timedelta(minutes=7)  # within the throttle interval: written
+        answer = await client.post("/v1/sync/verified", json={"epoch": epoch, "cursor": cursor})
+    assert answer.status_code == 200 and answer.json() == {"recorded": True}
+    health = device(world, kiosk.device_id)
+    assert utc(health.last_verified_at) == wall.at and health.last_error == ""
+
+
+async def test_a_check_central_never_summarised_is_refused_and_not_recorded(world: World):
+    app = health_app(world, Wall(), FakeMonotonic())
+    kiosk = world.kiosk("hornslet")
+    async with raw(app, kiosk.token) as client:
+        epoch, cursor = await epoch_and_head(client)
+        other_epoch = await client.post(
+            "/v1/sync/verified", json={"epoch": "0" * 36, "cursor": cursor}
+        )
+        ahead = await client.post("/v1/sync/verified", json={"epoch": epoch, "cursor": cursor + 1})
+    assert other_epoch.status_code == 422 and other_epoch.json()["error"] == "bad_verified"
+    assert ahead.status_code == 422 and ahead.json()["error"] == "bad_verified"
+    health = device(world, kiosk.device_id)
+    assert health.last_verified_at is None
+    assert "422 the reported cursor is ahead of central's feed" in health.last_error
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"epoch": "e", "cursor": -1}',
+        b'{"epoch": "e", "cursor": 2147483648}',
+        b'{"epoch": "e", "cursor": NaN}',
+        b'{"epoch": "e", "cursor": "5"}',
+        b'{"epoch": "e", "cursor": 1.5}',
+        b'{"epoch": "e"}',
+        b'{"epoch": "e", "cursor": 0, "tables": 3}',
+        b'{"epoch": "' + b"e" * 37 + b'", "cursor": 0}',
+        b'{"epoch": "\\ud800", "cursor": 0}',
+        b"[]",
+        b"not json",
+    ],
+)
+async def test_a_malformed_verified_report_is_a_422_and_records_nothing(world: World, body: bytes):
+    app = health_app(world, Wall(), FakeMonotonic())
+    kiosk = world.kiosk("hornslet")
+    async with raw(app, kiosk.token) as client:
+        answer = await client.post(
+            "/v1/sync/verified", content=body, headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 422
+    assert device(world, kiosk.device_id).last_verified_at is None
+
+
+async def test_a_verified_report_needs_the_devices_credential(world: World):
+    app = health_app(world, Wall(), FakeMonotonic())
+    kiosk = world.kiosk("hornslet")
+    async with raw(app, kiosk.token) as client:
+        epoch, cursor = await epoch_and_head(client)
+    revoke_device(world.central, kiosk.device_id, now=FROZEN_NOW)
+    body = {"epoch": epoch, "cursor": cursor}
+    async with raw(app, "") as anonymous:
+        assert (await anonymous.post("/v1/sync/verified", json=body)).status_code == 401
+    async with raw(app, kiosk.token) as revoked:
+        assert (await revoked.post("/v1/sync/verified", json=body)).status_code == 403
+    assert device(world, kiosk.device_id).last_verified_at is None
+
+
+async def test_a_full_sync_reports_the_outbox_as_it_empties_and_the_good_check(world: World):
+    wall, ticks = Wall(), FakeMonotonic()
+    app = health_app(world, wall, ticks)
+    citizen_id, _ = world.add_group_with_citizen("hornslet")
+    kiosk = use(world.kiosk("hornslet"), app)
+    for minute in range(3):
+        check_in(kiosk, citizen_id, FROZEN_NOW + timedelta(minutes=minute))
+    sent: list[tuple[str, str | None]] = []
+    inner = kiosk.client.http._transport
+
+    class Spy(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            sent.append((request.url.path, request.headers.get(OUTBOX)))
+            return await inner.handle_async_request(request)
+
+    kiosk.client.http._transport = Spy()
+    await sync(kiosk, wall.at)
+    assert sent[0] == ("/v1/sync/push", "3")
+    assert all(waiting == "0" for _path, waiting in sent[1:])
+    assert sent[-1][0] == "/v1/sync/verified"
+    health = device(world, kiosk.device_id)
+    assert health.outbox_waiting == 0 and utc(health.last_verified_at) == FROZEN_NOW
+
+
+async def test_a_failed_verified_report_does_not_fail_the_sync(world: World):
+    app = health_app(world, Wall(), FakeMonotonic())
+    citizen_id, _ = world.add_group_with_citizen("hornslet")
+    kiosk = use(world.kiosk("hornslet"), app)
+    check_in(kiosk, citizen_id, FROZEN_NOW)
+    inner = kiosk.client.http._transport
+
+    class NoVerified(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/v1/sync/verified":
+                return httpx.Response(404, json={"detail": "Not Found"})
+            return await inner.handle_async_request(request)
+
+    kiosk.client.http._transport = NoVerified()
+    report = await sync(kiosk, FROZEN_NOW)
+    assert report.pushed == 1
+    health = device(world, kiosk.device_id)
+    assert health.last_verified_at is None and health.outbox_waiting == 0

@@ -3,6 +3,7 @@ access requests and retention; each action is audited with the signed-in person.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -218,6 +219,25 @@ def test_report_page_draws_charts_and_hides_sensitive_titles_from_leadership(
     leader = reported.sign_in("leif").get("/admin/reports", params=PERIOD)
     assert leader.status_code == 200 and "G-01" in leader.text
     assert "Forstå din ADHD" not in leader.text
+
+
+def test_report_page_shows_section_titles_labels_and_danish_numbers(reported: Console) -> None:
+    client = reported.sign_in("anne")
+    page = client.get("/admin/reports", params=PERIOD).text
+    headings = re.findall(r"<h2 id=\"s-[a-z_]+\">([^<]*)</h2>", page)
+    assert "Besøg pr. uge" in headings and all(h and "<" not in h for h in headings)
+    assert "bound method" not in page and "Column(" not in page and "Section(" not in page
+    labels = re.findall(r'<th scope="col">([^<]*)</th>', page)
+    assert {"Uge", "Sted", "Tilbud"} <= set(labels) and all(labels)
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert any(re.fullmatch(r"\d+,\d", c) for c in cells)  # a decimal comma, not a point
+    assert not any(re.fullmatch(r"\d+\.\d", c) for c in cells)
+    bar_values = re.findall(r'<text x="\d+" y="\d+">([^<]*)</text>', page)
+    assert bar_values and all(re.fullmatch(r"\d+(,\d)?", v) for v in bar_values)
+    english = client.get("/admin/language", params={"to": "en", "back": "/admin/reports"})
+    assert english.status_code == 303
+    page_en = client.get("/admin/reports", params=PERIOD).text
+    assert "Visits per week" in re.findall(r"<h2 id=\"s-[a-z_]+\">([^<]*)</h2>", page_en)
 
 
 def test_report_downloads_as_csv_and_xlsx_and_each_is_audited(reported: Console) -> None:
