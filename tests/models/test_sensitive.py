@@ -111,3 +111,16 @@ def test_plain_cells_and_numbers_pass_through() -> None:
     assert spreadsheet_safe("Hornslet") == "Hornslet"
     assert spreadsheet_safe(-3) == -3
     assert spreadsheet_safe(0.5) == 0.5
+
+
+def test_unsafe_char_is_exactly_control_surrogate_and_bidi_characters() -> None:
+    """The one-regex check equals its definition (Unicode categories Cc and Cs, and the
+    bidirectional controls) over every code point."""
+    import unicodedata
+
+    from models.sensitive import _BIDI, unsafe_char
+
+    for point in range(0x110000):
+        char = chr(point)
+        expected = unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI
+        assert (unsafe_char(f"Åse{char}x") == char) is expected, hex(point)
