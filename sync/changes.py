@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import inspect, update
+from sqlalchemy import insert, inspect, update
 from sqlmodel import Session, SQLModel, col, select
 
 from models import (
@@ -114,14 +114,22 @@ def append(
     entries = list(entries)
     if not entries:
         return
-    for seq, (site_id, table, row_id, op) in zip(
-        next_feed_seqs(session, len(entries)), entries, strict=True
-    ):
-        session.add(
-            ChangeFeed(
-                seq=seq, site_id=site_id, table_name=table, row_id=row_id, op=op, changed_at=now
-            )
-        )
+    seqs = next_feed_seqs(session, len(entries))
+    # One executemany (no unit of work): a push of 500 events appends 500 entries here.
+    session.execute(
+        insert(ChangeFeed.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "seq": seq,
+                "site_id": site_id,
+                "table_name": table,
+                "row_id": row_id,
+                "op": op,
+                "changed_at": now,
+            }
+            for seq, (site_id, table, row_id, op) in zip(seqs, entries, strict=True)
+        ],
+    )
     crash_point(FEED_APPENDED)
 
 
