@@ -6,6 +6,7 @@ ISO text), so a row's hash on the kiosk equals its hash on central.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -37,13 +38,26 @@ def table_name(model: type) -> str:
     return str(model.__tablename__)  # type: ignore[attr-defined]
 
 
+@functools.cache
+def _pk_columns(table: Table) -> tuple[Column[Any], ...]:
+    return tuple(table.primary_key.columns)
+
+
 def pk_columns(table: Table) -> list[Column[Any]]:
-    return list(table.primary_key.columns)
+    return list(_pk_columns(table))
+
+
+@functools.cache
+def _pk_names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in _pk_columns(table))
 
 
 def key_of(table: Table, row: Mapping[Any, Any]) -> str:
     """The change feed's id for ``row``: its primary key, composite keys joined with '|'."""
-    return KEY_SEPARATOR.join(str(row[c.name]) for c in pk_columns(table))
+    names = _pk_names(table)
+    if len(names) == 1:
+        return str(row[names[0]])
+    return KEY_SEPARATOR.join(str(row[name]) for name in names)
 
 
 def key_values(table: Table, key: str) -> dict[str, Any]:
@@ -63,9 +77,38 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _column_plan(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every column name in order, the names whose values need converting for JSON:
+    dates, datetimes and anything not a plain str/int/float/bool)."""
+    names, special = [], []
+    for column in table.columns:
+        names.append(column.name)
+        if _python_type(column) not in (str, int, float, bool):
+            special.append(column.name)
+    return tuple(names), tuple(special)
+
+
 def encode(table: Table, row: Mapping[Any, Any]) -> WireRow:
     """A row read from ``table`` as a JSON-safe dict of its columns."""
-    return {c.name: _encode_value(row[c.name]) for c in table.columns}
+    names, special = _column_plan(table)
+    out = {name: row[name] for name in names}
+    for name in special:
+        value = out[name]
+        if value is not None:
+            out[name] = _encode_value(value)
+    return out
+
+
+def encode_tuple(table: Table, values: Iterable[Any]) -> WireRow:
+    """Like ``encode`` for a row read as a tuple of ``select(table)``'s columns, in order."""
+    names, special = _column_plan(table)
+    out = dict(zip(names, values, strict=True))
+    for name in special:
+        value = out[name]
+        if value is not None:
+            out[name] = _encode_value(value)
+    return out
 
 
 def _python_type(column: Column[Any]) -> type | None:
@@ -91,8 +134,10 @@ def _decode_scalar(column: Column[Any], value: Any) -> Any:
     return value
 
 
+@functools.cache
 def decoder(table: Table) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-    """A function turning a wire row into SQL parameters for ``table`` (raises on bad rows)."""
+    """A function turning a wire row into SQL parameters for ``table`` (raises on bad rows);
+    made once per table."""
     columns = list(table.columns)
     converters: list[tuple[str, Callable[[Any], Any] | None, bool]] = []
     for column in columns:
