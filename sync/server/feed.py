@@ -22,10 +22,10 @@ from sync.rows import (
     REFERENCE,
     WireRow,
     encode,
-    encode_tuple,
     key_of,
     key_values,
     pk_columns,
+    row_of,
     table_digest,
 )
 from sync.server.auth import DeviceIdentity
@@ -138,7 +138,7 @@ def _current_rows(
         if table_name in FED_EVENTS:
             query = query.where(table.c.device_id != identity.device_id)
         for held in session.execute(query):
-            row = encode_tuple(table, held)
+            row = row_of(table, held)
             found[(table_name, key_of(table, row))] = row
     return found
 
@@ -146,8 +146,9 @@ def _current_rows(
 def pull_page(
     engine: Engine, identity: DeviceIdentity, *, cursor: int, epoch: str, limit: int
 ) -> dict[str, Any]:
-    """The site's changes after ``cursor``, each with the row as it is now, in wire form
-    (a ``PullPage`` as plain data: pages are large and built from our own rows)."""
+    """The site's changes after ``cursor``, each with the row as it is now (a ``PullPage`` as
+    plain data: pages are large and built from our own rows; dates and datetimes are left
+    to the serialiser, ``wire_json``)."""
     feed = ChangeFeed.__table__  # type: ignore[attr-defined]
     with read_session(engine) as session:
         server_epoch = _check_cursor(session, cursor, epoch)
