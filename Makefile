@@ -37,7 +37,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy cli models sync
+	$(VENV)/bin/mypy cli models sync kiosk bench
 	$(VENV)/bin/lint-imports
 
 clean:

@@ -36,7 +36,7 @@ def top_up_citizens(database: Path, total: int) -> int:
     import sqlite3
 
     with sqlite3.connect(database) as db:
-        have = db.execute("SELECT count(*) FROM citizen").fetchone()[0]
+        have = int(db.execute("SELECT count(*) FROM citizen").fetchone()[0])
         missing = max(total - have, 0)
         names = demo_names(missing, seed=23)
         db.executemany(

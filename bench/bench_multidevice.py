@@ -28,7 +28,7 @@ QUICK = {"events": 1_000, "chunks": 5, "interval_s": 2.0}
 
 def _write_chunk(kiosk: BenchKiosk, citizens: list[str], count: int) -> set[tuple[str, str]]:
     """``count`` events on one kiosk (one transaction): 3 check-ins to each queue ticket."""
-    from kiosk.services.queue import next_ticket_number
+    from sync.queue_numbers import next_ticket_number
 
     now = utcnow()
     written: set[tuple[str, str]] = set()

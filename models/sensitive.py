@@ -12,23 +12,32 @@ import unicodedata
 
 #: ddmmyy-xxxx anywhere (dash, space, dot or nothing between), or ten digits on their own.
 _CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})\d{2}[-\s./]?\d{4}(?!\d)")
+#: The same with separators inside the date too (dd.mm.yy-xxxx, dd mm yy xxxx), as a CPR
+#: number is often typed by hand; see ``cpr_like(..., separated_date=True)``.
+_CPR_SEPARATED_DATE = re.compile(r"(?<!\d)(\d{2})[.\s/-](\d{2})[.\s/-]\d{2}[-\s./]?\d{4}(?!\d)")
 #: Format characters that reorder or hide text on a terminal or in a spreadsheet.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: A spreadsheet runs a cell that starts with one of these as a formula (or DDE command).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def cpr_like(value: str) -> bool:
+def cpr_like(value: str, *, separated_date: bool = False) -> bool:
     """True when ``value`` holds something shaped like a CPR number (ddmmyy-xxxx).
 
     A ten-digit run, or six digits and four digits with one separator, whose first two pairs
     can be a day (01–31) and a month (01–12). No check digit is required: CPR numbers issued
     since 2007 need not satisfy the modulus-11 rule.
+
+    ``separated_date``: also the form with separators inside the date (``31.12.99-1234``,
+    ``01 01 90 1111``). The kiosk's text fields and search refuse it too; the central checks
+    (imports, pushed rows, names) use the six-digits-in-a-row rule alone.
     """
-    for match in _CPR.finditer(value):
-        day, month = int(match.group(1)), int(match.group(2))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            return True
+    patterns = (_CPR, _CPR_SEPARATED_DATE) if separated_date else (_CPR,)
+    for pattern in patterns:
+        for match in pattern.finditer(value):
+            day, month = int(match.group(1)), int(match.group(2))
+            if 1 <= day <= 31 and 1 <= month <= 12:
+                return True
     return False
 
 

@@ -3,9 +3,11 @@ from backup answers 409 with an older expected seq): queue the kiosk's own rows 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
@@ -53,28 +55,39 @@ def requeue_rows(engine: Engine, missing: dict[str, list[str]], *, now: datetime
     """Queue the named own rows again (central does not hold them), after pending entries."""
     with write_session(engine) as session:
         state = load_state(session)
-        added = 0
-        for model in EVENT_TABLES:
-            table = model.__table__  # type: ignore[attr-defined]
-            ids = missing.get(table.name, [])
-            if not ids:
-                continue
-            query: Any = select(model).where(table.c.id.in_(ids))
-            rows: list[SQLModel] = list(session.exec(query).all())
-            for row in sorted(rows, key=lambda r: str(getattr(r, "hlc", ""))):
-                session.add(
-                    Outbox(
-                        seq=state.next_seq,
-                        kind=table.name,
-                        row_id=str(getattr(row, "id", "")),
-                        payload=row_payload(row),
-                        created_at=now,
-                    )
-                )
-                state.next_seq += 1
-                added += 1
+        again = _event_rows(session, lambda table: table.c.id.in_(missing.get(table.name, [])))
+        state.next_seq = _append(session, again, state.next_seq, now=now)
         session.add(state)
-        return added
+        return len(again)
+
+
+def _event_rows(
+    session: Session, where: Callable[[Table], ColumnElement[bool]]
+) -> list[tuple[str, SQLModel]]:
+    """``(kind, row)`` for the rows of every event table that match ``where``, in HLC order."""
+    events: list[tuple[str, SQLModel]] = []
+    for model in EVENT_TABLES:
+        table = model.__table__  # type: ignore[attr-defined]
+        query: Any = select(model).where(where(table))
+        events += [(table.name, r) for r in session.exec(query).all()]
+    events.sort(key=lambda item: str(getattr(item[1], "hlc", "")))
+    return events
+
+
+def _append(session: Session, rows: list[tuple[str, SQLModel]], seq: int, *, now: datetime) -> int:
+    """An outbox entry for each ``(kind, row)``, numbered from ``seq``; returns the next seq."""
+    for kind, row in rows:
+        session.add(
+            Outbox(
+                seq=seq,
+                kind=kind,
+                row_id=str(getattr(row, "id", "")),
+                payload=row_payload(row),
+                created_at=now,
+            )
+        )
+        seq += 1
+    return seq
 
 
 def _requeue(session: Session, expected_seq: int, *, now: datetime) -> int:
@@ -86,29 +99,12 @@ def _requeue(session: Session, expected_seq: int, *, now: datetime) -> int:
         col(Citizen.provisional).is_(True), Citizen.created_site_id == state.site_id
     )
     again += [("citizen", c) for c in session.exec(guests).all()]
-    events: list[tuple[str, SQLModel]] = []
-    for model in EVENT_TABLES:
-        table = model.__table__  # type: ignore[attr-defined]
-        mine: Any = select(model).where(table.c.device_id == state.device_id)
-        events += [(table.name, r) for r in session.exec(mine).all()]
-    events.sort(key=lambda item: str(getattr(item[1], "hlc", "")))
-    again += events
+    again += _event_rows(session, lambda table: table.c.device_id == state.device_id)
     again = [(k, r) for k, r in again if (k, str(getattr(r, "id", ""))) not in queued]
     for entry in pending:
         session.delete(entry)
     session.flush()
-    seq = expected_seq
-    for kind, row in again:
-        session.add(
-            Outbox(
-                seq=seq,
-                kind=kind,
-                row_id=str(getattr(row, "id", "")),
-                payload=row_payload(row),
-                created_at=now,
-            )
-        )
-        seq += 1
+    seq = _append(session, again, expected_seq, now=now)
     for entry in pending:
         session.add(
             Outbox(

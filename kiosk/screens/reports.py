@@ -171,7 +171,7 @@ class ReportsScreen(KioskScreen):
 
         groups = self.kiosk.services.groups
 
-        language = "en" if current_language() == "en" else "da"
+        language = current_language()
 
         def read_report() -> Report:
             return groups.report(start, end, staff, now, language=language)

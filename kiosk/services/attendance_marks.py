@@ -112,7 +112,7 @@ def _write_mark(
         detail=f"session={gs.id} mark={mark.value}" + (" over=desk_check_in" if over_desk else ""),
         now=now,
     )
-    return MarkFact(event.id, gs.id, citizen_id, event.mark, event.hlc)
+    return MarkFact(event.id, gs.id, citizen_id, mark, event.hlc)
 
 
 def mark_attendance(
@@ -167,15 +167,11 @@ def observe_stamp(session: Session, packed: str) -> None:
 
 def _current_mark(session: Session, session_id: str, citizen_id: str) -> MarkFact | None:
     rows = session.exec(
-        select(
-            AttendanceMark.id,
-            AttendanceMark.session_id,
-            AttendanceMark.citizen_id,
-            AttendanceMark.mark,
-            AttendanceMark.hlc,
-        ).where(AttendanceMark.session_id == session_id, AttendanceMark.citizen_id == citizen_id)
+        select(AttendanceMark.id, AttendanceMark.mark, AttendanceMark.hlc).where(
+            AttendanceMark.session_id == session_id, AttendanceMark.citizen_id == citizen_id
+        )
     ).all()
-    facts = [MarkFact(*row) for row in rows]
+    facts = [MarkFact(key, session_id, citizen_id, Mark(mark), hlc) for key, mark, hlc in rows]
     return max(facts, key=lambda f: f.order) if facts else None
 
 

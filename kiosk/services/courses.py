@@ -96,8 +96,9 @@ def check_in_rows(session: Session, appointment_ids: Sequence[str]) -> list[Chec
     first = session.exec(
         select(CheckIn.id).where(col(CheckIn.appointment_id).in_(appointment_ids))
     ).all()
+    # sqlmodel's select() is typed for at most four entities (it takes any number at run time).
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]
             CheckIn.id, CheckIn.action, CheckIn.appointment_id, CheckIn.ref_id, CheckIn.created_at
         ).where(col(CheckIn.appointment_id).in_(appointment_ids) | col(CheckIn.ref_id).in_(first))
     ).all()

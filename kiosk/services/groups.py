@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 from kiosk.services import attendance, attendance_marks, courses, session_state
+from kiosk.services.courses import AppointmentArrival, CourseProgress
+from kiosk.services.mark_merge import MarkFact
 from kiosk.services.staff import StaffMember
 
 if TYPE_CHECKING:
     from kiosk.services.site_report import SiteReport
+    from models.figures.report import Language
 
 
 class GroupDesk:
@@ -35,10 +38,10 @@ class GroupDesk:
 
     def mark(
         self, session_id: str, citizen_id: str, mark: str, staff: StaffMember, now: datetime
-    ) -> attendance_marks.MarkFact:
+    ) -> MarkFact:
         return attendance_marks.mark_attendance(
-            self.engine, session_id=session_id, citizen_id=citizen_id, mark=mark,  # type: ignore[arg-type]
-            staff=staff, now=now,
+            self.engine, session_id=session_id, citizen_id=citizen_id, mark=mark, staff=staff,
+            now=now,
         )  # fmt: skip
 
     def mark_rest_absent(
@@ -63,27 +66,31 @@ class GroupDesk:
         self, change: str, session_id: str, staff: StaffMember, now: datetime, reason: str = ""
     ) -> session_state.SessionState:
         """``held``, ``cancel`` (with a reason), ``close`` or ``reopen`` (with a reason)."""
-        engine, kwargs = self.engine, {"session_id": session_id, "staff": staff, "now": now}
+        engine = self.engine
         if change == "held":
-            return session_state.mark_held(engine, **kwargs)
+            return session_state.mark_held(engine, session_id=session_id, staff=staff, now=now)
         if change == "close":
-            return session_state.close_session(engine, **kwargs)
+            return session_state.close_session(engine, session_id=session_id, staff=staff, now=now)
         if change == "cancel":
-            return session_state.cancel_session(engine, reason=reason, **kwargs)
+            return session_state.cancel_session(
+                engine, session_id=session_id, reason=reason, staff=staff, now=now
+            )
         if change == "reopen":
-            return session_state.reopen_session(engine, reason=reason, **kwargs)
+            return session_state.reopen_session(
+                engine, session_id=session_id, reason=reason, staff=staff, now=now
+            )
         raise ValueError(f"unknown session change {change!r}")
 
     # -- courses and the site report -----------------------------------------------------------
 
-    def courses(self, staff: StaffMember, now: datetime) -> list[courses.CourseProgress]:
+    def courses(self, staff: StaffMember, now: datetime) -> list[CourseProgress]:
         return courses.my_courses(self.engine, staff=staff, now=now)
 
-    def appointments(self, staff: StaffMember, now: datetime) -> list[courses.AppointmentArrival]:
+    def appointments(self, staff: StaffMember, now: datetime) -> list[AppointmentArrival]:
         return courses.todays_appointments(self.engine, staff=staff, now=now)
 
     def report(
-        self, start: date, end: date, staff: StaffMember, now: datetime, language: str = "da"
+        self, start: date, end: date, staff: StaffMember, now: datetime, language: Language = "da"
     ) -> SiteReport:
         from kiosk.services.site_report import site_report
 

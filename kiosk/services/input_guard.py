@@ -1,8 +1,9 @@
 """Free text typed at the kiosk: never a CPR number, a PIN or a control character (SPEC §6).
 
 Every kiosk text field goes through here before it is stored: search, guest names, queue
-names and reasons. The shared detector (``models.sensitive``) decides what is CPR-like; this
-module adds what only the kiosk's own inputs need (a PIN typed in the wrong field).
+names and reasons. The shared detector (``models.sensitive``) decides what is CPR-like (here
+with the hand-typed form ``31.12.99-1234`` as well); this module adds what only the kiosk's
+own inputs need (a PIN typed in the wrong field).
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import re
 
 from models.sensitive import cpr_like, unsafe_char
 
-#: A CPR number written with separators inside the date too (dd.mm.yy-xxxx, dd mm yy xxxx),
-#: which the shared detector (six digits in a row) does not cover.
-_CPR_SPACED_DATE = re.compile(r"(?<!\d)(\d{2})[.\s/-](\d{2})[.\s/-]\d{2}[-\s./]?\d{4}(?!\d)")
 #: Initials followed by a number: a login typed into the wrong field ("MH2001", "MH 2001pia").
 _INITIALS_AND_PIN = re.compile(r"(?<![^\W\d_])[A-ZÆØÅ]{1,3}[\s\t]*\d{4,}")
 #: A PIN alone (6+ digits); a reason never needs one.
@@ -30,16 +28,6 @@ ATTENDANCE_REASONS = {
 }
 
 
-def cpr_shaped(value: str) -> bool:
-    """``models.sensitive.cpr_like``, or a CPR number with separators inside its date."""
-    if cpr_like(value):
-        return True
-    for match in _CPR_SPACED_DATE.finditer(value):
-        if 1 <= int(match.group(1)) <= 31 and 1 <= int(match.group(2)) <= 12:
-            return True
-    return False
-
-
 def pin_like(value: str) -> bool:
     """True when ``value`` looks like initials + PIN, or a PIN on its own."""
     return bool(_INITIALS_AND_PIN.search(value) or _PIN.search(value))
@@ -50,7 +38,7 @@ def text_refusal(value: str, *, name: bool = False) -> str | None:
 
     ``name``: the text is a person's name, which holds no long number at all.
     """
-    if cpr_shaped(value):
+    if cpr_like(value, separated_date=True):
         return "privacy.refused.cpr"
     if unsafe_char(value) is not None:
         return "privacy.refused.control"
@@ -61,7 +49,7 @@ def text_refusal(value: str, *, name: bool = False) -> str | None:
 
 def search_refusal(query: str) -> str | None:
     """Why a search is not run (a CPR-like query: CPR is never a way to find anyone here)."""
-    if cpr_shaped(query):
+    if cpr_like(query, separated_date=True):
         return "privacy.search.cpr"
     if unsafe_char(query) is not None:
         return "privacy.refused.control"

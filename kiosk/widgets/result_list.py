@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -50,7 +51,7 @@ class ResultList(Widget, can_focus=False):
         self.refresh()
 
     def set_rows(
-        self, rows: list[tuple[str, tuple[str, ...]]], *, keep_highlight: bool = False
+        self, rows: Sequence[tuple[str, tuple[str, ...]]], *, keep_highlight: bool = False
     ) -> None:
         """Replace the rows (``(key, cells)``) and highlight the first, or with
         ``keep_highlight`` the same key as before when it is still there."""

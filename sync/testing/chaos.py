@@ -81,9 +81,12 @@ def fresh_sqlite(role: Literal["kiosk", "central"], path: Path, now: datetime) -
     return make_engine(f"sqlite:///{path}")
 
 
-def _copy_sqlite(engine: Engine, target: Path) -> None:
+def copy_sqlite(engine: Engine, target: Path) -> Path:
+    """A consistent copy of ``engine``'s SQLite database at ``target`` (WAL included), as a
+    disk image would hold it; returns ``target``."""
     with sqlite3.connect(str(engine.url.database)) as live, sqlite3.connect(target) as copy:
         live.backup(copy)
+    return target
 
 
 def _get(session: Any, model: type[Group], row_id: str) -> Group:
@@ -369,7 +372,7 @@ class ChaosWorld:
         """Copy the kiosk's database as a disk image would (consistent, WAL included)."""
         kiosk.image = self.home / f"{kiosk.name}-image-{len(kiosk.image_confirmed)}.db"
         kiosk.image.unlink(missing_ok=True)
-        _copy_sqlite(kiosk.engine, kiosk.image)
+        copy_sqlite(kiosk.engine, kiosk.image)
         kiosk.image_confirmed = set(kiosk.confirmed)
 
     def restore_image(self, kiosk: ChaosKiosk) -> None:
@@ -392,7 +395,7 @@ class ChaosWorld:
         """A second machine made from the kiosk's disk, with the same credential."""
         name = f"k{len(self.kiosks)}"
         path = self.home / f"{name}.db"
-        _copy_sqlite(kiosk.engine, path)
+        copy_sqlite(kiosk.engine, path)
         twin = ChaosKiosk(name, make_engine(f"sqlite:///{path}"), kiosk.device_id,
                           kiosk.site_id, kiosk.token, skew=kiosk.skew)  # fmt: skip
         twin.confirmed = set(kiosk.confirmed)

@@ -3,33 +3,27 @@ is detected and refused; "synced" means central holds every row the kiosk made."
 
 from __future__ import annotations
 
-import sqlite3
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete
-from sqlmodel import select
+from sqlmodel import col, select
 
-from models import CheckIn, Device, SyncState
+from models import CheckIn, Device, Outbox, SyncState
 from models.db import make_engine, read_session, write_session
 from models.ids import new_id
 from models.timeutil import frozen_clock
 from sync.adopt import AdoptionRefused, adopt_outbox
 from sync.client import run_sync_session
 from sync.outbox import init_state
+from sync.requeue import requeue_rows
+from sync.testing.chaos import copy_sqlite
 from sync.transport import DeviceCloned
 from tests.conftest import FROZEN_NOW
 from tests.sync.world import Kiosk, World, check_in, sync
 
 NOW = FROZEN_NOW
-
-
-def image_of(kiosk: Kiosk, path: Path) -> Path:
-    """A consistent copy of the kiosk's database, as a disk image would hold it."""
-    source = kiosk.engine.url.database
-    with sqlite3.connect(str(source)) as live, sqlite3.connect(path) as copy:
-        live.backup(copy)
-    return path
 
 
 def restored(kiosk: Kiosk, image: Path) -> Kiosk:
@@ -53,7 +47,7 @@ async def test_a_kiosk_restored_from_an_old_image_pushes_its_new_rows(world, cit
     kiosk = world.kiosk("hornslet")
     early = [check_in(kiosk, citizen, NOW) for _ in range(3)]
     await sync(kiosk, NOW)
-    image = image_of(kiosk, tmp_path / "image.db")
+    image = copy_sqlite(kiosk.engine, tmp_path / "image.db")
     later = [check_in(kiosk, citizen, NOW) for _ in range(4)]
     await sync(kiosk, NOW)  # central's last seq is now ahead of the image's counter
     kiosk.engine.dispose()
@@ -72,7 +66,7 @@ async def test_a_restored_kiosk_with_unsent_rows_in_its_image_loses_none(world, 
     kiosk = world.kiosk("hornslet")
     await sync(kiosk, NOW)
     unsent = [check_in(kiosk, citizen, NOW) for _ in range(2)]  # in the image's outbox
-    image = image_of(kiosk, tmp_path / "image.db")
+    image = copy_sqlite(kiosk.engine, tmp_path / "image.db")
     await sync(kiosk, NOW)
     newer = [check_in(kiosk, citizen, NOW) for _ in range(3)]
     await sync(kiosk, NOW)
@@ -87,7 +81,7 @@ async def test_two_machines_with_one_credential_are_detected_and_refused(world, 
     first = world.kiosk("hornslet")
     check_in(first, citizen, NOW)
     await sync(first, NOW)
-    second = restored(first, image_of(first, tmp_path / "clone.db"))
+    second = restored(first, copy_sqlite(first.engine, tmp_path / "clone.db"))
     mine = check_in(first, citizen, NOW)
     theirs = check_in(second, citizen, NOW)
     await sync(first, NOW)
@@ -123,10 +117,31 @@ async def test_rows_central_lost_are_found_by_the_verification_and_pushed_again(
     assert set(rows) <= central_check_ins(world)
 
 
+async def test_rows_central_lacks_are_queued_again_in_clock_order_after_the_pending(world, citizen):
+    kiosk = world.kiosk("hornslet")
+    rows = [check_in(kiosk, citizen, NOW) for _ in range(4)]
+    await sync(kiosk, NOW)
+    pending = check_in(kiosk, citizen, NOW)  # not pushed yet: stays first
+    with read_session(kiosk.engine) as session:
+        next_seq = session.get(SyncState, 1).next_seq  # type: ignore[union-attr]
+    lacking = {"check_in": [rows[3], rows[1]], "queue_ticket": [new_id()]}  # one it never had
+    assert requeue_rows(kiosk.engine, lacking, now=NOW) == 2
+    with read_session(kiosk.engine) as session:
+        outbox = session.exec(select(Outbox).order_by(col(Outbox.seq))).all()
+        assert session.get(SyncState, 1).next_seq == next_seq + 2  # type: ignore[union-attr]
+    assert [(o.kind, o.row_id) for o in outbox] == [
+        ("check_in", pending),
+        ("check_in", rows[1]),
+        ("check_in", rows[3]),
+    ]
+    assert [o.seq for o in outbox[1:]] == [next_seq, next_seq + 1]
+    assert [json.loads(o.payload)["id"] for o in outbox[1:]] == [rows[1], rows[3]]
+
+
 async def test_a_refused_clone_enrolled_anew_pushes_its_waiting_rows(world, citizen, tmp_path):
     first = world.kiosk("hornslet")
     await sync(first, NOW)
-    second = restored(first, image_of(first, tmp_path / "clone.db"))
+    second = restored(first, copy_sqlite(first.engine, tmp_path / "clone.db"))
     check_in(first, citizen, NOW)
     await sync(first, NOW)
     check_in(second, citizen, NOW)
