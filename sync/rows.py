@@ -80,24 +80,19 @@ def _encode_value(value: Any) -> Any:
 
 
 @functools.cache
-def _column_plan(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(every column name in order, the names whose values need converting for JSON:
-    dates, datetimes and anything not a plain str/int/float/bool)."""
-    names, special = [], []
-    for column in table.columns:
-        names.append(column.name)
-        if _python_type(column) not in (str, int, float, bool):
-            special.append(column.name)
-    return tuple(names), tuple(special)
+def _column_names(table: Table) -> tuple[str, ...]:
+    return tuple(column.name for column in table.columns)
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def encode(table: Table, row: Mapping[Any, Any]) -> WireRow:
-    """A row read from ``table`` as a JSON-safe dict of its columns."""
-    names, special = _column_plan(table)
-    out = {name: row[name] for name in names}
-    for name in special:
-        value = out[name]
-        if value is not None:
+    """A row read from ``table`` as a JSON-safe dict of its columns (an enum member, as
+    a model built in memory holds it, as its value)."""
+    out = {name: row[name] for name in _column_names(table)}
+    for name, value in out.items():
+        if type(value) not in _PLAIN:
             out[name] = _encode_value(value)
     return out
 
@@ -116,7 +111,7 @@ def wire_json(data: Any) -> bytes:
 def row_of(table: Table, values: Iterable[Any]) -> dict[str, Any]:
     """A row read as a tuple of ``select(table)``'s columns, as a dict of its Python values
     (for a serialiser that writes dates and datetimes as ISO text itself, as ``encode`` does)."""
-    return dict(zip(_column_plan(table)[0], values, strict=True))
+    return dict(zip(_column_names(table), values, strict=True))
 
 
 def _python_type(column: Column[Any]) -> type | None:

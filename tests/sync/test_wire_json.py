@@ -54,3 +54,12 @@ def test_datetimes_are_iso_text_with_their_offset_and_microseconds() -> None:
 
 def test_a_lone_surrogate_is_escaped_not_a_server_error() -> None:
     assert json.loads(wire_json({"name": "Å\ud800"})) == {"name": "Å\ud800"}
+
+
+def test_an_enum_member_from_a_model_in_memory_is_written_as_its_value() -> None:
+    from models.catalogue import OfferKind
+
+    table = FED_TABLES["offer"]
+    row = {c.name: None for c in table.columns} | {"kind": OfferKind.WALKIN}
+    assert encode(table, row)["kind"] == "walkin"
+    assert json.loads(wire_json(row))["kind"] == "walkin"
