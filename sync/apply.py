@@ -3,8 +3,9 @@ snapshot in atomically; rows with unacknowledged local changes are never overwri
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, select, tuple_, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlmodel import Session
 
 from models import Outbox
@@ -112,11 +113,13 @@ def _clear_unique_conflicts(session: Session, table: Table, rows: list[dict[str,
             session.execute(delete(table).where(clash))
 
 
-def upsert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert or replace ``rows`` (already decoded) in ``table``."""
-    if not rows:
-        return
-    _clear_unique_conflicts(session, table, rows)
+@functools.cache
+def _upsert_plan(
+    table: Table, dialect: Dialect
+) -> tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]:
+    """``INSERT … ON CONFLICT DO UPDATE`` for ``table`` compiled once for ``dialect``: the SQL,
+    its parameter names in order and each one's bind processor (the column type's own, so
+    values are stored exactly as SQLAlchemy would store them)."""
     statement = sqlite_insert(table)
     keys = [c.name for c in pk_columns(table)]
     others = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
@@ -124,8 +127,30 @@ def upsert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         statement = statement.on_conflict_do_update(index_elements=keys, set_=others)
     else:
         statement = statement.on_conflict_do_nothing(index_elements=keys)
-    for start in range(0, len(rows), 500):
-        session.execute(statement, rows[start : start + 500])
+    names = tuple(c.name for c in table.columns)
+    compiled = statement.compile(dialect=dialect, column_keys=list(names))
+    order = tuple(compiled.positiontup or ())
+    processors = tuple(table.c[name].type.bind_processor(dialect) for name in order)
+    return str(compiled), order, processors
+
+
+def upsert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert or replace ``rows`` (already decoded) in ``table``: one prepared statement run
+    over all rows through the driver (a pull page is thousands of rows)."""
+    if not rows:
+        return
+    _clear_unique_conflicts(session, table, rows)
+    connection = session.connection()
+    sql, order, processors = _upsert_plan(table, connection.dialect)
+    plan = tuple(zip(order, processors, strict=True))
+    parameters = [
+        tuple(
+            process(row[name]) if process is not None and row[name] is not None else row[name]
+            for name, process in plan
+        )
+        for row in rows
+    ]
+    connection.exec_driver_sql(sql, parameters)
 
 
 def delete_rows(session: Session, table: Table, keys: Iterable[str]) -> int:

@@ -164,7 +164,12 @@ class _Session:
                 continue
             crash_point(PUSH_ANSWERED)  # central committed; the ack is not yet local
             await asyncio.to_thread(
-                acknowledge, self.engine, result.acked_through, result.rejections, now=self.now()
+                acknowledge,
+                self.engine,
+                result.acked_through,
+                result.rejections,
+                now=self.now(),
+                adjusted=result.adjusted,
             )
             crash_point(PUSH_ACKNOWLEDGED)
             self.report.pushed += len(batch.mutations)
@@ -172,6 +177,11 @@ class _Session:
             self.progress(Progress("push", self.report.pushed))
 
     async def pull_all(self) -> None:
+        if self.report.rebased and not self.report.full_resync:
+            # Restored from an older image: the feed does not send a device its own events,
+            # so the ones this disk lost come back with a snapshot of the site's rows.
+            await self.full_resync()
+            return
         for _attempt in range(3):
             try:
                 await self._pull_pages()

@@ -4,10 +4,11 @@ status, and the local integrity summary. Each function is one kiosk transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -16,8 +17,8 @@ from models.db import read_session, write_session
 from models.ids import new_id
 from sync.crashpoints import crash_point, declare
 from sync.outbox import load_state
-from sync.protocol import Mutation, PushBatch, RejectionInfo, TableSummary
-from sync.rows import REFERENCE, encode, table_digest
+from sync.protocol import AdjustedRow, Mutation, PushBatch, RejectionInfo, TableSummary
+from sync.rows import EVENTS, REFERENCE, encode, table_digest
 
 ACK_BEFORE_COMMIT = declare("kiosk.ack.before_commit", "outbox trimmed; not committed")
 OUTCOME_BEFORE_COMMIT = declare("kiosk.outcome.before_commit", "outcome written; not committed")
@@ -71,10 +72,25 @@ def ensure_lineage(engine: Engine) -> str:
 
 
 def acknowledge(
-    engine: Engine, acked_through: int, rejections: list[RejectionInfo], *, now: datetime
+    engine: Engine,
+    acked_through: int,
+    rejections: list[RejectionInfo],
+    *,
+    now: datetime,
+    adjusted: Sequence[AdjustedRow] = (),
 ) -> int:
-    """Delete acknowledged outbox entries and keep the rejections, in one transaction."""
+    """Delete acknowledged outbox entries, keep the rejections and take central's clock
+    values for own events it clamped, in one transaction."""
     with write_session(engine) as session:
+        for change in adjusted:
+            table = EVENTS.get(change.kind)
+            if table is None:
+                continue
+            session.execute(
+                update(table)
+                .where(table.c.id == change.row_id)
+                .values(hlc=change.hlc, created_at=datetime.fromisoformat(change.created_at))
+            )
         known = set(session.execute(select(col(LocalRejection.seq))).scalars())
         for rejection in rejections:
             if rejection.seq in known:

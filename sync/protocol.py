@@ -73,11 +73,23 @@ class RejectionInfo(Strict):
     reason: str
 
 
+class AdjustedRow(Strict):
+    """An own event central stored with other clock values than the device sent (a clock
+    far ahead is clamped to central's): the device takes them, as the feed does not send a
+    device its own events back."""
+
+    kind: str
+    row_id: str
+    hlc: str
+    created_at: str
+
+
 class PushResult(Strict):
     """Everything up to ``acked_through`` is durably applied or rejected."""
 
     acked_through: int
     rejections: list[RejectionInfo] = Field(default_factory=list)
+    adjusted: list[AdjustedRow] = Field(default_factory=list)
     server_hlc: str = ""
 
 

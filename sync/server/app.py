@@ -1,6 +1,5 @@
 """FastAPI app factory for the central server; no engine or state at module level."""
 
-import json
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,6 +36,7 @@ from sync.protocol import (
     VerifyRequest,
     VerifyResult,
 )
+from sync.rows import wire_json
 from sync.server import auth, feed
 from sync.server import verify as verify_rows
 from sync.server.activity import (
@@ -233,7 +233,7 @@ def create_app(
         page = feed.pull_page(db, who, cursor=cursor, epoch=epoch, limit=limit)
         page["server_hlc"] = clock.now().pack()
         # Serialised once from plain data: pages are large and made from our own rows.
-        body = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
+        body = wire_json(page)
         return Response(body, media_type="application/json")
 
     @app.get("/v1/sync/snapshot", response_model=None, responses={200: {"model": SnapshotPage}})

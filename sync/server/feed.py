@@ -18,7 +18,16 @@ from models.timeutil import utcnow
 from sync.crashpoints import crash_point, declare
 from sync.pin_seal import seal
 from sync.protocol import IntegritySummary, SnapshotPage, TableSummary
-from sync.rows import REFERENCE, WireRow, encode, key_of, key_values, pk_columns, table_digest
+from sync.rows import (
+    REFERENCE,
+    WireRow,
+    encode,
+    key_of,
+    key_values,
+    pk_columns,
+    row_of,
+    table_digest,
+)
 from sync.server.auth import DeviceIdentity
 from sync.server.site_events import FED_EVENTS, FED_TABLES, site_event_rows
 
@@ -106,7 +115,12 @@ def _check_cursor(session: Session, cursor: int, epoch: str) -> str:
 Entry = tuple[int, str, str, str]  # seq, table, row id, op
 
 
-def _current_rows(session: Session, entries: list[Entry]) -> dict[tuple[str, str], WireRow]:
+def _current_rows(
+    session: Session, entries: list[Entry], identity: DeviceIdentity
+) -> dict[tuple[str, str], WireRow]:
+    """The current rows the feed entries name. A device's own events are left out: it holds
+    them already (a device that lost some, restored from an image, resyncs from a snapshot,
+    which carries them)."""
     wanted: dict[str, set[str]] = {}
     for _seq, table_name, row_id, op in entries:
         if op == "upsert":
@@ -115,21 +129,26 @@ def _current_rows(session: Session, entries: list[Entry]) -> dict[tuple[str, str
     for table_name, keys in wanted.items():
         table = FED_TABLES[table_name]
         columns = pk_columns(table)
+        query = select(table)
         if len(columns) == 1:
-            condition = columns[0].in_(keys)
+            query = query.where(columns[0].in_(keys))
         else:
             values = [tuple(key_values(table, k)[c.name] for c in columns) for k in keys]
-            condition = tuple_(*columns).in_(values)
-        for row in session.execute(select(table).where(condition)).mappings():
-            found[(table_name, key_of(table, row))] = encode(table, row)
+            query = query.where(tuple_(*columns).in_(values))
+        if table_name in FED_EVENTS:
+            query = query.where(table.c.device_id != identity.device_id)
+        for held in session.execute(query):
+            row = row_of(table, held)
+            found[(table_name, key_of(table, row))] = row
     return found
 
 
 def pull_page(
     engine: Engine, identity: DeviceIdentity, *, cursor: int, epoch: str, limit: int
 ) -> dict[str, Any]:
-    """The site's changes after ``cursor``, each with the row as it is now, in wire form
-    (a ``PullPage`` as plain data: pages are large and built from our own rows)."""
+    """The site's changes after ``cursor``, each with the row as it is now (a ``PullPage`` as
+    plain data: pages are large and built from our own rows; dates and datetimes are left
+    to the serialiser, ``wire_json``)."""
     feed = ChangeFeed.__table__  # type: ignore[attr-defined]
     with read_session(engine) as session:
         server_epoch = _check_cursor(session, cursor, epoch)
@@ -142,10 +161,12 @@ def pull_page(
         entries: list[Entry] = [(r[0], r[1], r[2], r[3]) for r in session.execute(query)]
         more = len(entries) > limit
         entries = entries[:limit]
-        rows = _current_rows(session, entries)
+        rows = _current_rows(session, entries, identity)
     changes = []
     for seq, table_name, row_id, op in entries:
         row = rows.get((table_name, row_id)) if op == "upsert" else None
+        if row is None and table_name in FED_EVENTS:
+            continue  # the device's own event, or one central no longer holds: nothing to do
         row = for_device(identity, table_name, row) if row is not None else None
         # A row gone without its tombstone yet (deleted in a later change) is sent as deleted.
         sent_op = op if op != "upsert" or row is not None else "delete"

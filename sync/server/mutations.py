@@ -26,7 +26,7 @@ from models.sensitive import cpr_like, unsafe_char
 from sync.changes import refresh_scope
 from sync.crashpoints import crash_point, declare
 from sync.hlc import HybridClock, Stamp
-from sync.protocol import Mutation
+from sync.protocol import AdjustedRow, Mutation
 from sync.rows import table_name
 from sync.server.auth import DeviceIdentity
 from sync.server.decisions import RequestRefused, accept_provisional_citizen, decide_session_state
@@ -69,6 +69,8 @@ class BatchContext:
     rejected_ids: set[str] = field(default_factory=set)
     #: (kind, event id) → the merged citizen id the device sent (stored under the survivor).
     moved: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (kind, event id) → the clock values central holds where they differ from the sent ones.
+    adjusted: dict[tuple[str, str], tuple[str, datetime]] = field(default_factory=dict)
 
 
 def reject(context: BatchContext, mutation: Mutation, reason: str) -> None:
@@ -127,6 +129,9 @@ def validate_event(context: BatchContext, mutation: Mutation) -> dict[str, Any]:
     params["received_at"] = context.now
     if mutation.kind in HOUR_ONLY:
         _cut_to_the_hour(params)
+    sent = (mutation.row.get("hlc"), mutation.row.get("created_at"))
+    if checked.clamped or _differs(sent, params):
+        context.adjusted[(mutation.kind, str(params["id"]))] = (params["hlc"], params["created_at"])
     return params
 
 
@@ -136,6 +141,34 @@ def _cut_to_the_hour(params: dict[str, Any]) -> None:
         params[name] = params[name].replace(minute=0, second=0, microsecond=0)
     stamp = Stamp.parse(params["hlc"])
     params["hlc"] = Stamp(stamp.ms - stamp.ms % 3_600_000, 0, stamp.node).pack()
+
+
+def held_adjustments(context: BatchContext, mutations: list[Mutation]) -> None:
+    """Note the stored clock values of re-sent, already acknowledged events that differ from
+    what the device sent (its earlier answer, with the adjustments, was lost)."""
+    by_kind: dict[str, dict[str, Mutation]] = {}
+    for mutation in mutations:
+        if mutation.kind in EVENT_MODELS:
+            by_kind.setdefault(mutation.kind, {})[str(mutation.row.get("id", ""))] = mutation
+    for kind, sent in by_kind.items():
+        table = EVENT_MODELS[kind].__table__  # type: ignore[attr-defined]
+        query = select(table.c.id, table.c.hlc, table.c.created_at).where(
+            table.c.id.in_(list(sent))
+        )
+        for row_id, hlc, created_at in context.session.execute(query):
+            row = sent[row_id].row
+            held = {"hlc": hlc, "created_at": created_at}
+            if _differs((row.get("hlc"), row.get("created_at")), held):
+                context.adjusted[(kind, row_id)] = (hlc, created_at)
+
+
+def adjustments(context: BatchContext) -> list[AdjustedRow]:
+    """The stored clock values of the batch's accepted events that differ from the sent."""
+    return [
+        AdjustedRow(kind=kind, row_id=row_id, hlc=hlc, created_at=created_at.isoformat())
+        for (kind, row_id), (hlc, created_at) in context.adjusted.items()
+        if row_id not in context.rejected_ids
+    ]
 
 
 def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
@@ -217,10 +250,24 @@ def _drop_duplicates(context: BatchContext) -> list[tuple[Mutation, dict[str, An
             existing[key] = params
             fresh.append((mutation, params))
         elif _same(held, params, clamped=params["id"] in context.clamped):
+            # A replay (its answer was lost): the device may still hold unclamped values.
+            context.adjusted.pop(key, None)
+            sent = (mutation.row.get("hlc"), mutation.row.get("created_at"))
+            if held is not params and _differs(sent, held):
+                context.adjusted[key] = (str(held["hlc"]), held["created_at"])
             continue
         else:
             reject(context, mutation, "an event with this id but other content already exists")
     return fresh
+
+
+def _differs(sent: tuple[Any, Any], held: dict[str, Any]) -> bool:
+    hlc, created_at = sent
+    try:
+        moment = datetime.fromisoformat(str(created_at))
+    except ValueError:
+        return True
+    return bool(hlc != held["hlc"] or moment != held["created_at"])
 
 
 def _same(a: dict[str, Any], b: dict[str, Any], *, clamped: bool = False) -> bool:

@@ -15,7 +15,13 @@ from sync.crashpoints import crash_point, declare
 from sync.hlc import HybridClock
 from sync.protocol import Mutation, PushBatch, PushResult, RejectionInfo
 from sync.server.auth import DeviceIdentity, RevokedError
-from sync.server.mutations import EVENT_MODELS, BatchContext, apply_mutations
+from sync.server.mutations import (
+    EVENT_MODELS,
+    BatchContext,
+    adjustments,
+    apply_mutations,
+    held_adjustments,
+)
 
 
 class GapError(Exception):
@@ -120,13 +126,18 @@ def _apply_to_device(
         session=session, identity=identity, now=now, clock=clock, max_skew=max_skew
     )
     apply_mutations(context, fresh)
+    if seen:
+        held_adjustments(context, seen)
     crash_point(APPLIED)
     device.last_seq = max(device.last_seq, batch.mutations[-1].seq)
     device.last_seen_at = device.last_push_at = now
     session.add(device)
     rejections = _rejections_in(session, identity.device_id, batch)
     return PushResult(
-        acked_through=device.last_seq, rejections=rejections, server_hlc=clock.now().pack()
+        acked_through=device.last_seq,
+        rejections=rejections,
+        adjusted=adjustments(context),
+        server_hlc=clock.now().pack(),
     )
 
 
