@@ -1,0 +1,83 @@
+"""Floors: the simplest programs that do a benchmark's physical work (see bench/README.md).
+
+Each floor runs on the same machine, in the same run, interleaved with the project's own
+work (``bench.harness.interleave``), so the ratio of the two says what the code costs on
+top of what the disk, the terminal or the network cost anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from models.db import make_engine
+from models.ids import new_id
+from models.migrate import upgrade
+
+CHECK_IN_COLUMNS = ("id", "site_id", "device_id", "hlc", "created_at", "action", "citizen_id",
+                    "offer_id", "method")  # fmt: skip
+CHECK_IN_SQL = f"INSERT INTO check_in ({', '.join(CHECK_IN_COLUMNS)}) VALUES ({', '.join('?' * 9)})"
+OUTBOX_SQL = (
+    "INSERT INTO outbox (kind, row_id, payload, created_at, attempts) VALUES (?, ?, ?, ?, 0)"
+)
+
+
+def migrated(path: Path, tree: str) -> Path:
+    """A database at ``path`` with the project's schema (tables and indexes) and no rows, so
+    a floor writes the same B-trees the project writes."""
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, tree)
+    engine.dispose()
+    return path
+
+
+def durable(path: Path) -> sqlite3.Connection:
+    """A raw ``sqlite3`` connection with the kiosk's durability: WAL, synchronous=FULL."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    return db
+
+
+class CommitFloor:
+    """One durable check-in: its row and its outbox row in one transaction, raw ``sqlite3``
+    on a kiosk-schema database (WAL, synchronous=FULL): the same pages reach the disk, with
+    one fsync, as for the kiosk's own check-in."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = durable(migrated(path, "kiosk"))
+        self.device = new_id()
+
+    def commit(self) -> float:
+        """Seconds for one commit, as the project's commit is timed (the ids are made first)."""
+        row_id, citizen_id = new_id(), new_id()
+        started = time.perf_counter()
+        now = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime())
+        hlc = f"{time.time_ns() // 1_000_000:015d}-000000-{self.device}"
+        row = (row_id, "hornslet", self.device, hlc, now, "check_in", citizen_id,
+               "aaben-raadgivning", "name")  # fmt: skip
+        payload = json.dumps(dict(zip(CHECK_IN_COLUMNS, row, strict=True)))
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(CHECK_IN_SQL, row)
+        db.execute(OUTBOX_SQL, ("check_in", row_id, payload, now))
+        db.execute("COMMIT")
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def bulk_insert(path: Path, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """One ``executemany`` of ``rows`` in one transaction (WAL, synchronous=FULL)."""
+    db = durable(path)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(sql, rows)
+        db.execute("COMMIT")
+    finally:
+        db.close()
