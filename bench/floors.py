@@ -81,3 +81,36 @@ def bulk_insert(path: Path, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
         db.execute("COMMIT")
     finally:
         db.close()
+
+
+CITIZEN_SQL = (
+    "INSERT INTO citizen (id, reference, provisional, updated_at, display_name, birth_year,"
+    " card_token) VALUES (?, ?, 0, ?, ?, ?, ?)"
+)
+
+
+def import_floor(path: Path, raw: bytes) -> tuple[float, float]:
+    """Seconds (wall, CPU) to decode a citizens export, split it with ``csv`` and insert
+    every row with one ``executemany`` in one durable transaction, on an empty
+    central-schema database."""
+    import csv
+    import io
+
+    started, cpu = time.perf_counter(), time.process_time()
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";")
+    next(reader)  # the header
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime())
+    prefix = f"{time.time_ns() // 1_000_000:012x}"
+    rows = (
+        (
+            f"{prefix[:8]}-{prefix[8:]}-7000-8000-{n:012x}",
+            ref,
+            stamp,
+            name,
+            int(year),
+            token or None,
+        )
+        for n, (ref, name, year, token) in enumerate(reader)
+    )  # time-ordered ids, as UUIDv7s are: the same B-tree appends
+    bulk_insert(path, CITIZEN_SQL, rows)
+    return time.perf_counter() - started, time.process_time() - cpu

@@ -8,12 +8,16 @@ drifting copies.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 #: ddmmyy-xxxx anywhere (dash, space, dot or nothing between), or ten digits on their own.
 _CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})\d{2}[-\s./]?\d{4}(?!\d)")
 #: Format characters that reorder or hide text on a terminal or in a spreadsheet.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Every character ``unsafe_char`` refuses, as one character class: the Unicode categories
+#: Cc (C0, DEL, C1) and Cs (surrogates) are fixed ranges, so this is the same test as
+#: ``unicodedata.category`` per character, run by the regex engine (an import of 100,000
+#: citizens checks four million characters).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(_BIDI)) + "]")
 #: A spreadsheet runs a cell that starts with one of these as a formula (or DDE command).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -39,11 +43,8 @@ def unsafe_char(value: str) -> str | None:
     written raw to a terminal later), lone surrogates (not encodable as UTF-8), and the
     bidirectional overrides that make text read differently from what is stored.
     """
-    for char in value:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cs") or char in _BIDI:
-            return char
-    return None
+    found = _UNSAFE.search(value)
+    return found.group() if found else None
 
 
 def describe_char(char: str) -> str:
