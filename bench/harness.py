@@ -103,7 +103,7 @@ def interleave(
     return mine, floors
 
 
-UNITS = ("_ms", "_s", "_mb", "_per_s")
+UNITS = ("_per_s", "_ms", "_s", "_mb")
 
 
 def ratio_name(figure: str) -> str:
