@@ -114,3 +114,33 @@ def import_floor(path: Path, raw: bytes) -> tuple[float, float]:
     )  # time-ordered ids, as UUIDv7s are: the same B-tree appends
     bulk_insert(path, CITIZEN_SQL, rows)
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+class SearchFloor:
+    """Name search in SQLite: an FTS5 trigram index over the names (in memory), queried
+    with every word of three letters or more, 20 hits; a query of only shorter words is a
+    prefix range on a B-tree of the folded names (trigrams cannot match fewer than three)."""
+
+    LIMIT = 20
+
+    def __init__(self, rows: Iterable[tuple[str, str, int | None]]) -> None:
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute("CREATE VIRTUAL TABLE fts USING fts5(name, tokenize='trigram')")
+        self.db.execute("CREATE TABLE names (id TEXT, folded TEXT, birth_year INTEGER)")
+        rows = list(rows)
+        self.db.executemany("INSERT INTO fts (rowid, name) VALUES (?, ?)",
+                            ((n, name) for n, (_id, name, _year) in enumerate(rows)))  # fmt: skip
+        self.db.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                            ((i, name.lower(), year) for i, name, year in rows))  # fmt: skip
+        self.db.execute("CREATE INDEX ix_folded ON names (folded)")
+
+    def search(self, text: str) -> list[tuple[Any, ...]]:
+        words = text.lower().split()
+        long = [w for w in words if len(w) >= 3]
+        if long:
+            query = " AND ".join('"' + w.replace('"', '""') + '"' for w in long)
+            sql = "SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?"
+            return self.db.execute(sql, (query, self.LIMIT)).fetchall()
+        start = words[0] if words else ""
+        sql = "SELECT id, folded FROM names WHERE folded >= ? AND folded < ? LIMIT ?"
+        return self.db.execute(sql, (start, start + "\U0010ffff", self.LIMIT)).fetchall()
