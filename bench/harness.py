@@ -3,6 +3,12 @@
 A benchmark is a module ``bench/bench_<name>.py`` with a docstring and a function
 ``run(quick: bool) -> dict`` returning ``{"metrics": {...}, "sizes": {...}}``. Nothing
 registers it by hand: adding the module is enough.
+
+Figures of record are ratios: a benchmark measures the simplest program doing the same
+physical work (its *floor*, ``bench/floors*.py``, written down in ``bench/README.md``) in
+the same run, interleaved with the project (``interleave``), and reports ``limit_<figure>``
+beside ``<figure>`` and ``<name>_ratio`` = figure / limit (``add_ratio``). A module may
+declare ``TARGETS = {"<name>_ratio": 2.0}``; the table printed at the end shows them.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import json
 import os
 import pkgutil
 import platform
+import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,11 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import bench
 
 RESULTS_DIR = Path("bench-results")
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class Benchmark:
     name: str
     summary: str
     run: Callable[[bool], dict[str, Any]]
+    targets: dict[str, float]
 
 
 def discover() -> dict[str, Benchmark]:
@@ -42,7 +52,7 @@ def discover() -> dict[str, Benchmark]:
         module: ModuleType = importlib.import_module(f"bench.{info.name}")
         name = info.name.removeprefix("bench_")
         summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-        found[name] = Benchmark(name, summary, module.run)
+        found[name] = Benchmark(name, summary, module.run, dict(getattr(module, "TARGETS", {})))
     return dict(sorted(found.items()))
 
 
@@ -77,6 +87,95 @@ def summary_ms(samples_s: Sequence[float]) -> dict[str, float]:
     }
 
 
+def interleave(
+    project: Callable[[], A], floor: Callable[[], B], rounds: int
+) -> tuple[list[A], list[B]]:
+    """Run ``project`` and ``floor`` alternately, A B A B …, ``rounds`` times each.
+
+    Both then see the same machine: a load that comes or goes during the run falls on both
+    sides instead of on one, which is what makes their ratio worth comparing across runs.
+    """
+    mine: list[A] = []
+    floors: list[B] = []
+    for _ in range(rounds):
+        mine.append(project())
+        floors.append(floor())
+    return mine, floors
+
+
+UNITS = ("_per_s", "_ms", "_s", "_mb")
+
+
+def ratio_name(figure: str) -> str:
+    """``commit_p50_ms`` → ``commit_p50_ratio``."""
+    for unit in UNITS:
+        if figure.endswith(unit):
+            return figure.removesuffix(unit) + "_ratio"
+    return figure + "_ratio"
+
+
+def add_ratio(metrics: dict[str, Any], figure: str, limit: float, *, digits: int = 3) -> None:
+    """Record ``limit_<figure>`` (the floor's value) and the figure's ratio to it.
+
+    ``metrics[figure]`` is the project's value in the same unit. A ratio is how many times
+    the floor the project takes (``rows_per_s``-style rates are inverted so that a ratio
+    above 1 always means slower than the floor).
+    """
+    value = float(metrics[figure])
+    metrics[f"limit_{figure}"] = round(limit, digits)
+    if figure.endswith("_per_s"):
+        value, limit = limit, value
+    metrics[ratio_name(figure)] = round(value / limit, 2) if limit > 0 else None
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by this process and by its reaped children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def ratio_rows(
+    name: str, metrics: dict[str, Any], targets: dict[str, float]
+) -> list[tuple[str, str, Any, Any, Any, str]]:
+    """(bench, ratio, project, floor, ratio value, target) for each ``*_ratio`` metric."""
+    rows = []
+    for key, value in metrics.items():
+        if not key.endswith("_ratio"):
+            continue
+        stem = key.removesuffix("_ratio")
+        figure = next((stem + u for u in UNITS if stem + u in metrics), None)
+        mine = metrics.get(figure) if figure else None
+        limit = metrics.get(f"limit_{figure}") if figure else None
+        target = f"≤ {targets[key]:g}" if key in targets else ""
+        rows.append((name, stem, mine, limit, value, target))
+    return rows
+
+
+def ratio_table(rows: Sequence[tuple[str, str, Any, Any, Any, str]]) -> str:
+    """The ratios of a run as a plain-text table (for people; the JSON lines are for tools)."""
+    head = ("bench", "figure", "project", "floor", "ratio", "target", "")
+    lines = [head]
+    for bench_name, figure, mine, limit, value, target in rows:
+        over = ""
+        if target and isinstance(value, int | float):
+            over = "ok" if value <= float(target.removeprefix("≤ ")) else "OVER"
+        lines.append((bench_name, figure, _cell(mine), _cell(limit), _cell(value), target, over))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    out = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+           for line in lines]  # fmt: skip
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def _cell(value: Any) -> str:
+    return "–" if value is None else str(value)
+
+
 def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
     """Run the named benchmarks (all when empty); print and save their results."""
     available = discover()
@@ -91,14 +190,16 @@ def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
     env = environment()
     RESULTS_DIR.mkdir(exist_ok=True)
     status = 0
+    ratios: list[tuple[str, str, Any, Any, Any, str]] = []
     for name in names or list(available):
-        started = time.perf_counter()
+        started, load_start, (cpu, children_cpu) = time.perf_counter(), _load(), _cpu_seconds()
         try:
             result = available[name].run(quick)
         except Exception as err:  # a failing benchmark is reported, the others still run
             print(f"mestring bench: {name} failed: {err!r}", file=sys.stderr)
             status = 1
             continue
+        cpu_end, children_end = _cpu_seconds()
         record = {
             "bench": name,
             "metrics": result["metrics"],
@@ -107,6 +208,12 @@ def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
                 "quick": quick,
                 "sizes": result.get("sizes", {}),
                 "wall_s": round(time.perf_counter() - started, 3),
+                # A busy run tells itself from a slow one: the load around it, and the CPU
+                # this process and the programs it started (kiosks, servers) really used.
+                "load_average_start": load_start,
+                "load_average_end": _load(),
+                "cpu_s": round(cpu_end - cpu, 3),
+                "children_cpu_s": round(children_end - children_cpu, 3),
             },
         }
         line = json.dumps(record, ensure_ascii=False)
@@ -116,4 +223,7 @@ def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
         else:
             figures = ", ".join(f"{k}={v}" for k, v in result["metrics"].items())
             print(f"{name:<12} {figures}", flush=True)
+        ratios += ratio_rows(name, result["metrics"], available[name].targets)
+    if ratios:  # on stderr: stdout stays one JSON object per line
+        print("\n" + ratio_table(ratios), file=sys.stderr, flush=True)
     return status

@@ -7,13 +7,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Table
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel
 
 from models.events import EventBase
 from models.kiosk_state import Outbox, SyncState
 from sync.crashpoints import crash_point, declare
 from sync.hlc import HybridClock, Stamp
+from sync.outbox_sql import LocalWriter
 
 RECORDED = declare("kiosk.write.recorded", "a local write and its outbox entries; uncommitted")
 
@@ -53,40 +58,96 @@ def row_payload(row: SQLModel) -> str:
     return json.dumps(row.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
 
+def _insert_values(row: SQLModel) -> dict[str, Any]:
+    """``row``'s column values as the ORM would insert them: a ``None`` is left out, so a
+    column default still applies (the unit of work skips ``None`` the same way)."""
+    table = _table_of(type(row))
+    values = {}
+    for column in table.columns:
+        value = getattr(row, column.key)
+        if value is not None:
+            values[column.key] = value
+    return values
+
+
+def _table_of(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+_OUTBOX: Table = _table_of(Outbox)
+_STATE: Table = _table_of(SyncState)
+
+
 def record(
     session: Session, rows: Iterable[SQLModel], *, now: datetime, kind: str | None = None
 ) -> list[int]:
-    """Add ``rows`` with their outbox entries to ``session``'s transaction.
+    """Write ``rows`` with their outbox entries in ``session``'s transaction.
 
     Events get the device, site, ``created_at`` and a fresh HLC stamp unless already set.
     Call inside ``models.db.write_session`` so sequence numbers are taken under the write
     lock. Returns the device sequence numbers used.
+
+    The rows, their outbox entries and the new sequence number and clock are written by
+    prepared statements on the session's own connection (``sync.outbox_sql``: the same
+    transaction, so a row still never exists without its outbox entry); the ORM's unit of
+    work was most of a check-in's cost. New rows are not added to the session: they are
+    facts, never changed after this.
     """
-    state = load_state(session)
-    clock = clock_for(state, now)
+    session.flush()  # what the caller added first (a site, a citizen) is written first
+    writer = LocalWriter(session.connection(), _STATE)
+    try:
+        seqs, next_seq, hlc = _write(session, writer, rows, now, kind)
+    finally:
+        writer.close()
+    _keep_loaded_state(session, next_seq, hlc)
+    crash_point(RECORDED)
+    return seqs
+
+
+def _write(
+    session: Session,
+    writer: LocalWriter,
+    rows: Iterable[SQLModel],
+    now: datetime,
+    kind: str | None,
+) -> tuple[list[int], int, str]:
+    found = writer.read_state()
+    if found is None:
+        raise NotInitialised("this kiosk has no device identity yet; enrol it or run the demo")
+    device_id, site_id, next_seq, last_hlc = found
+    wall = int(now.timestamp() * 1000)
+    last = Stamp.parse(last_hlc) if last_hlc else None
+    clock = HybridClock(device_id or "kiosk", wall=lambda: wall, last=last)
     seqs: list[int] = []
     for row in rows:
         if isinstance(row, EventBase):
-            row.device_id = row.device_id or state.device_id
-            row.site_id = row.site_id or state.site_id
+            row.device_id = row.device_id or device_id
+            row.site_id = row.site_id or site_id
             row.hlc = row.hlc or clock.now().pack()
             if getattr(row, "created_at", None) is None:
                 row.created_at = now
-        session.add(row)
-        seq = state.next_seq
-        state.next_seq += 1
-        session.add(
-            Outbox(
-                seq=seq,
-                kind=kind or str(row.__tablename__),
-                row_id=str(row.id),  # type: ignore[attr-defined]
-                payload=row_payload(row),
-                created_at=now,
-            )
-        )
-        seqs.append(seq)
-    if state.hlc == "" or clock.last.pack() > state.hlc:
-        state.hlc = clock.last.pack()
-    session.add(state)
-    crash_point(RECORDED)
-    return seqs
+        if instance_state(row).key is None:
+            writer.insert(_table_of(type(row)), _insert_values(row))
+        else:  # a row that already exists (a reference row changed locally): the ORM updates
+            session.add(row)
+        outbox = {"seq": next_seq, "kind": kind or str(row.__tablename__),
+                  "row_id": str(row.id),  # type: ignore[attr-defined]
+                  "payload": row_payload(row), "created_at": now, "attempts": 0}  # fmt: skip
+        writer.insert(_OUTBOX, outbox)
+        seqs.append(next_seq)
+        next_seq += 1
+    hlc = clock.last.pack()
+    if last_hlc and hlc <= last_hlc:
+        hlc = last_hlc
+    writer.update_state(next_seq, hlc)
+    return seqs, next_seq, hlc
+
+
+def _keep_loaded_state(session: Session, next_seq: int, hlc: str) -> None:
+    """A ``SyncState`` the session already holds learns the values just written (without
+    being marked changed), so a later ``load_state`` in the transaction sees them."""
+    loaded = session.identity_map.get(identity_key(SyncState, 1))
+    if loaded is not None:
+        set_committed_value(loaded, "next_seq", next_seq)
+        set_committed_value(loaded, "hlc", hlc)

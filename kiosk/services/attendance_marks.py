@@ -10,25 +10,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from kiosk.services.attendance import (
     ATTENDANCE_ROLES,
     AttendanceRefused,
     build_roster,
-    checked_in_citizens,
     require_role,
-    session_day,
 )
-from kiosk.services.audit import audit
+from kiosk.services.attendance_reads import MarkReads
+from kiosk.services.audit import audit, audit_entry
 from kiosk.services.input_guard import ATTENDANCE_REASONS, text_refusal
 from kiosk.services.mark_merge import MarkFact
 from kiosk.services.privacy import may_see_members
 from kiosk.services.staff import StaffMember
-from models import AttendanceMark, CheckIn, Citizen, Enrolment, Group, GroupSession
+from models import AttendanceMark, Citizen, Group, GroupSession
 from models.db import write_session
 from models.events import Mark
-from models.figures.facts import live_check_ins
 from models.ids import new_id
 from models.schedule import SessionStatus
 from models.timeutil import local_today
@@ -72,27 +70,9 @@ def markable_session(session: Session, session_id: str) -> GroupSession:
     return gs
 
 
-def _on_roster(session: Session, gs: GroupSession, citizen_id: str) -> bool:
-    day = session_day(gs)
-    enrolled = session.exec(
-        select(Enrolment.id)
-        .where(Enrolment.group_id == gs.group_id, Enrolment.citizen_id == citizen_id)
-        .where(Enrolment.starts_on <= day)
-        .where((col(Enrolment.ends_on).is_(None)) | (col(Enrolment.ends_on) >= day))
-    ).first()
-    if enrolled is not None:
-        return True
-    marked = session.exec(
-        select(AttendanceMark.id).where(
-            AttendanceMark.session_id == gs.id, AttendanceMark.citizen_id == citizen_id
-        )
-    ).first()
-    return marked is not None or citizen_id in checked_in_citizens(session, gs.id)
-
-
 def _write_mark(
     session: Session,
-    gs: GroupSession,
+    session_id: str,
     citizen_id: str,
     mark: Mark,
     staff: StaffMember,
@@ -100,19 +80,19 @@ def _write_mark(
     over_desk: bool = False,
 ) -> MarkFact:
     event = AttendanceMark(
-        id=new_id(), session_id=gs.id, citizen_id=citizen_id, mark=mark.value, staff_id=staff.id
-    )
-    record(session, [event], now=now)
-    audit(
-        session,
+        id=new_id(), session_id=session_id, citizen_id=citizen_id, mark=mark.value,
+        staff_id=staff.id,
+    )  # fmt: skip
+    entry = audit_entry(
         action="attendance_mark",
         staff_id=staff.id,
         citizen_id=citizen_id,
         # The leader's mark wins over the desk's check-in; the log says when it did.
-        detail=f"session={gs.id} mark={mark.value}" + (" over=desk_check_in" if over_desk else ""),
-        now=now,
+        detail=f"session={session_id} mark={mark.value}"
+        + (" over=desk_check_in" if over_desk else ""),
     )
-    return MarkFact(event.id, gs.id, citizen_id, mark, event.hlc)
+    record(session, [event, entry], now=now)  # the mark and its audit entry: one write
+    return MarkFact(event.id, session_id, citizen_id, mark, event.hlc)
 
 
 def mark_attendance(
@@ -131,29 +111,23 @@ def mark_attendance(
     except ValueError:
         raise AttendanceRefused("mark_unknown") from None
     with write_session(engine) as session:
-        gs = markable_session(session, session_id)
-        group = session.get(Group, gs.group_id)
-        if group is None or not may_see_members(staff, leader_staff_id=group.leader_staff_id):
+        reads = MarkReads(session.connection())
+        gs = reads.markable(session_id)
+        if not gs.group_found or not may_see_members(staff, leader_staff_id=gs.leader_staff_id):
             raise AttendanceRefused("need_to_know")  # a mark would tell who is a member
-        current = _current_mark(session, session_id, citizen_id)
+        current = reads.current_mark(session_id, citizen_id)
         if current is not None and current.mark == wanted:
             return current
-        if current is None and not _on_roster(session, gs, citizen_id):
-            raise AttendanceRefused("not_on_roster")
-        if current is not None:
+        over_desk = False
+        if current is None:
+            # On the roster: enrolled on the day, or checked in for the session at the desk
+            # (a mark of theirs would have made ``current``).
+            over_desk = reads.desk_checked_in(session_id, citizen_id)
+            if not over_desk and not reads.enrolled(gs, citizen_id):
+                raise AttendanceRefused("not_on_roster")
+        else:
             observe_stamp(session, current.hlc)
-        over_desk = current is None and desk_checked_in(session, gs.id, citizen_id)
-        return _write_mark(session, gs, citizen_id, wanted, staff, now, over_desk=over_desk)
-
-
-def desk_checked_in(session: Session, session_id: str, citizen_id: str) -> bool:
-    """Whether the desk checked ``citizen_id`` in for the session (and did not undo it)."""
-    rows = session.exec(
-        select(CheckIn.id, CheckIn.action, CheckIn.citizen_id, CheckIn.ref_id).where(
-            CheckIn.session_id == session_id, CheckIn.citizen_id == citizen_id
-        )
-    ).all()
-    return bool(live_check_ins(rows))
+        return _write_mark(session, session_id, citizen_id, wanted, staff, now, over_desk)
 
 
 def observe_stamp(session: Session, packed: str) -> None:
@@ -163,16 +137,6 @@ def observe_stamp(session: Session, packed: str) -> None:
     if packed > state.hlc:
         state.hlc = packed
         session.add(state)
-
-
-def _current_mark(session: Session, session_id: str, citizen_id: str) -> MarkFact | None:
-    rows = session.exec(
-        select(AttendanceMark.id, AttendanceMark.mark, AttendanceMark.hlc).where(
-            AttendanceMark.session_id == session_id, AttendanceMark.citizen_id == citizen_id
-        )
-    ).all()
-    facts = [MarkFact(key, session_id, citizen_id, Mark(mark), hlc) for key, mark, hlc in rows]
-    return max(facts, key=lambda f: f.order) if facts else None
 
 
 def mark_unmarked_absent(
@@ -187,7 +151,7 @@ def mark_unmarked_absent(
         assert group is not None  # foreign key
         roster = build_roster(session, gs, group, staff=staff, now=now)
         marked = tuple(
-            _write_mark(session, gs, entry.citizen_id, Mark.ABSENT, staff, now)
+            _write_mark(session, gs.id, entry.citizen_id, Mark.ABSENT, staff, now)
             for entry in roster.entries
             if entry.mark is None
         )
@@ -242,5 +206,5 @@ def add_guest(
             detail=f"session={gs.id}",
             now=now,
         )
-        fact = _write_mark(session, gs, citizen.id, mark, staff, now)
+        fact = _write_mark(session, gs.id, citizen.id, mark, staff, now)
     return GuestAdded(citizen.id, name, birth_year, fact)

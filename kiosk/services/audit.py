@@ -11,6 +11,24 @@ from models.ids import new_id
 from sync.outbox import record
 
 
+def audit_entry(
+    *,
+    action: str,
+    staff_id: str | None = None,
+    citizen_id: str | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """An audit entry to record together with the change it describes, in one ``record``
+    call (one sequence-number read and write for both)."""
+    return AuditEntry(
+        id=new_id(),
+        staff_id=staff_id,
+        citizen_id=citizen_id,
+        action=action,
+        detail=detail[:400],
+    )
+
+
 def audit(
     session: Session,
     *,
@@ -25,12 +43,6 @@ def audit(
     Call it in the same ``write_session`` as the change it describes, so the change and its
     audit entry commit together or not at all.
     """
-    entry = AuditEntry(
-        id=new_id(),
-        staff_id=staff_id,
-        citizen_id=citizen_id,
-        action=action,
-        detail=detail[:400],
-    )
+    entry = audit_entry(action=action, staff_id=staff_id, citizen_id=citizen_id, detail=detail)
     record(session, [entry], now=now)
     return entry

@@ -96,16 +96,15 @@ def read_rows(text: str, columns: tuple[str, ...]) -> CsvRows:
         if len(fields) != len(header):
             errors.append(LineError(line, f"expected {len(header)} fields, found {len(fields)}"))
             continue
-        unsafe = next(
-            ((h, bad) for h, f in zip(header, fields, strict=True) if (bad := unsafe_char(f))),
-            None,
-        )
-        if unsafe is not None:
-            column, bad = unsafe
+        # One scan of the whole line; the column is looked for only when it holds one.
+        if unsafe_char("".join(fields)) is not None:
+            column, bad = next(
+                (h, bad) for h, f in zip(header, fields, strict=True) if (bad := unsafe_char(f))
+            )
             reason = f"column {column} holds a control character ({describe_char(bad)})"
             errors.append(LineError(line, reason))
             continue
-        result.rows.append((line, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
+        result.rows.append((line, dict(zip(header, map(str.strip, fields), strict=True))))
     if errors:
         raise ImportRefused(errors)
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -82,6 +83,23 @@ def _large_cache(session: Session, lines: int) -> Iterator[None]:
             session.connection().exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a file is imported.
+
+    An import builds a few objects per line (the parsed row, its plan, its insert tuple,
+    its change) that all live until it ends, and no cycles; left on, the collector scans that
+    growing heap again and again: about 40 % of a 100,000-line import (bench/README.md).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 class _DryRun(Exception):
     """Raised inside the transaction so a dry run rolls everything back."""
 
@@ -132,6 +150,11 @@ def import_csv(
     ``dry_run`` the import runs in a transaction that is rolled back, so the result says
     exactly what would change.
     """
+    with _collector_paused():
+        return _import(engine, kind, raw, now=now, dry_run=dry_run)
+
+
+def _import(engine: Engine, kind: str, raw: bytes, *, now: datetime, dry_run: bool) -> ImportResult:
     from sync.admin.writers import WRITERS
 
     spec = KINDS[kind]

@@ -32,3 +32,29 @@ def test_measure_reads_the_kiosks_memory_after_a_login_and_searches(tmp_path: Pa
     figures = measure(tmp_path)
     assert 20 < figures["home_rss_mb"] <= figures["peak_rss_mb"]
     assert figures["rss_mb"] <= figures["peak_rss_mb"]
+
+
+def test_the_audit_trail_tells_when_a_search_was_shown(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bench.bench_memory import AuditTrail
+    from kiosk.services.audit import audit
+    from models.db import make_engine, write_session
+
+    prepare_demo(Settings(home=tmp_path))
+    trail = AuditTrail(tmp_path / "kiosk.db")
+    before = trail.count("search")
+    with pytest.raises(TimeoutError, match="no new 'search' audit entry"):
+        trail.wait_beyond("search", before, timeout=0.3)
+    engine = make_engine(f"sqlite:///{tmp_path / 'kiosk.db'}")
+    with write_session(engine) as session:
+        audit(session, action="search", detail="0 shown", now=datetime.now(UTC))
+    engine.dispose()
+    assert trail.wait_beyond("search", before, timeout=5) == before + 1
+
+
+def test_the_memory_floor_reports_its_resident_memory(tmp_path: Path) -> None:
+    from bench.bench_memory import floor_rss_mb
+
+    prepare_demo(Settings(home=tmp_path))
+    assert 20 < floor_rss_mb(tmp_path / "kiosk.db") < 500
