@@ -16,7 +16,8 @@ from sqlmodel import col
 
 from kiosk.services.attendance import AttendanceRefused
 from kiosk.services.mark_merge import MarkFact
-from models import AttendanceMark, CheckIn, Enrolment, Group, GroupSession, Mark
+from models import AttendanceMark, CheckIn, Enrolment, Group, GroupSession
+from models.events import Mark
 from models.figures.facts import live_check_ins
 from models.schedule import SessionStatus
 from models.timeutil import LOCAL_TZ
