@@ -24,6 +24,7 @@ from models.demo import DemoData, build_demo
 from models.filemodes import write_private
 from models.migrate import upgrade
 from models.timeutil import local_today, utcnow
+from sync.catalogue import seed_catalogue
 from sync.client import run_sync_session
 from sync.credential import Credential, CredentialMissing
 from sync.demo_seed import seed_central, seed_kiosk_history
@@ -65,6 +66,9 @@ def seed_today(engine: Engine, central_home: Path, today: date) -> DemoData:
     data = build_demo(today)
     with write_session(engine) as session:
         seed_central(session, data, now=utcnow())
+    # What the default catalogue has beyond the demo's (its questionnaires), as
+    # `mestring central init` seeds it: the demo's desks then offer one after a check-in.
+    seed_catalogue(engine, now=utcnow())
     ensure_epoch(engine)
     write_private(central_home / SEEDED, today.isoformat().encode())
     return data
