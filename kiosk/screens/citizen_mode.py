@@ -80,8 +80,10 @@ class CitizenModeScreen(KioskScreen):
 
     def on_mount(self) -> None:
         self._last_key = self.kiosk.guard.monotonic()
-        self.set_interval(1.0, self.check_idle)
-        self.draw()
+        self.set_interval(1.0, self.check_quiet)
+        # The card's widgets (inside Middle/Center) may mount after the screen itself does,
+        # on a busy machine: draw once they are there.
+        self.call_after_refresh(self.draw)
 
     def retranslate(self) -> None:
         self.draw()
@@ -94,6 +96,9 @@ class CitizenModeScreen(KioskScreen):
     # -- drawing -----------------------------------------------------------------------
 
     def draw(self) -> None:
+        if not self.query("#citizen-title"):
+            self.call_after_refresh(self.draw)  # not composed yet: try on the next frame
+            return
         language = current_language()
         self.query_one("#citizen-title", Static).update(Text(self.offered.title(language)))
         question, total = self.question, len(self.offered.questions)
@@ -170,8 +175,9 @@ class CitizenModeScreen(KioskScreen):
 
     # -- ending ------------------------------------------------------------------------
 
-    def check_idle(self) -> None:
-        """Called every second: return by itself ``THANKS_SECONDS`` after the last answer, or
+    def check_quiet(self) -> None:
+        """Called every second (not named ``check_idle``: Textual's message pump has one of
+        its own, called while widgets mount): return by itself ``THANKS_SECONDS`` after the last answer, or
         after ``IDLE_SECONDS`` without a key (the answers given so far are kept)."""
         quiet = self.kiosk.guard.monotonic() - self._last_key
         if self.finished and quiet >= self.THANKS_SECONDS:

@@ -33,7 +33,7 @@ async def after_a_while(app, pilot, clock, seconds: float = 2.0) -> None:
     screen = app.screen
     clock.advance(seconds)
     if isinstance(screen, CitizenModeScreen):
-        screen.check_idle()
+        screen.check_quiet()
     await settle(app, pilot)
 
 
@@ -135,10 +135,10 @@ async def test_the_citizen_mode_returns_after_a_minute_without_a_key(kiosk, tmp_
         await pilot.press("2")
         screen = app.screen
         clock.advance(59)
-        screen.check_idle()
+        screen.check_quiet()
         assert app.screen is screen
         clock.advance(2)
-        screen.check_idle()
+        screen.check_quiet()
         await settle(app, pilot)
         assert isinstance(app.screen, CheckInScreen)
         [answer] = rows(kiosk, QuestionnaireAnswer)  # the answer given before is kept
