@@ -22,6 +22,7 @@ from models.timeutil import Clock, utcnow
 from sync.apply import apply_page, swap_in_tables
 from sync.crashpoints import crash_point, declare
 from sync.local import (
+    acked_own_seq,
     acknowledge,
     ensure_lineage,
     local_summary,
@@ -115,6 +116,9 @@ class _Session:
         self.engine, self.client, self.now = engine, client, now
         self.progress = progress or (lambda _p: None)
         self.report = SyncReport()
+        #: The last own seq this disk holds as acknowledged (sent with each pull, so central
+        #: knows whether it holds every event made under its credential).
+        self.acked = -1
         self.matched: tuple[int, str] | None = None  # central's (cursor, epoch) last matched
 
     def cursor_and_epoch(self) -> tuple[int, str]:
@@ -196,6 +200,7 @@ class _Session:
         the server builds it while this one is applied; pages still apply strictly in order,
         each with its cursor in one transaction."""
         cursor, epoch = self.cursor_and_epoch()
+        self.acked = await asyncio.to_thread(acked_own_seq, self.engine)
         fetch = asyncio.ensure_future(self._fetch(cursor, epoch))
         try:
             while True:
@@ -213,7 +218,9 @@ class _Session:
             fetch.cancel()  # a prefetched page not applied is simply asked for again
 
     async def _fetch(self, cursor: int, epoch: str) -> PullPage:
-        return await self.client.pull(cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE)
+        return await self.client.pull(
+            cursor=cursor, epoch=epoch, limit=PULL_PAGE_SIZE, acked=self.acked
+        )
 
     async def download(self, tables: list[str]) -> tuple[dict[str, list[WireRow]], int, str]:
         """Every row of ``tables`` the site holds; the cursor is the oldest page's."""

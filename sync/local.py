@@ -113,6 +113,16 @@ def acknowledge(
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def acked_own_seq(engine: Engine) -> int:
+    """The last own sequence number this disk holds as acknowledged by central: before the
+    oldest waiting outbox entry, or the last one handed out when nothing waits."""
+    with read_session(engine) as session:
+        oldest = session.execute(select(func.min(col(Outbox.seq)))).scalar()
+        if oldest is not None:
+            return int(oldest) - 1
+        return max(0, load_state(session).next_seq - 1)
+
+
 def record_outcome(engine: Engine, *, ok: bool, error: str, now: datetime) -> None:
     with write_session(engine) as session:
         state = load_state(session)

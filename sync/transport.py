@@ -189,8 +189,8 @@ class SyncClient:
         body = batch.model_dump(mode="json")
         return await self.call("POST", "/v1/sync/push", PushResult, json=body)
 
-    async def pull(self, *, cursor: int, epoch: str, limit: int) -> PullPage:
-        params = {"cursor": cursor, "epoch": epoch, "limit": limit}
+    async def pull(self, *, cursor: int, epoch: str, limit: int, acked: int = -1) -> PullPage:
+        params = {"cursor": cursor, "epoch": epoch, "limit": limit, "acked": acked}
         return await self.call("GET", "/v1/sync/pull", PullPage, params=params)
 
     async def snapshot(self, table: str, *, after: str | None, limit: int) -> SnapshotPage:

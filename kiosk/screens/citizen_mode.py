@@ -177,8 +177,8 @@ class CitizenModeScreen(KioskScreen):
 
     def check_quiet(self) -> None:
         """Called every second (not named ``check_idle``: Textual's message pump has one of
-        its own, called while widgets mount): return by itself ``THANKS_SECONDS`` after the last answer, or
-        after ``IDLE_SECONDS`` without a key (the answers given so far are kept)."""
+        its own, called while widgets mount): return by itself ``THANKS_SECONDS`` after the
+        last answer, or after ``IDLE_SECONDS`` without a key (the answers so far are kept)."""
         quiet = self.kiosk.guard.monotonic() - self._last_key
         if self.finished and quiet >= self.THANKS_SECONDS:
             self.end("done")

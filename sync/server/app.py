@@ -229,8 +229,9 @@ def create_app(
         cursor: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
         epoch: Annotated[str, Query(max_length=36)] = "",
         limit: Annotated[int, Query(ge=1, le=5000)] = PULL_PAGE_SIZE,
+        acked: Annotated[int, Query(ge=-1, le=INT32_MAX)] = -1,
     ) -> Response:
-        page = feed.pull_page(db, who, cursor=cursor, epoch=epoch, limit=limit)
+        page = feed.pull_page(db, who, cursor=cursor, epoch=epoch, limit=limit, acked=acked)
         page["server_hlc"] = clock.now().pack()
         # Serialised once from plain data: pages are large and made from our own rows.
         body = wire_json(page)

@@ -53,6 +53,9 @@ class DeviceIdentity:
     site_id: str
     #: Seals the PIN hashes sent to this device (``sync.pin_seal``); empty: sent unsealed.
     pin_key: bytes = b""
+    #: Two machines used this credential (``Device.cloned_at``): neither holds every event
+    #: made under it, so the feed sends them its own events too.
+    cloned: bool = False
 
 
 def _sha256(text: str) -> str:
@@ -158,7 +161,12 @@ def authenticate(session: Session, authorization: str | None) -> DeviceIdentity:
         identity = DeviceIdentity(device_id=device.id, site_id=device.site_id)
         raise RevokedError("this device has been revoked; enrol it again", identity)
     pin_key = key_from_token_hash(device.token_hash)
-    return DeviceIdentity(device_id=device.id, site_id=device.site_id, pin_key=pin_key)
+    return DeviceIdentity(
+        device_id=device.id,
+        site_id=device.site_id,
+        pin_key=pin_key,
+        cloned=device.cloned_at is not None,
+    )
 
 
 def revoke_device(engine: Engine, device_id: str, *, now: datetime) -> Device:

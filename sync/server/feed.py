@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from models import ChangeFeed, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
+from models import ChangeFeed, Device, FeedCounter, ServerMeta, SiteScope, StaffSiteRole
 from models.db import read_session, write_session
 from models.ids import new_id
 from models.timeutil import utcnow
@@ -115,12 +115,16 @@ def _check_cursor(session: Session, cursor: int, epoch: str) -> str:
 Entry = tuple[int, str, str, str]  # seq, table, row id, op
 
 
+def _last_seq(session: Session, identity: DeviceIdentity) -> int:
+    query = select(col(Device.last_seq)).where(col(Device.id) == identity.device_id)
+    return int(session.execute(query).scalar() or 0)
+
+
 def _current_rows(
-    session: Session, entries: list[Entry], identity: DeviceIdentity
+    session: Session, entries: list[Entry], identity: DeviceIdentity, *, skip_own: bool
 ) -> dict[tuple[str, str], WireRow]:
-    """The current rows the feed entries name. A device's own events are left out: it holds
-    them already (a device that lost some, restored from an image, resyncs from a snapshot,
-    which carries them)."""
+    """The current rows the feed entries name; with ``skip_own``, not the device's own
+    events (it holds them: see ``pull_page``)."""
     wanted: dict[str, set[str]] = {}
     for _seq, table_name, row_id, op in entries:
         if op == "upsert":
@@ -135,7 +139,7 @@ def _current_rows(
         else:
             values = [tuple(key_values(table, k)[c.name] for c in columns) for k in keys]
             query = query.where(tuple_(*columns).in_(values))
-        if table_name in FED_EVENTS:
+        if table_name in FED_EVENTS and skip_own:
             query = query.where(table.c.device_id != identity.device_id)
         for held in session.execute(query):
             row = row_of(table, held)
@@ -144,11 +148,22 @@ def _current_rows(
 
 
 def pull_page(
-    engine: Engine, identity: DeviceIdentity, *, cursor: int, epoch: str, limit: int
+    engine: Engine,
+    identity: DeviceIdentity,
+    *,
+    cursor: int,
+    epoch: str,
+    limit: int,
+    acked: int = -1,
 ) -> dict[str, Any]:
     """The site's changes after ``cursor``, each with the row as it is now (a ``PullPage`` as
     plain data: pages are large and built from our own rows; dates and datetimes are left
-    to the serialiser, ``wire_json``)."""
+    to the serialiser, ``wire_json``).
+
+    ``acked``: the device's last own sequence number it holds as acknowledged. Only when it
+    equals central's ``Device.last_seq`` does the device hold every event made under its
+    credential, and its own are left out; otherwise (a twin machine pushed with the same
+    credential, a disk restored from an image, an answer lost, or unknown: -1) they are sent."""
     feed = ChangeFeed.__table__  # type: ignore[attr-defined]
     with read_session(engine) as session:
         server_epoch = _check_cursor(session, cursor, epoch)
@@ -161,7 +176,8 @@ def pull_page(
         entries: list[Entry] = [(r[0], r[1], r[2], r[3]) for r in session.execute(query)]
         more = len(entries) > limit
         entries = entries[:limit]
-        rows = _current_rows(session, entries, identity)
+        holds_own = acked >= 0 and not identity.cloned and acked == _last_seq(session, identity)
+        rows = _current_rows(session, entries, identity, skip_own=holds_own)
     changes = []
     for seq, table_name, row_id, op in entries:
         row = rows.get((table_name, row_id)) if op == "upsert" else None

@@ -16,7 +16,7 @@ from models.db import make_engine, read_session, write_session
 from models.ids import new_id
 from models.timeutil import utcnow
 from sync.hlc import HybridClock
-from sync.local import acknowledge, next_batch
+from sync.local import acked_own_seq, acknowledge, next_batch
 from sync.outbox import record
 from sync.server.auth import DeviceIdentity
 from sync.server.feed import pull_page
@@ -24,12 +24,16 @@ from sync.server.push import apply_push
 from tests.sync.world import Kiosk, World, check_in, sync
 
 
-def _pulled(world: World, kiosk: Kiosk, table: str) -> list[dict[str, object]]:
-    """Every row of ``table`` the feed would send ``kiosk`` from the start."""
+def _pulled(
+    world: World, kiosk: Kiosk, table: str, acked: int | None = None
+) -> list[dict[str, object]]:
+    """Every row of ``table`` the feed would send ``kiosk`` from the start (saying, as the
+    kiosk does, which own seq it holds as acknowledged; ``acked`` overrides it)."""
     identity = DeviceIdentity(kiosk.device_id, kiosk.site_id)
+    held = acked_own_seq(kiosk.engine) if acked is None else acked
     rows, cursor = [], 0
     while True:
-        page = pull_page(world.central, identity, cursor=cursor, epoch="", limit=100)
+        page = pull_page(world.central, identity, cursor=cursor, epoch="", limit=100, acked=held)
         rows += [c["row"] for c in page["changes"] if c["table"] == table]
         cursor = page["cursor"]
         if not page["more"]:
@@ -138,3 +142,33 @@ async def test_a_kiosk_restored_from_an_image_gets_its_lost_events_back(
     report = await sync(back, world.now)
     assert report.rebased and report.full_resync
     assert lost | {elsewhere, fresh} <= set(_local(back, CheckIn))
+
+
+async def test_a_device_that_does_not_say_what_it_holds_gets_its_own_events(world: World) -> None:
+    desk = world.kiosk("ronde", "desk")
+    citizen_id, _sessions = world.add_group_with_citizen("ronde")
+    made = {check_in(desk, citizen_id, world.now) for _ in range(3)}
+    await sync(desk, world.now)
+    assert {r["id"] for r in _pulled(world, desk, "check_in")} == set()
+    assert {r["id"] for r in _pulled(world, desk, "check_in", acked=-1)} == made
+
+
+async def test_rows_a_twin_machine_pushed_with_the_same_credential_reach_the_original(
+    world: World, tmp_path: Path
+) -> None:
+    """A copied disk pushing before anyone notices: central cannot tell the machines apart
+    yet, but the original says it holds fewer own seqs than central has, so it is sent them."""
+    desk = world.kiosk("ronde", "desk")
+    citizen_id, _sessions = world.add_group_with_citizen("ronde")
+    check_in(desk, citizen_id, world.now)
+    await sync(desk, world.now)
+    copy = tmp_path / "twin.db"
+    with sqlite3.connect(str(desk.engine.url.database)) as live, sqlite3.connect(copy) as disk:
+        live.backup(disk)
+    twin = Kiosk(
+        make_engine(f"sqlite:///{copy}"), desk.client, desk.device_id, desk.site_id, desk.token
+    )
+    theirs = check_in(twin, citizen_id, world.now, offer_id="aaben-raadgivning")
+    await sync(twin, world.now)
+    await sync(desk, world.now)
+    assert theirs in _local(desk, CheckIn)
