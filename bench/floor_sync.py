@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from bench.floors import durable, migrated
-from bench.sync_setup import free_port
+from bench.sync_setup import free_port, served
 from models.ids import new_id
 
 BATCH = 500
@@ -41,26 +40,9 @@ def copy_database(source: Path, target: Path) -> Path:
 def floor_server(database: Path) -> Iterator[str]:
     """The floor's FastAPI app under uvicorn on 127.0.0.1, in its own process."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.floor_sync_server", str(database), str(port)],
-        env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the floor's server did not start")
-            time.sleep(0.05)
+    command = [sys.executable, "-m", "bench.floor_sync_server", str(database), str(port)]
+    with served(command, dict(os.environ), port, "the floor's server") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def queued_outbox(path: Path, citizens: list[str], count: int) -> Path:

@@ -87,15 +87,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def central_server(home: Path) -> Iterator[str]:
-    """`mestring central serve` on 127.0.0.1 in its own process; stopped at the end."""
-    port = free_port()
-    env = {**os.environ, "MESTRING_HOME": str(home)}
+def served(command: list[str], env: dict[str, str], port: int, what: str) -> Iterator[str]:
+    """Run ``command`` (an HTTP server on 127.0.0.1:``port``) in its own process until its
+    ``/health`` answers; its URL inside the block, stopped at the end."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "central", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -107,12 +103,22 @@ def central_server(home: Path) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the central server did not start")
+                raise RuntimeError(f"{what} did not start")
             time.sleep(0.05)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def central_server(home: Path) -> Iterator[str]:
+    """`mestring central serve` on 127.0.0.1 in its own process; stopped at the end."""
+    port = free_port()
+    env = {**os.environ, "MESTRING_HOME": str(home)}
+    command = [sys.executable, "-m", "cli", "central", "serve", "--port", str(port)]
+    with served(command, env, port, "the central server") as url:
+        yield url
 
 
 @dataclass
