@@ -1,17 +1,21 @@
 """Engines and sessions. SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from models.filemodes import private_sqlite
 
 BUSY_TIMEOUT_MS = 10_000
+#: How long a writer waits for the other writers of its own process (``write_session``).
+WRITER_WAIT_S = BUSY_TIMEOUT_MS / 1000
 
 
 def _configure_sqlite(engine: Engine, path: Path | None) -> None:
@@ -34,7 +38,12 @@ def _configure_sqlite(engine: Engine, path: Path | None) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         # Straight to the driver: a statement through SQLAlchemy's execution machinery costs
         # more Python than the durable commit's own work (bench/README.md, store).
-        conn.connection.driver_connection.execute(f"BEGIN {mode}")
+        try:
+            conn.connection.driver_connection.execute(f"BEGIN {mode}")
+        except sqlite3.Error as err:
+            # Outside SQLAlchemy's wrapping: raise what every caller handles ("database is
+            # locked" is a busy database, answered 503 on central, never a 500).
+            raise exc.DBAPIError.instance(f"BEGIN {mode}", None, err, sqlite3.Error) from err
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -77,6 +86,41 @@ def _immediate(engine: Engine) -> Engine:
     return bind
 
 
+def _writer_lock(engine: Engine) -> threading.Lock:
+    """One lock per SQLite engine that its writing threads queue on (kept on the engine)."""
+    lock: threading.Lock | None = getattr(engine, "_mestring_writer", None)
+    if lock is None:
+        with _LOCKS_LOCK:
+            lock = getattr(engine, "_mestring_writer", None)
+            if lock is None:
+                lock = threading.Lock()
+                engine._mestring_writer = lock  # type: ignore[attr-defined]
+    return lock
+
+
+_LOCKS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _sqlite_writer(engine: Engine) -> Iterator[None]:
+    """Hold the engine's writer lock for a whole write transaction.
+
+    SQLite has one writer; threads of one process waiting in its busy handler sleep and
+    poll (up to 100 ms a try), so under load the lock sits free while every writer sleeps,
+    and a writer can starve past the busy timeout. Queued on a Python lock, the next writer
+    starts the moment the last one commits; only other processes still meet the busy
+    handler. Waiting longer than the busy timeout is the same "database is locked" error.
+    """
+    lock = _writer_lock(engine)
+    if not lock.acquire(timeout=WRITER_WAIT_S):
+        err = sqlite3.OperationalError("database is locked (writers queued in this process)")
+        raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, err, sqlite3.Error)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes SQLite's write lock up front and commits on exit.
@@ -84,7 +128,14 @@ def write_session(engine: Engine) -> Iterator[Session]:
     Use it for read-modify-write (device sequence numbers, clocks) so two writers never
     read the same value. On PostgreSQL it is an ordinary transaction.
     """
-    bind = _immediate(engine) if is_sqlite(engine) else engine
+    if not is_sqlite(engine):
+        yield from _write(engine)
+        return
+    with _sqlite_writer(engine):
+        yield from _write(_immediate(engine))
+
+
+def _write(bind: Engine) -> Iterator[Session]:
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session

@@ -1,13 +1,14 @@
 """The engine: WAL, synchronous=FULL, foreign keys, immediate write transactions."""
 
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from models import Citizen, Enrolment
+from models import Citizen, Enrolment, db
 from models.db import make_engine, read_session, write_session
 from models.migrate import upgrade
 
@@ -82,3 +83,65 @@ def test_concurrent_immediate_writers_never_read_the_same_counter(tmp_path: Path
     for t in threads:
         t.join()
     assert sorted(taken) == list(range(1, 201))
+
+
+def test_a_database_another_process_holds_is_sqlalchemys_operational_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'database is locked' at BEGIN is what every caller handles (central answers 503), not
+    a raw sqlite3 error that escapes as a 500."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "c.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, "kiosk")
+    other = sqlite3.connect(path, isolation_level=None)  # another process's writer
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"), write_session(engine) as session:
+            session.execute(text("SELECT 1"))
+    finally:
+        other.rollback()
+        other.close()
+    with write_session(engine) as session:  # and the engine works again afterwards
+        session.execute(text("SELECT 1"))
+    engine.dispose()
+
+
+def test_writers_of_one_process_queue_for_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With SQLite's busy handler off, a second thread's write would fail at once; it waits
+    for the first writer's commit instead, and both writes land."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 0)
+    engine = make_engine(f"sqlite:///{tmp_path / 'k.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE n (v INTEGER)"))
+        conn.execute(text("INSERT INTO n VALUES (0)"))
+    inside, errors = threading.Event(), []
+
+    def bump(hold: threading.Event | None) -> None:
+        try:
+            with write_session(engine) as session:
+                value = session.execute(text("SELECT v FROM n")).scalar_one()
+                if hold is not None:
+                    inside.set()
+                    hold.wait(5)
+                session.execute(text("UPDATE n SET v = :v"), {"v": value + 1})
+        except Exception as err:  # noqa: BLE001 - the test reports it
+            errors.append(err)
+
+    release = threading.Event()
+    first = threading.Thread(target=bump, args=(release,))
+    first.start()
+    assert inside.wait(5)
+    second = threading.Thread(target=bump, args=(None,))
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()  # queued behind the first writer, not failed
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert errors == []
+    with read_session(engine) as session:
+        assert session.execute(text("SELECT v FROM n")).scalar_one() == 2
+    engine.dispose()

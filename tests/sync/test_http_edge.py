@@ -4,6 +4,9 @@ answered as a 503 "retry"."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -15,12 +18,12 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
-from models import Device
+from models import Device, db
 from models.db import read_session
 from sync.server.strict_json import strict_loads
 from tests.conftest import FROZEN_NOW
 from tests.sync.server_thread import serve
-from tests.sync.world import World, check_in
+from tests.sync.world import World, check_in, migrated_central
 
 CPR = "120385-1234"
 HOSTILE_NUMBERS = [
@@ -197,3 +200,36 @@ async def test_transient_database_errors_stay_503_retry(world: World, kind: type
     async with raw(app) as client:
         answer = await client.get("/test/boom")
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+
+
+async def test_a_database_held_by_another_process_is_503_retry_and_then_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A real busy SQLite (another process holds its write lock past the busy timeout) is
+    answered 503 with Retry-After, never a 500; once free, the same push is taken."""
+    world = World(
+        migrated_central(f"sqlite:///{tmp_path / 'c.db'}", FROZEN_NOW), tmp_path, FROZEN_NOW
+    )
+    kiosk = world.kiosk("hornslet")
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    world.central.dispose()  # new connections get the short busy timeout
+    body = push_body("1", where="number")
+    other = sqlite3.connect(world.central.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        async with raw(world.app, kiosk.token) as client:
+            answer = await client.post(
+                "/v1/sync/push", content=body, headers={"content-type": "application/json"}
+            )
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "1" and answer.json()["error"] == "unavailable"
+        assert last_seq(world, kiosk.device_id) == 0
+    finally:
+        other.rollback()
+        other.close()
+    async with raw(world.app, kiosk.token) as client:
+        answer = await client.post(
+            "/v1/sync/push", content=body, headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 200, answer.text
+    assert last_seq(world, kiosk.device_id) == 1
