@@ -75,6 +75,11 @@ def letters(token: str) -> str:
     return "".join(ch for ch in "".join(kept) if ch in _DANISH or "a" <= ch <= "z" or ch.isdigit())
 
 
+def fold_letters(single: str) -> str:
+    """A ``letters`` form folded as ``fold`` folds (å → aa): a key of the sorted folded words."""
+    return single.translate(_LETTERS)
+
+
 def lossy(single: str) -> str:
     """A ``letters`` form with æ, ø and å typed as a, o and a (``soren`` for Søren)."""
     return single.translate(_LOSSY)
@@ -197,3 +202,19 @@ def edits1(word: str, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> set[str]:
     replaces = {left + c + right[1:] for left, right in splits if right for c in alphabet}
     inserts = {left + c + right for left, right in splits for c in alphabet}
     return (dropped | swaps | replaces | inserts) - {word}
+
+
+#: What a slip may put in a typed word: the letters of a Danish keyboard.
+TYPED_LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
+
+
+def slips_after_first(word: str) -> set[str]:
+    """Every string one edit from ``word`` that keeps its first letter, and ``word`` with
+    its first two letters swapped: what a word with one slip may have been meant as (a
+    wrong first key is rare, two first keys swapped is not: ``alur`` for Laur…)."""
+    if not word:
+        return set()
+    found = {word[0] + variant for variant in edits1(word[1:], TYPED_LETTERS)}
+    if len(word) > 1 and word[0] != word[1]:
+        found.add(word[1] + word[0] + word[2:])
+    return found
