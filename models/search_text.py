@@ -209,12 +209,22 @@ TYPED_LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
 
 
 def slips_after_first(word: str) -> set[str]:
-    """Every string one edit from ``word`` that keeps its first letter, and ``word`` with
-    its first two letters swapped: what a word with one slip may have been meant as (a
-    wrong first key is rare, two first keys swapped is not: ``alur`` for Laur…)."""
+    """The starts of words that ``word``, being typed, may have been meant as with one slip:
+    one edit away with its first letter kept, or its first two letters swapped (a wrong
+    first key is rare, two first keys swapped is not: ``alur`` for Laur…)."""
     if not word:
         return set()
     found = {word[0] + variant for variant in edits1(word[1:], TYPED_LETTERS)}
     if len(word) > 1 and word[0] != word[1]:
         found.add(word[1] + word[0] + word[2:])
     return found
+
+
+def shortest_starts(starts: set[str]) -> list[str]:
+    """``starts`` without those that begin with another of them (sorted): as starts of
+    words, ``os`` already covers ``osse`` and ``osbe``."""
+    kept: list[str] = []
+    for start in sorted(starts):
+        if not kept or not start.startswith(kept[-1]):
+            kept.append(start)
+    return kept

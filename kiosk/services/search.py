@@ -256,14 +256,10 @@ class CitizenIndex:
         forms = letter_forms(word.raw)
         for w, quality in self._vocab.typos.find((*forms, word.folded), sound, shortest).items():
             found[w] = min(quality, found.get(w, quality))
-        # The word being typed, with a slip in what is typed so far: by its letters when
-        # no name starts as typed (or, loosened, when the whole query finds nobody); by its
-        # sound key, looser still, only when it matches nothing else.
-        if (
-            last
-            and len(single) >= TYPO_START_LENGTH
-            and (loosen or all(q >= LOOSE for q in found.values()))
-        ):
+        # The word being typed, with a slip in what is typed so far: when it matches
+        # nothing else (or, loosened, when the whole query finds nobody), by its letters
+        # and by its sound key.
+        if last and len(single) >= TYPO_START_LENGTH and (loosen or not found):
             if length >= TYPO_PREFIX_LENGTH and not found:
                 for w in self._vocab.typo_prefixes(sound):
                     found.setdefault(w, TYPO_PREFIX)

@@ -23,6 +23,7 @@ from models.search_text import (
     fold_letters,
     letters,
     lossy,
+    shortest_starts,
     slips_after_first,
     sound_key,
     spelling_key,
@@ -41,6 +42,14 @@ def _plain(size: int) -> Layout:
 def _prefix_range(keys: list[str], prefix: str) -> range:
     start = bisect_left(keys, prefix)
     return range(start, bisect_left(keys, prefix + "\x7f", lo=start))
+
+
+def _common(a: str, b: str) -> int:
+    """How many first letters ``a`` and ``b`` share."""
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
 
 
 class Vocabulary:
@@ -210,7 +219,16 @@ class Vocabulary:
         spelling one edit away, folded, is a prefix range of the sorted words."""
         found: set[int] = set()
         keys, heads = self.keys, self._heads
-        for variant in {fold_letters(v) for form in forms for v in slips_after_first(form)}:
+        starts: set[str] = set()
+        for form in forms:
+            # A slip after the longest start some word has leaves a start nobody has.
+            known = 1
+            while known < len(form) and _prefix_range(keys, fold_letters(form[: known + 1])):
+                known += 1
+            starts.update(
+                fold_letters(v) for v in slips_after_first(form) if _common(v, form) <= known
+            )
+        for variant in shortest_starts(starts):
             length = len(variant)
             for i in _prefix_range(keys, variant):
                 w = self.number[keys[i]]
