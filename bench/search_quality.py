@@ -92,20 +92,55 @@ def ceilings(
     return {kind: round(sum(values) / len(values), 4) for kind, values in found.items()}
 
 
-def evaluate_index(count: int, *, heldout: bool = False) -> dict[str, dict[str, float]]:
-    """The current ``CitizenIndex`` on the standard (or the held-out) population and queries."""
-    from kiosk.services.search import CitizenIndex
+def unique_only(
+    queries: Sequence[Query],
+    people: Sequence[Citizen],
+    variants: dict[str, Callable[[str], dict[str, float]]],
+) -> list[Query]:
+    """The queries of the ``variants`` kinds whose text only the meant name yields (namesakes
+    counted as one), each as kind ``<kind>_unique``: where a search can be judged on top-1
+    without the luck of the draw between people who type alike."""
+    names = {name for _id, name, _year in people}
+    yielders: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for kind, texts_of in variants.items():
+        for name in names:
+            for text in texts_of(name):
+                yielders[kind][text].add(name)
+    return [
+        Query(f"{q.kind}_unique", q.text, q.target, q.name)
+        for q in queries
+        if q.kind in variants and yielders[q.kind][q.text] == {q.name}
+    ]
 
-    if heldout:
+
+def query_set(which: str, count: int) -> tuple[list[Citizen], list[Query]]:
+    """The population and ``count`` queries of one set: ``desk``, ``heldout`` or ``third``."""
+    if which == "heldout":
         from bench.search_heldout import heldout_population, heldout_queries
 
         people = heldout_population()
-        return evaluate(index_search(CitizenIndex(people)), heldout_queries(people, count))
+        return people, heldout_queries(people, count)
+    if which == "third":
+        from bench.search_third import third_population, third_queries
+
+        people = third_population()
+        return people, third_queries(people, count)
     people = population()
-    return evaluate(index_search(CitizenIndex(people)), desk_queries(people, count))
+    return people, desk_queries(people, count)
+
+
+def evaluate_index(
+    count: int, *, heldout: bool = False, which: str = "desk"
+) -> dict[str, dict[str, float]]:
+    """The current ``CitizenIndex`` on one population and its queries (``which``; the
+    held-out set also by ``heldout``)."""
+    from kiosk.services.search import CitizenIndex
+
+    people, queries = query_set("heldout" if heldout else which, count)
+    return evaluate(index_search(CitizenIndex(people)), queries)
 
 
 if __name__ == "__main__":  # run by ``bench.baseline`` against an older tree
     import sys
 
-    print(json.dumps(evaluate_index(int(sys.argv[1]), heldout=sys.argv[2:] == ["heldout"])))
+    print(json.dumps(evaluate_index(int(sys.argv[1]), which=(sys.argv[2:] or ["desk"])[0])))

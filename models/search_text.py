@@ -75,6 +75,11 @@ def letters(token: str) -> str:
     return "".join(ch for ch in "".join(kept) if ch in _DANISH or "a" <= ch <= "z" or ch.isdigit())
 
 
+def fold_letters(single: str) -> str:
+    """A ``letters`` form folded as ``fold`` folds (å → aa): a key of the sorted folded words."""
+    return single.translate(_LETTERS)
+
+
 def lossy(single: str) -> str:
     """A ``letters`` form with æ, ø and å typed as a, o and a (``soren`` for Søren)."""
     return single.translate(_LOSSY)
@@ -197,3 +202,29 @@ def edits1(word: str, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> set[str]:
     replaces = {left + c + right[1:] for left, right in splits if right for c in alphabet}
     inserts = {left + c + right for left, right in splits for c in alphabet}
     return (dropped | swaps | replaces | inserts) - {word}
+
+
+#: What a slip may put in a typed word: the letters of a Danish keyboard.
+TYPED_LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
+
+
+def slips_after_first(word: str) -> set[str]:
+    """The starts of words that ``word``, being typed, may have been meant as with one slip:
+    one edit away with its first letter kept, or its first two letters swapped (a wrong
+    first key is rare, two first keys swapped is not: ``alur`` for Laur…)."""
+    if not word:
+        return set()
+    found = {word[0] + variant for variant in edits1(word[1:], TYPED_LETTERS)}
+    if len(word) > 1 and word[0] != word[1]:
+        found.add(word[1] + word[0] + word[2:])
+    return found
+
+
+def shortest_starts(starts: set[str]) -> list[str]:
+    """``starts`` without those that begin with another of them (sorted): as starts of
+    words, ``os`` already covers ``osse`` and ``osbe``."""
+    kept: list[str] = []
+    for start in sorted(starts):
+        if not kept or not start.startswith(kept[-1]):
+            kept.append(start)
+    return kept

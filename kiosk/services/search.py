@@ -28,10 +28,10 @@ import numpy as np
 
 from kiosk.services.search_fuzzy import (
     LOOSE,
-    TYPO_MIN_LENGTH,
     TYPO_PREFIX,
     TYPO_PREFIX_LENGTH,
     TYPO_SHORT_LENGTH,
+    TYPO_START_LENGTH,
 )
 from kiosk.services.search_rank import (
     COMPOUND_PENALTY,
@@ -187,13 +187,12 @@ class CitizenIndex:
         return SearchResult(query, hits, suggestion, total=total)
 
     def _loosened(self, query: str, typed: list[Word], limit: int) -> SearchResult | None:
-        """When nobody is found: the hits with a slip in a two-letter word too (``kistine
-        am`` for Kristine Dam), or None."""
-        short = [len(w.folded) == SHORT for w in typed]
-        if not any(short):
-            return None
+        """When nobody is found: the hits with a slip in the start of the word being typed
+        though some name starts as typed (``ursula mar`` for Ursula Mathiasen), or None."""
         last = len(typed) - 1
-        plan = Plan([QueryPlan(w.raw, self._word_matches(w, last=i == last, loosen=short[i]))
+        if not last or len(letters(typed[last].raw)) < TYPO_START_LENGTH:
+            return None
+        plan = Plan([QueryPlan(w.raw, self._word_matches(w, last=i == last, loosen=i == last))
                      for i, w in enumerate(typed)])  # fmt: skip
         if not all(q.matches for q in plan.words):
             return None
@@ -242,20 +241,30 @@ class CitizenIndex:
         return correction(typed, plan, self._words[ranked[0][1]], self._vocab) or exact
 
     def _word_matches(self, word: Word, *, last: bool, loosen: bool = False) -> dict[int, int]:
-        """Vocabulary words matching one query word, each with its match quality; with
-        ``loosen``, typos of a two-letter word too even when it starts some name word."""
+        """Vocabulary words matching one query word, each with its match quality: exact,
+        prefix and sound-alike matches, typos of the whole word (from two letters: ``bi
+        jensen`` lists Bo Jensen after the Bi… Jensens), and for the word being typed
+        (``last``) slips in its start; with ``loosen`` those even when a name starts as
+        typed."""
         single = letters(word.raw)
         found = self._vocab.exact_and_sound(word.folded, (spelling_key(single), lossy(single)))
         length = max(len(single), len(word.folded))
-        shortest = TYPO_MIN_LENGTH if found and not loosen else TYPO_SHORT_LENGTH
-        if length >= shortest:
-            sound = sound_key(word.folded)
-            forms = (*letter_forms(word.raw), word.folded)
-            for w, quality in self._vocab.typos.find(forms, sound, shortest).items():
-                found[w] = min(quality, found.get(w, quality))
-            if last and length >= TYPO_PREFIX_LENGTH and not found:
+        shortest = TYPO_SHORT_LENGTH
+        if length < shortest:
+            return found
+        sound = sound_key(word.folded)
+        forms = letter_forms(word.raw)
+        for w, quality in self._vocab.typos.find((*forms, word.folded), sound, shortest).items():
+            found[w] = min(quality, found.get(w, quality))
+        # The word being typed, with a slip in what is typed so far: when it matches
+        # nothing else (or, loosened, when the whole query finds nobody), by its letters
+        # and by its sound key.
+        if last and len(single) >= TYPO_START_LENGTH and (loosen or not found):
+            if length >= TYPO_PREFIX_LENGTH and not found:
                 for w in self._vocab.typo_prefixes(sound):
                     found.setdefault(w, TYPO_PREFIX)
+            for w in self._vocab.typo_starts(forms):
+                found.setdefault(w, TYPO_PREFIX)
         return found
 
     def _postings(self, match: dict[int, int], *, first: bool, other: bool) -> list[array[int]]:

@@ -31,11 +31,16 @@ from models.search_text import deletes, edits1, likely_typo
  TYPO_PREFIX) = range(10)  # fmt: skip
 LOOSE = SOUND_NEAR
 TYPOS = frozenset({NEAR_TYPO, TYPO, SOUND_TYPO, TYPO_PREFIX})
-#: Typos are looked for in every query word this long, even one that matches someone exactly
-#: (``oelsen`` sounds like Olsen but may be Olesen); in a shorter word (down to
-#: ``TYPO_SHORT_LENGTH``) only when it matches nothing else (``bb`` for Bob); sound-key
-#: typos and slips in the word being typed only from ``TYPO_PREFIX_LENGTH`` letters.
+#: Typos are looked for in every query word of ``TYPO_SHORT_LENGTH`` letters or more, even
+#: one that matches someone exactly (``oelsen`` sounds like Olsen but may be Olesen; ``bi``
+#: starts Birgit but may be Bo); they rank below every exact, prefix or same-sound match.
+#: ``TYPO_MIN_LENGTH`` is ``TypoFinder.find``'s default; sound-key typos, and slips in the
+#: word being typed by sound key, from ``TYPO_PREFIX_LENGTH`` letters.
 TYPO_SHORT_LENGTH, TYPO_MIN_LENGTH, TYPO_PREFIX_LENGTH = 2, 3, 4
+#: A slip in the word being typed is looked for from this many letters typed (``ose`` for
+#: Olsen, beside a first name that agrees), by its letters; by its sound key from
+#: ``TYPO_PREFIX_LENGTH``.
+TYPO_START_LENGTH = 3
 #: Letters of sound keys (see ``search_text._SOUND_RULES``), for typos in a word being typed.
 SOUND_ALPHABET = "abefghijklmnoprstuvy0123456789"
 

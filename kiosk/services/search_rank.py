@@ -75,25 +75,29 @@ def assign(
 ) -> list[tuple[int, int, int]] | None:
     """For each query word a different name word: (quality, misspelt, position). A joined
     double-barrelled name uses up its parts, and a part its joined name. Each word takes its
-    best free name word in turn; only if that leaves a word without one are all the ways
-    tried (``overgaarda ndresen``: the first word must take Overgaard, not the joined name)."""
+    best free name word in turn; only if an earlier word took a name word a later one
+    matches better (or needed) are all the ways tried (``lærce larsen``: the slip sounds
+    like the start of Larsen, but must take Lærke; ``overgaarda ndresen``: the first word
+    must take Overgaard, not the joined name)."""
     joined = bool(positions) and vocab.joins[positions[-1]]  # joined names come last
     covers = vocab.layout(positions)[1]
     chosen: list[tuple[int, int, int]] = []
     used: set[int] = set()
     for n, word in enumerate(plan.words):
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, int] | None = None  # the best free name word
+        best_any: tuple[int, int, int] | None = None  # free or taken by an earlier word
         for position, spelling in enumerate(positions):
             quality = word.matches.get(vocab.folded_of[spelling])
-            if quality is None or (
-                not used.isdisjoint(covers[position]) if joined else position in used
-            ):
+            if quality is None:
                 continue
             candidate = (quality, plan.spelling(n, spelling, vocab.raw_text), position)
-            if best is None or candidate < best:
+            if best_any is None or candidate < best_any:
+                best_any = candidate
+            free = used.isdisjoint(covers[position]) if joined else position not in used
+            if free and (best is None or candidate < best):
                 best = candidate
-        if best is None:
-            return _best_assignment(positions, plan, vocab, covers) if joined and used else None
+        if best is None or best_any is None or best[:2] != best_any[:2]:
+            return _best_assignment(positions, plan, vocab, covers) if used else None
         chosen.append(best)
         used.update(covers[best[2]])
     return chosen
@@ -137,8 +141,8 @@ def score_citizen(
 ) -> Score | None:
     """The sort key of a citizen whose name words are ``positions``, or None (no match).
 
-    In order means the first query word matched the first name word and later query words
-    later name words: how people type a name.
+    In order means each query word matched a later name word than the one before (a single
+    word the first name word): how people type a name, the middle name as call name too.
     """
     if positions in plan.memo:
         found = plan.memo[positions]
@@ -149,6 +153,24 @@ def score_citizen(
     return Score(found[0], 0, *found[2:])
 
 
+def _in_order(used: list[int], surname: int) -> bool:
+    """Query words typed in the name's order: each matched a later name word than the one
+    before, the first matching the first name word, or with several words any given name
+    (``stig lauritsen`` for Richard Stig Lauritsen, who goes by his middle name, but not
+    ``laursen klaus`` for Dagny Laursen-Klausen); ``surname`` is where the surname starts."""
+    if used[0] and (len(used) == 1 or used[0] >= surname):
+        return False
+    return all(a < b for a, b in zip(used, used[1:], strict=False))
+
+
+def _surname(positions: tuple[int, ...], real: int, vocab: Vocabulary) -> int:
+    """The position of a name's surname (its first part, when double-barrelled)."""
+    compound, at = vocab.compound, real - 1
+    while at > 0 and compound[positions[at]] and compound[positions[at - 1]]:
+        at -= 1
+    return at
+
+
 def _score(positions: tuple[int, ...], plan: Plan, vocab: Vocabulary) -> Score | None:
     chosen = assign(positions, plan, vocab)
     if chosen is None:
@@ -156,7 +178,7 @@ def _score(positions: tuple[int, ...], plan: Plan, vocab: Vocabulary) -> Score |
     compound, texts = vocab.compound, vocab.raw_text
     if not vocab.joins[positions[-1]]:  # no joined double-barrelled name (most names)
         used = [c[2] for c in chosen]
-        in_order = used[0] == 0 and all(a < b for a, b in zip(used, used[1:], strict=False))
+        in_order = _in_order(used, _surname(positions, len(positions), vocab))
         split = any(compound[positions[p]] for p in used) and any(
             compound[s] for p, s in enumerate(positions) if p not in used
         )
@@ -164,7 +186,7 @@ def _score(positions: tuple[int, ...], plan: Plan, vocab: Vocabulary) -> Score |
     else:
         real, covers = vocab.layout(positions)
         starts = [covers[c[2]][0] for c in chosen]
-        in_order = starts[0] == 0 and all(a < b for a, b in zip(starts, starts[1:], strict=False))
+        in_order = _in_order(starts, _surname(positions, real, vocab))
         covered = {p for c in chosen for p in covers[c[2]]}
         parts = [p for p, s in enumerate(positions) if compound[s] and not vocab.joins[s]]
         split = any(p in covered for p in parts) and any(p not in covered for p in parts)

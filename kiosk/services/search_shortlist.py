@@ -86,9 +86,13 @@ def shortlist(
     found = np.flatnonzero(matching)
     if not len(found):
         return [], 0
-    in_order = first[0][found] != NONE
-    in_value = first[0][found].astype(np.int32)
     any_value = np.minimum(first[0][found], other[0][found]).astype(np.int32)
+    if len(first) == 1:
+        in_order = first[0][found] != NONE
+        in_value = first[0][found].astype(np.int32)
+    else:  # the first word may match a middle name (see ``search_rank._in_order``)
+        in_order = np.ones(len(found), dtype=bool)
+        in_value = any_value.copy()
     for f, o in zip(first[1:], other[1:], strict=True):
         later = o[found]
         in_order &= later != NONE

@@ -18,7 +18,16 @@ from kiosk.services.search_fuzzy import (
     TypoFinder,
     typo_prefix_keys,
 )
-from models.search_text import Word, letters, lossy, sound_key, spelling_key
+from models.search_text import (
+    Word,
+    fold_letters,
+    letters,
+    lossy,
+    shortest_starts,
+    slips_after_first,
+    sound_key,
+    spelling_key,
+)
 
 #: Where each name word of a citizen stands: how many real words the name has, and per
 #: position the real positions it covers (itself, or a joined double-barrelled name's parts).
@@ -33,6 +42,14 @@ def _plain(size: int) -> Layout:
 def _prefix_range(keys: list[str], prefix: str) -> range:
     start = bisect_left(keys, prefix)
     return range(start, bisect_left(keys, prefix + "\x7f", lo=start))
+
+
+def _common(a: str, b: str) -> int:
+    """How many first letters ``a`` and ``b`` share."""
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
 
 
 class Vocabulary:
@@ -193,4 +210,28 @@ class Vocabulary:
         found: set[int] = set()
         for i in typo_prefix_keys(sound, self.sound_keys):
             found.update(self.sound_words[self._sound_number[self.sound_keys[i]]])
+        return found
+
+    def typo_starts(self, forms: tuple[str, ...]) -> set[int]:
+        """Words starting one edit from a ``letters`` form of the word being typed, its first
+        letter kept or swapped with the second (``search_text.slips_after_first``):
+        ``mogdns`` for Mogensen, ``lqars`` for Larsen, ``jepæpese`` for Jeppesen. Each
+        spelling one edit away, folded, is a prefix range of the sorted words."""
+        found: set[int] = set()
+        keys, heads = self.keys, self._heads
+        starts: set[str] = set()
+        for form in forms:
+            # A slip after the longest start some word has leaves a start nobody has.
+            known = 1
+            while known < len(form) and _prefix_range(keys, fold_letters(form[: known + 1])):
+                known += 1
+            starts.update(
+                fold_letters(v) for v in slips_after_first(form) if _common(v, form) <= known
+            )
+        for variant in shortest_starts(starts):
+            length = len(variant)
+            for i in _prefix_range(keys, variant):
+                w = self.number[keys[i]]
+                if heads.get(w, 0) < length or keys[i] == variant:
+                    found.add(w)
         return found

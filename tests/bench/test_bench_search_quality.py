@@ -62,3 +62,31 @@ def test_the_ceiling_is_what_no_search_can_beat_on_ambiguous_texts():
     queries = [Query("short", "ma br", "1", "Maya Bruun"), Query("short", "bo da", "3", "Bo Dam")]
     # "ma br" is either of two names; "bo da" is one name (two namesakes count as one)
     assert ceilings(queries, people, variants) == {"short": 0.75}
+
+
+def test_the_third_set_is_built_apart_and_carries_every_kind():
+    from bench.search_third import THIRD_KINDS, third_population, third_queries
+
+    people = third_population(2000)
+    assert len(people) == 2000 and people != population(2000)
+    names = [name for _i, name, _y in people]
+    assert any(len(name.split()[0]) == 2 for name in names)  # Bo, Ib: short first names
+    assert any("-" in name for name in names) and any(len(n.split()) >= 3 for n in names)
+    queries = third_queries(people, 2000)
+    assert set(Counter(q.kind for q in queries)) == set(THIRD_KINDS)
+    assert third_queries(people, 2000) == queries  # seeded
+    for q in queries:
+        if q.kind == "hyphen_space":
+            assert "-" not in q.text and q.text.split()[-1] in q.name.lower()
+        if q.kind == "typo_typing":
+            assert len(q.text.split()[-1]) >= 3
+
+
+def test_unique_queries_are_those_only_the_meant_name_yields():
+    from bench.search_quality import unique_only
+
+    people = [("1", "Maya Bruun", 1950), ("2", "Malene Bruun", 1960), ("3", "Bo Dam", 1970),
+              ("4", "Bo Dam", 1980)]  # fmt: skip
+    variants = {"short": lambda name: {" ".join(w[:2] for w in name.lower().split()): 1.0}}
+    queries = [Query("short", "ma br", "1", "Maya Bruun"), Query("short", "bo da", "3", "Bo Dam")]
+    assert unique_only(queries, people, variants) == [Query("short_unique", "bo da", "3", "Bo Dam")]

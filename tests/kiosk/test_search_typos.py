@@ -285,3 +285,81 @@ def test_fewer_letters_left_untyped_break_ties():
     index = CitizenIndex([("johnny", "Johnny Jeppesen", 1950), ("jon", "Jon Jeppesen", 1960)])
     assert ids(index, "jo jeppesen")[0] == "jon"
     assert ids(index, "joh jeppesen")[0] == "johnny"
+
+
+def test_a_slip_in_the_word_being_typed_lists_the_name_being_typed():
+    index = CitizenIndex([("sm", "Sarah Mogensen", 1950), ("mo", "Mogens Holm", 1960),
+                          ("um", "Ursula Mathiasen", 1970), ("hm", "Hans Marcussen", 1971),
+                          ("cl", "Casper Lauritsen", 1980),
+                          ("to", "Tejs Olsen", 1990)])  # fmt: skip
+    assert ids(index, "sarah mogdns")[0] == "sm"  # "mogens" alone is one slip from Mogens
+    assert ids(index, "casper aluri")[0] == "cl"  # the first two letters swapped
+    assert ids(index, "tejs ose")[0] == "to"  # three letters typed, one of them a slip
+    # Marcussen starts as typed, but no Ursula has it: the slip is looked for all the same
+    assert ids(index, "ursula mar") == ["um"]
+    assert ids(index, "hans mar") == ["hm"]
+
+
+def test_a_slip_in_a_two_letter_word_lists_the_person_after_the_names_starting_so():
+    index = CitizenIndex([("bo", "Bo Jensen", 1950), ("bi", "Birgit Jensen", 1960),
+                          ("ib", "Ib Holm", 1970)])  # fmt: skip
+    hits = index.search("bi jensen").hits
+    assert [h.citizen_id for h in hits] == ["bi", "bo"]
+    assert [h.approximate for h in hits] == [False, True]
+    assert ids(index, "jensen bi") == ["bi", "bo"]
+
+
+def test_a_word_that_also_sounds_like_another_name_word_still_takes_its_own():
+    # "lærce" sounds like the start of Larsen, but Larsen is what "larsen" needs
+    index = CitizenIndex([("ll", "Lærke Larsen", 1950), ("lj", "Lærke Johnsen", 1960)])
+    assert ids(index, "lærce larsen") == ["ll"]
+
+
+def test_a_middle_name_used_as_call_name_is_typed_in_order():
+    index = CitizenIndex([("rs", "Richard Stig Lauritsen", 1950),
+                          ("sd", "Stig Svendsen-Lauridsen", 1960),
+                          ("kl", "Klaus Laursen", 1970),
+                          ("dk", "Dagny Laursen-Klausen", 1980)])  # fmt: skip
+    assert ids(index, "stig lauritsen")[0] == "rs"
+    # a surname typed first is still out of order, even when a later word follows it
+    assert ids(index, "laursen klaus")[0] == "kl"
+
+
+FIRST_NAMES = ["Bo", "Ib", "Ida", "Isa", "Jon", "Jonas", "Johnny", "Åse", "Aase", "Søren",
+               "Soren", "Mette", "Mie", "Kim", "Kia", "Per", "Pia", "Anne", "Anne-Marie",
+               "Ole"]  # fmt: skip
+SURNAMES = ["Berg", "Bech", "Jensen", "Jenssen", "Hansen", "Holm", "Holt", "Møller", "Müller",
+            "Nielsen", "Nilsen", "Eriksen-Hansen", "Bæk-Poulsen", "Dam", "Lund", "Olsen",
+            "Ohlsen"]  # fmt: skip
+NAME = st.builds(
+    lambda first, middle, last: " ".join([first, *middle, last]),
+    st.sampled_from(FIRST_NAMES),
+    st.lists(st.sampled_from(FIRST_NAMES), max_size=1),
+    st.sampled_from(SURNAMES),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(names=st.lists(NAME, min_size=1, max_size=25), pick=st.integers(0, 24),
+       whole=st.booleans())  # fmt: skip
+def test_typing_more_of_a_name_never_puts_a_fuzzy_or_a_new_match_above_it(names, pick, whole):
+    """Letter by letter through a name: the person is always listed, only exact, prefix and
+    same-sound matches rank above them, and those were already matches a letter before."""
+    people = [(f"c{i}", name, 1950 + i) for i, name in enumerate(names)]
+    index = CitizenIndex(people)
+    name = names[pick % len(names)]
+    same = {c for c, n, _y in people if n == name}
+    words = name.lower().split()
+    text = name.lower() if whole else f"{words[0]} {words[-1]}"
+    before: set[str] | None = None
+    for n in range(1, len(text) + 1):
+        typed = text[:n]
+        if typed.endswith(" "):
+            continue
+        hits = index.search(typed, limit=len(people)).hits
+        rank = next((i for i, h in enumerate(hits) if h.citizen_id in same), None)
+        assert rank is not None, (typed, name, hits)
+        assert not any(h.approximate for h in hits[: rank + 1]), (typed, name, hits[: rank + 1])
+        if before is not None:
+            assert {h.citizen_id for h in hits[:rank]} <= before, (typed, name, hits[: rank + 1])
+        before = {h.citizen_id for h in hits if not h.approximate}
