@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     sync_retries: int = 6  # attempts per request before a sync session gives up
     sync_retry_base_seconds: float = 0.25  # backoff base; waits are U(0, base·2^n), capped
 
+    #: Console sign-in through the municipality's OpenID Connect provider (off by default).
+    console_oidc_enabled: bool = False
+    console_oidc_discovery_url: str = ""  # https://…/.well-known/openid-configuration
+    console_oidc_client_id: str = ""
+    console_oidc_client_secret: str = ""
+    console_oidc_redirect_url: str = ""  # https://central…/admin/sign-in/oidc/callback
+    #: The ID-token claim naming the person's groups or roles, and which value gives which
+    #: console role (``{"mestring-admins": "admin", "ledelse": "leadership"}``).
+    console_oidc_role_claim: str = "groups"
+    console_oidc_roles: dict[str, str] = Field(default_factory=dict)
+
     def central_db_url(self) -> str:
         return self.db_url or f"sqlite:///{self.home / 'central.db'}"
 

@@ -21,6 +21,8 @@ class ConsoleUser(SQLModel, table=True):
     created_at: datetime
     disabled_at: datetime | None = None
     last_sign_in_at: datetime | None = None
+    #: ``issuer|sub`` of the OpenID Connect identity signing in as this account, if linked.
+    oidc_subject: str | None = Field(default=None, unique=True, index=True, max_length=300)
 
 
 class ConsoleSession(SQLModel, table=True):

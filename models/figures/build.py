@@ -22,7 +22,8 @@ from models.figures.build_visits import OFFER, SITE
 from models.figures.facts import Period
 from models.figures.names import Names, column, count, sort_rows
 from models.figures.report import Chart, ColumnType, Language, Report, ReportQuery, Section
-from models.figures.visits import anonymous_contacts, queue_figures, visits, wait_figures
+from models.figures.visit_sql import visit_tally
+from models.figures.visits import anonymous_contacts, queue_figures, wait_figures
 
 DAILY_MAX_DAYS = 31
 MINUTES = ColumnType.DECIMAL
@@ -58,7 +59,7 @@ def build_report(
     """Every section of the report for ``query``, computed at ``now``."""
     names = Names(session, language)
     period = query
-    tally = visit_sections.VisitTally.of(visits(session, period))
+    tally = visit_tally(session, period)
     contacts = anonymous_contacts(session, period)
     report = Report(
         site_label=names.site(query.site) if query.site else names.word("all_sites"),

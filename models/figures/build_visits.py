@@ -42,24 +42,38 @@ class VisitTally:
     """Visits counted once for every section that shows them."""
 
     by_day: Counter[tuple[str, str, date]]  # (site, offer, Danish day) → visits
-    people: dict[tuple[str, str], set[str]]  # (site, offer) → citizens
+    citizens: Counter[tuple[str, str]]  # (site, offer) → distinct citizens
+    site_citizens: Counter[str]  # site → distinct citizens
+    everyone: int  # distinct citizens in all
     total: int
 
     @classmethod
     def of(cls, visits: list[Visit]) -> VisitTally:
+        """Counted in Python from the visits themselves (the reference the SQL must equal)."""
         people: dict[tuple[str, str], set[str]] = defaultdict(set)
+        by_site: dict[str, set[str]] = defaultdict(set)
         for site, offer, citizen, _ in visits:
             people[(site, offer)].add(citizen)
-        return cls(Counter((s, o, d) for s, o, _, d in visits), people, len(visits))
+            by_site[site].add(citizen)
+        return cls(
+            Counter((s, o, d) for s, o, _, d in visits),
+            Counter({key: len(c) for key, c in people.items()}),
+            Counter({site: len(c) for site, c in by_site.items()}),
+            len({citizen for _, _, citizen, _ in visits}),
+            len(visits),
+        )
+
+    def plus(self, other: VisitTally) -> VisitTally:
+        """Both tallies together; they must share no citizen (distinct counts add up)."""
+        return VisitTally(self.by_day + other.by_day, self.citizens + other.citizens,
+                          self.site_citizens + other.site_citizens,
+                          self.everyone + other.everyone, self.total + other.total)  # fmt: skip
 
     def per_offer(self) -> Counter[tuple[str, str]]:
         counts: Counter[tuple[str, str]] = Counter()
         for (site, offer, _), n in self.by_day.items():
             counts[(site, offer)] += n
         return counts
-
-    def everyone(self) -> set[str]:
-        return set().union(*self.people.values())
 
 
 def week_section(tally: VisitTally, names: Names) -> Section:
@@ -92,14 +106,14 @@ def offer_section(
     anonymous: Counter[tuple[str, str]] = Counter((s, o) for s, o, _, _ in contacts)
     rows = sort_rows(
         (
-            (names.site(s), names.offer(o), check_ins[(s, o)], len(tally.people.get((s, o), ())),
+            (names.site(s), names.offer(o), check_ins[(s, o)], tally.citizens[(s, o)],
              anonymous[(s, o)])
             for s, o in set(check_ins) | set(anonymous)
         ),
         OFFER_COLUMNS,
         ("site", "offer"),
     )  # fmt: skip
-    rows.append(("", names.word("total"), tally.total, len(tally.everyone()), len(contacts)))
+    rows.append(("", names.word("total"), tally.total, tally.everyone, len(contacts)))
     return Section(
         "visits_offer", "Besøg pr. tilbud", "Visits per offer", OFFER_COLUMNS, rows,
         Chart("offer", "check_ins", "site"),
@@ -109,18 +123,15 @@ def offer_section(
 
 
 def unique_section(tally: VisitTally, names: Names) -> Section:
-    by_site: dict[str, set[str]] = defaultdict(set)
-    for (site, _), citizens in tally.people.items():
-        by_site[site] |= citizens
     visit_count: Counter[str] = Counter()
     for (site, _), n in tally.per_offer().items():
         visit_count[site] += n
     rows = sort_rows(
-        ((names.site(s), len(c), visit_count[s]) for s, c in by_site.items()),
+        ((names.site(s), n, visit_count[s]) for s, n in tally.site_citizens.items()),
         UNIQUE_COLUMNS,
         ("site",),
     )
-    rows.append((names.word("total"), len(tally.everyone()), tally.total))
+    rows.append((names.word("total"), tally.everyone, tally.total))
     return Section(
         "unique", "Unikke borgere", "Unique citizens", UNIQUE_COLUMNS, rows,
         Chart("site", "citizens"),

@@ -65,13 +65,17 @@ def sort_rows(
 ) -> list[tuple[Cell, ...]]:
     """Rows sorted on the columns named ``keys``: text the Danish way, dates and numbers as is."""
     at = [next(i for i, c in enumerate(columns) if c.key == k) for k in keys]
+    texts: dict[str, tuple[str, str]] = {}  # a report repeats few names over many rows
 
     def key(row: tuple[Cell, ...]) -> tuple[object, ...]:
         out: list[object] = []
         for i in at:
             value = row[i]
             if isinstance(value, str):
-                out.append(danish_sort_key(value))
+                text_key = texts.get(value)
+                if text_key is None:
+                    text_key = texts[value] = danish_sort_key(value)
+                out.append(text_key)
             elif isinstance(value, date):
                 out.append((value.toordinal(),))
             else:

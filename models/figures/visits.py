@@ -50,11 +50,12 @@ class DanishDays:
         return day
 
 
-def visits(session: Session, period: Period) -> list[Visit]:
-    """Visits in the period: live check-ins counted once per visit (``models.visit_duplicates``:
-    one per citizen, session / appointment / offer and Danish day, however many devices checked
-    it in), merged citizens under their survivor, so a guest and the citizen they were merged
-    into, both checked in to one session, are one visit too."""
+def visits(session: Session, period: Period, *, only: Any = None) -> list[Visit]:
+    """Visits in the period (of the citizens the id query ``only`` selects, if given): live
+    check-ins counted once per visit (``models.visit_duplicates``: one per citizen, session /
+    appointment / offer and Danish day, however many devices checked it in), merged citizens
+    under their survivor, so a guest and the citizen they were merged into, both checked in
+    to one session, are one visit too."""
     start, end = utc_bounds(period)
     retracted = sa_select(col(CheckIn.ref_id)).where(
         col(CheckIn.action) == CheckInAction.RETRACTION, col(CheckIn.ref_id).is_not(None)
@@ -74,6 +75,8 @@ def visits(session: Session, period: Period) -> list[Visit]:
         col(CheckIn.created_at) < end,
         col(CheckIn.id).not_in(retracted),
     )
+    if only is not None:
+        stmt = stmt.where(col(CheckIn.citizen_id).in_(only))
     merged = merged_citizens(session)
     danish_day = DanishDays()
     known = danish_day.known

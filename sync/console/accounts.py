@@ -238,6 +238,97 @@ def sign_out(engine: Engine, token: str | None, *, now: datetime) -> None:
                 central_audit(session, action="console_sign_out", now=now)
 
 
+def _new_session(session: Session, user: ConsoleUser, now: datetime, *, done: bool) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        ConsoleSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            second_factor_done=done,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
+    return token
+
+
+def oidc_sign_in(
+    engine: Engine, *, subject: str, login: str, display_name: str, role: str | None,
+    now: datetime,
+) -> str:  # fmt: skip
+    """Sign in the console account linked to the provider's ``subject``; returns a complete
+    session's token (the provider did the second factor).
+
+    An account not yet linked is made at the first sign-in only when the person's claims map
+    to a role and no account has that login (an existing password account must be linked by
+    an administrator, ``link_oidc``): otherwise ``SignInRefused("unmapped"/"unlinked")``.
+    """
+    with write_session(engine) as session:
+        user = session.exec(select(ConsoleUser).where(ConsoleUser.oidc_subject == subject)).first()
+        if user is None:
+            user = _first_oidc_account(session, subject, login, display_name, role, now)
+        if user.disabled_at is not None:
+            _oidc_refused(session, user.login, now, "disabled")
+            raise SignInRefused("wrong")
+        user.failed_attempts, user.last_sign_in_at = 0, now
+        session.add(user)
+        token = _new_session(session, user, now, done=True)
+        with acting_as(user.login):
+            central_audit(session, action="console_sign_in", now=now, detail=f"{user.role} oidc")
+        return token
+
+
+def oidc_refused(engine: Engine, *, now: datetime, why: str) -> None:
+    """Audit a provider answer that was refused before anyone could be named."""
+    with write_session(engine) as session:
+        _oidc_refused(session, "", now, why)
+
+
+def _oidc_refused(session: Session, login: str, now: datetime, why: str) -> None:
+    with acting_as(login or "?"):
+        central_audit(session, action="console_sign_in_refused", now=now, detail=f"oidc {why}")
+    session.commit()
+
+
+def _first_oidc_account(
+    session: Session, subject: str, login: str, display_name: str, role: str | None,
+    now: datetime,
+) -> ConsoleUser:  # fmt: skip
+    if role not in ROLES:
+        _oidc_refused(session, login, now, "unmapped")
+        raise SignInRefused("unmapped")
+    if (
+        not login
+        or text_problem(login, max_length=80)
+        or session.exec(select(ConsoleUser).where(ConsoleUser.login == login)).first()
+    ):
+        _oidc_refused(session, login, now, "unlinked")
+        raise SignInRefused("unlinked")
+    user = ConsoleUser(
+        id=new_id(), login=login, display_name=display_name.strip()[:120] or login, role=role,
+        password_hash=_hasher.hash(secrets.token_urlsafe(32)),  # no password sign-in
+        totp_secret=pyotp.random_base32(), created_at=now, oidc_subject=subject,
+    )  # fmt: skip
+    session.add(user)
+    session.flush()  # the account exists before its session row names it
+    with acting_as(login):
+        central_audit(session, action="console_user_add", now=now, detail=f"role={role} oidc")
+    return user
+
+
+def link_oidc(engine: Engine, *, login: str, subject: str, now: datetime) -> None:
+    """Link an existing account to a provider identity (``issuer|sub``); audited."""
+    with write_session(engine) as session:
+        user = session.exec(select(ConsoleUser).where(ConsoleUser.login == login)).first()
+        if user is None:
+            raise SignInRefused("wrong")
+        user.oidc_subject = subject
+        session.add(user)
+        with acting_as("console setup"):
+            central_audit(session, action="console_user_link", now=now, detail=user.login)
+
+
 def user_count(engine: Engine) -> int:
     with read_session(engine) as session:
         return len(session.exec(select(ConsoleUser.id)).all())

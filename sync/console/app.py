@@ -15,10 +15,12 @@ from sync.console import (
     routes_auth,
     routes_devices,
     routes_imports,
+    routes_oidc,
     routes_provisional,
     routes_reports,
     routes_retention,
 )
+from sync.console.oidc import OidcClient
 from sync.console.web import (
     PREFIX,
     Console,
@@ -32,10 +34,17 @@ from sync.console.web import (
 STATIC = Path(__file__).parent / "static"
 
 
-def create_console(settings: Settings, engine: Engine, *, now: Clock = utcnow) -> FastAPI:
-    """The console (a sub-application sharing the central server's engine and clock)."""
+def create_console(
+    settings: Settings, engine: Engine, *, now: Clock = utcnow, oidc: OidcClient | None = None
+) -> FastAPI:
+    """The console (a sub-application sharing the central server's engine and clock);
+    ``oidc`` replaces the configured OpenID Connect provider (tests pass a fake one)."""
     app = FastAPI(title="Mestring console", docs_url=None, redoc_url=None, openapi_url=None)
-    console = Console(engine=engine, settings=settings, now=now, templates=make_templates())
+    if oidc is None and settings.console_oidc_enabled:
+        oidc = OidcClient(settings)
+    console = Console(
+        engine=engine, settings=settings, now=now, templates=make_templates(), oidc=oidc
+    )
     app.state.console = console
 
     async def sign_in_needed(_r: Request, _exc: Exception) -> Response:
@@ -55,6 +64,7 @@ def create_console(settings: Settings, engine: Engine, *, now: Clock = utcnow) -
 
     for module in (
         routes_auth,
+        routes_oidc,
         routes_devices,
         routes_imports,
         routes_provisional,

@@ -39,6 +39,29 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "This page is for administrators only.",
     ),
     "signed_out": ("Du er logget ud.", "You are signed out."),
+    "sign_in.oidc": ("Log ind med kommunens login", "Sign in with the municipality's login"),
+    "refused.unmapped": (
+        "Dit login hos kommunen giver ikke adgang til konsollen. Bed en administrator om adgang.",
+        "Your municipal login gives no access to the console. Ask an administrator for access.",
+    ),
+    "refused.unlinked": (
+        "Der findes allerede en konto med dit brugernavn. En administrator skal knytte den til "
+        "dit login hos kommunen.",
+        "An account with your user name exists already. An administrator must link it to your "
+        "municipal login.",
+    ),
+    "refused.oidc.state": (
+        "Log ind hos kommunen er udløbet eller ikke startet herfra. Prøv igen.",
+        "The municipal sign-in expired or was not started here. Try again.",
+    ),
+    "refused.oidc.token": (
+        "Svaret fra kommunens login kunne ikke godkendes. Du er ikke logget ind.",
+        "The answer from the municipal login could not be verified. You are not signed in.",
+    ),
+    "refused.oidc.provider": (
+        "Kommunens login svarede ikke som forventet. Du er ikke logget ind.",
+        "The municipal login did not answer as expected. You are not signed in.",
+    ),
     "health.heading": ("Synkronisering pr. sted og enhed", "Sync health per site and device"),
     "health.stale": ("Ikke synkroniseret i 24 timer", "Not synced for 24 hours"),
     "health.never": ("aldrig", "never"),

@@ -28,7 +28,7 @@ router = APIRouter()
 FormText = Annotated[str, Form(max_length=200)]
 
 
-def _sign_in_page(
+def sign_in_page(
     console: ConsoleDep, request: Request, *, error: str = "", status: int = 200
 ) -> Response:
     form_token = secrets.token_urlsafe(32)
@@ -40,6 +40,7 @@ def _sign_in_page(
         csrf=form_token,
         error=error,
         status=status,
+        oidc=console.oidc is not None,
     )
     secure_cookie(response, FORM_COOKIE, form_token, max_age=3600)
     return response
@@ -47,7 +48,7 @@ def _sign_in_page(
 
 @router.get("/sign-in")
 def sign_in_form(console: ConsoleDep, request: Request) -> Response:
-    return _sign_in_page(console, request)
+    return sign_in_page(console, request)
 
 
 @router.post("/sign-in")
@@ -64,7 +65,7 @@ def sign_in(
     try:
         token = accounts.sign_in(console.engine, login=login, password=password, now=console.now())
     except accounts.SignInRefused as refused:
-        return _sign_in_page(console, request, error=f"refused.{refused.reason}", status=401)
+        return sign_in_page(console, request, error=f"refused.{refused.reason}", status=401)
     response = see_other(f"{PREFIX}/sign-in/code")
     secure_cookie(response, SESSION_COOKIE, token, max_age=None)
     response.delete_cookie(FORM_COOKIE, path=PREFIX)
@@ -99,7 +100,7 @@ def code(
         accounts.second_factor(console.engine, token, code=code, now=console.now())
     except accounts.SignInRefused as refused:
         if refused.reason in ("locked", "expired"):
-            return _sign_in_page(console, request, error=f"refused.{refused.reason}", status=401)
+            return sign_in_page(console, request, error=f"refused.{refused.reason}", status=401)
         return render(
             console,
             request,

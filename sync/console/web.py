@@ -18,9 +18,11 @@ from models.timeutil import LOCAL_TZ, Clock
 from sync.admin.audit import acting_as, central_audit
 from sync.console import accounts
 from sync.console.i18n import LANGUAGES, translate
+from sync.console.oidc import OidcClient
 
 SESSION_COOKIE = "mestring_console"
 FORM_COOKIE = "mestring_console_form"  # double-submit CSRF token of the sign-in form
+OIDC_COOKIE = "mestring_console_oidc"  # the OpenID Connect sign-in's state, for its callback
 LANGUAGE_COOKIE = "mestring_console_lang"
 PREFIX = "/admin"
 
@@ -46,6 +48,8 @@ class Console:
     templates: jinja2.Environment
     #: Uploaded files between their dry run and their apply, per session (kept in memory).
     pending_imports: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    #: The municipality's OpenID Connect provider, when that sign-in is switched on.
+    oidc: OidcClient | None = None
 
 
 class SignInNeeded(Exception):
