@@ -6,14 +6,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
+
 from kiosk.i18n import tr
 from kiosk.screens.citizen_mode import Answered, CitizenModeScreen
 from kiosk.screens.picker import PickerScreen
 from kiosk.services.questionnaires import Offered
+from kiosk.widgets.words import Words, spoken
 
 if TYPE_CHECKING:
     from kiosk.screens.base import KioskScreen
     from kiosk.services.checkin import Outcome
+
+
+def tell(screen: KioskScreen, words: Words, warning: bool = False) -> None:
+    """Say ``words`` in the screen's status line, or as a notice where it has none (home)."""
+    try:
+        line = screen.query_one("#status")
+    except NoMatches:
+        line = None
+    if line is not None and hasattr(line, "say"):
+        screen.set_status(words, warning)
+    else:
+        screen.app.notify(spoken(words), severity="warning" if warning else "information")
 
 
 def hand_to_citizen(screen: KioskScreen, offered: Offered, *, after: Any = None) -> None:
@@ -28,16 +43,16 @@ def hand_to_citizen(screen: KioskScreen, offered: Offered, *, after: Any = None)
 
     def answered(result: Answered | None) -> None:
         if result is None or result.reason == "scan":
-            screen.set_status(tr("citizen.scan_ended"), True)
+            tell(screen, tr("citizen.scan_ended"), True)
             return
         if not result.answers:
-            screen.set_status(tr("citizen.skipped"))
+            tell(screen, tr("citizen.skipped"))
             return
         words = "citizen.saved_rating" if offered.identified else "citizen.saved"
         feedback, now = app.services.feedback, app.clock()
 
         def stored(_id: object) -> None:
-            screen.set_status(tr(words))
+            tell(screen, tr(words))
             if after is not None:
                 after()
 
@@ -52,7 +67,7 @@ def start_standalone(screen: KioskScreen) -> None:
 
     def found(offers: list[Offered]) -> None:
         if not offers:
-            screen.set_status(tr("citizen.no_standalone"), True)
+            tell(screen, tr("citizen.no_standalone"), True)
             return
         if len(offers) == 1:
             hand_to_citizen(screen, offers[0])
