@@ -81,4 +81,4 @@ def start_standalone(screen: KioskScreen) -> None:
 
         screen.app.push_screen(PickerScreen(tr("citizen.standalone.pick"), labels, offers), picked)
 
-    screen.read(feedback.standalone, found)
+    screen.request(feedback.standalone, found)  # asked once: no screen read is replaced

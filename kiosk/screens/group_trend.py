@@ -98,7 +98,7 @@ def open_group_trend(screen: KioskScreen, group_id: str) -> None:
     def show(trend: GroupTrend) -> None:
         screen.app.push_screen(GroupTrendScreen(trend))
 
-    screen.read(lambda: feedback.group_trend(group_id, staff, now), show)
+    screen.request(lambda: feedback.group_trend(group_id, staff, now), show)  # asked once
 
 
 SCREEN: Any = GroupTrendScreen

@@ -21,7 +21,6 @@ class RosterFit:
     roster: Any
     session_id: str
     staff: Any
-    read: Any
     request: Any
     set_status: Any
     refresh_bindings: Any
@@ -34,7 +33,8 @@ class RosterFit:
         if self.roster is None:
             return
         feedback, group_id = self.kiosk.services.feedback, self.roster.session.group_id
-        self.read(lambda: feedback.fit_is_on(group_id), self._fit_read)
+        # A request, not a read: a read would replace the roster read whose answer calls this.
+        self.request(lambda: feedback.fit_is_on(group_id), self._fit_read)
 
     def _fit_read(self, on: bool) -> None:
         self.fit_on = on
@@ -80,4 +80,4 @@ class RosterFit:
         def rate(offered: Offered) -> None:
             hand_to_citizen(self, offered)  # type: ignore[arg-type]
 
-        self.read(lambda: feedback.session_rating(session_id, entry.citizen_id, staff), rate)
+        self.request(lambda: feedback.session_rating(session_id, entry.citizen_id, staff), rate)

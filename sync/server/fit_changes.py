@@ -48,11 +48,9 @@ def row_problem(kind: str, params: dict[str, Any], targets: dict[str, str]) -> s
 def decide_fit_plans(session: Session, accepted: list[dict[str, Any]], *, now: datetime) -> None:
     """Apply each stored request (in the batch's order) unless a newer one stands."""
     for params in accepted:
-        newer = select(FitPlanChange.id).where(
-            FitPlanChange.target_id == params["target_id"],
-            col(FitPlanChange.hlc) > params["hlc"],
-        )
-        if session.exec(newer).first() is not None:
+        # Compared in Python: packed stamps order as bytes, not by a database's collation.
+        stamps = select(FitPlanChange.hlc).where(FitPlanChange.target_id == params["target_id"])
+        if any(hlc > params["hlc"] for hlc in session.exec(stamps).all()):
             continue
         plan = session.get(FitPlan, params["target_id"])
         on = params["state"] == FitSwitch.ON

@@ -86,9 +86,9 @@ async def test_a_site_may_not_set_fit_for_another_sites_course_or_group(world):
     # Hornslet's own, but the wrong kind (a course named as a group), and without staff.
     staff = add_staff(world, "hornslet")
     wrong_kind = _request(hornslet, staff, course_id, "on", target="group")
-    assert await push_one(world, hornslet, "fit_plan_change", wrong_kind) == REASONS[
-        "site_fit_target"
-    ]
+    assert (
+        await push_one(world, hornslet, "fit_plan_change", wrong_kind) == REASONS["site_fit_target"]
+    )
     no_staff = _request(hornslet, staff, group_id, "on") | {"staff_id": None}
     assert "staff_id is required" in await push_one(world, hornslet, "fit_plan_change", no_staff)
     assert plans(world.central) == []
@@ -130,3 +130,28 @@ async def test_requests_of_one_batch_apply_in_order(world):
     result = await push_rows(world, desk, *rows)
     assert result.rejections == []
     assert plans(world.central) == [group_id]
+
+
+async def test_a_session_rating_from_a_site_outside_the_groups_scope_is_refused(world):
+    """The session-end rating names a group session: only the session's own site may send
+    it, even for a citizen both sites know."""
+    from models import Enrolment, FitRating, Group
+    from sync.server.references import REASONS as REFERENCE_REASONS
+
+    citizen, [session_id] = world.add_group_with_citizen("hornslet")
+    with write_session(world.central) as session:
+        group = Group(id=new_id(), site_id="ebeltoft", offer_id="gruppeforloeb", title="Ro",
+                      code="G-E2", starts_on=date(2026, 9, 1))  # fmt: skip
+        publish(session, [group], now=NOW)
+        publish(session, [Enrolment(id=new_id(), group_id=group.id, citizen_id=citizen,
+                                    site_id="ebeltoft", starts_on=date(2026, 9, 1))],
+                now=NOW)  # fmt: skip
+    scores = ",".join(f"fit-session.{n}:9" for n in range(1, 5))
+    for site, expected in (("ebeltoft", REFERENCE_REASONS["site_session"]), ("hornslet", "")):
+        kiosk = world.kiosk(site)
+        row = base_row(kiosk, NOW, questionnaire_id="fit-session", citizen_id=citizen,
+                       course_id=None, session_id=session_id, answers=scores,
+                       staff_id=None)  # fmt: skip
+        assert await push_one(world, kiosk, "fit_rating", row) == expected
+    with read_session(world.central) as session:
+        assert [r.site_id for r in session.exec(select(FitRating))] == ["hornslet"]
