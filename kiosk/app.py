@@ -61,6 +61,9 @@ class KioskApp(App[None]):
         Binding("ctrl+s", "sync_now", "sync.now", tooltip="sync.now.tooltip", id="sync.now"),
         Binding("f12", "toggle_language", "app.language", tooltip="app.language.tooltip",
                 id="app.language"),
+        # A questionnaire the site uses stand-alone: no check-in needed (in the palette).
+        Binding("ctrl+b", "standalone_questionnaire", "citizen.standalone",
+                tooltip="citizen.standalone.tooltip", id="citizen.standalone", show=False),
         # Quitting is rare at a front desk: in the command palette, not the footer.
         Binding("ctrl+q", "quit", "app.quit", tooltip="app.quit.tooltip", id="app.quit",
                 show=False, priority=True),
@@ -162,7 +165,7 @@ class KioskApp(App[None]):
         if getattr(self.screen, "CITIZEN_FACING", False) and action != "toggle_language":
             return False
         # Under the lock screen only scans and the login form work.
-        locked_out = ("open", "lock", "quit", "sync_now")
+        locked_out = ("open", "lock", "quit", "sync_now", "standalone_questionnaire")
         if action in locked_out and self.under_lock():
             return False  # nobody quits or opens a feature past the lock
         return True
@@ -171,6 +174,16 @@ class KioskApp(App[None]):
         """True while the lock screen is anywhere in the stack (a login dialog or the
         command palette may cover it: what they offer must still respect the lock)."""
         return any(type(screen).__name__ == "LockScreen" for screen in self.screen_stack)
+
+    def action_standalone_questionnaire(self) -> None:
+        """Turn the screen to the citizen for a stand-alone questionnaire (no check-in)."""
+        from kiosk.screens.base import KioskScreen
+        from kiosk.screens.citizen_launch import start_standalone
+
+        if isinstance(self.screen, KioskScreen):
+            start_standalone(self.screen)
+        else:  # a dialog is open: it is answered first
+            self.notify(t("citizen.standalone.busy"), severity="warning")
 
     def action_lock(self) -> None:
         """Lock the kiosk now: nothing personal stays on screen."""

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the registry's classes, spelled out for type checkers only
     from models.events import QueueTicketEvent as QueueTicketEvent
     from models.events import SessionStateChange as SessionStateChange
     from models.feedback import FitPlan as FitPlan
+    from models.feedback import FitPlanChange as FitPlanChange
     from models.feedback import FitRating as FitRating
     from models.feedback import Questionnaire as Questionnaire
     from models.feedback import QuestionnaireAnswer as QuestionnaireAnswer

@@ -120,7 +120,8 @@ class QuestionnaireUse(SQLModel, table=True):
 class FitPlan(SQLModel, table=True):
     """FIT ratings turned on for one §82b course or group (the id is the course's or group's).
 
-    Set on central (``mestring central fit on``); a deleted row turns the ratings off again.
+    Set on central (``mestring central fit on``) or by a ``FitPlanChange`` from a kiosk of the
+    site; a deleted row turns the ratings off again.
     """
 
     __tablename__ = "fit_plan"
@@ -142,6 +143,25 @@ class QuestionnaireAnswer(EventBase, table=True):
     offer_id: str = Field(max_length=40)
     answer_date: date = Field(index=True)
     answers: str = Field(max_length=400)
+
+
+class FitSwitch(StrEnum):
+    """What a kiosk asks central to do with a course's or group's FIT plan."""
+
+    ON = "on"
+    OFF = "off"
+
+
+class FitPlanChange(EventBase, table=True):
+    """A counsellor or group leader turned FIT ratings on or off at a kiosk: a request that
+    central applies to ``FitPlan`` (the latest HLC per course or group wins) and publishes to
+    the site's kiosks. The kiosk applies it to its own plan at once."""
+
+    __tablename__ = "fit_plan_change"
+    target: str = Field(max_length=16)  # FitTarget
+    target_id: str = Field(index=True, max_length=36)
+    state: str = Field(max_length=8)  # FitSwitch
+    staff_id: str | None = Field(default=None, max_length=36)
 
 
 class FitRating(EventBase, table=True):

@@ -37,6 +37,7 @@ TABLES: Final[tuple[tuple[str, str, Role], ...]] = (
     ("SessionStateChange", "events", "event"),
     ("QuestionnaireAnswer", "feedback", "event"),
     ("FitRating", "feedback", "event"),
+    ("FitPlanChange", "feedback", "event"),
     ("AuditEntry", "events", "event"),
     # The kiosk's own bookkeeping.
     ("Outbox", "kiosk_state", "kiosk_only"),

@@ -89,6 +89,8 @@ def pending_refs(session: Session) -> Pending:
             citizens.add(str(data["citizen_id"]))
         if kind == "session_state_change" and data.get("session_id"):
             rows.add(("group_session", str(data["session_id"])))
+        if kind == "fit_plan_change" and data.get("target_id"):
+            rows.add(("fit_plan", str(data["target_id"])))  # applied here before central
     return Pending(frozenset(rows), frozenset(citizens))
 
 

@@ -27,6 +27,7 @@ from models import (
     AuditEntry,
     CheckIn,
     Course,
+    FitPlanChange,
     FitRating,
     Group,
     GroupSession,
@@ -52,6 +53,7 @@ PLAIN_EVENTS: tuple[Any, ...] = (
     QueueTicket,
     QueueTicketEvent,
     SessionStateChange,
+    FitPlanChange,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,11 +17,13 @@ from kiosk.services.courses import AppointmentArrival, CourseAlert, CourseProgre
 from kiosk.services.refusals import Refused
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.line import Line
-from kiosk.widgets.table import refill
+from kiosk.widgets.table import cursor_key, refill
 from kiosk.widgets.words import Phrase, Words
+from models.feedback import FitTarget
 from models.figures.fit import FitFlag, FitTrend
 
 Trends = dict[str, FitTrend]
+Found = tuple[list[CourseProgress] | None, list[AppointmentArrival], Trends, set[str]]
 
 ALERT_STYLE = {CourseAlert.OVERDUE: "bold red", CourseAlert.NEARING_END: "yellow"}
 COURSE_COLUMNS = ("name", "born", "start", "week", "attended", "alert")
@@ -51,14 +53,24 @@ class CoursesScreen(KioskScreen):
         Binding(
             "escape", "back", "courses.back", tooltip="courses.back.tooltip", id="courses.back"
         ),
+        Binding(
+            "ctrl+f",
+            "toggle_fit",
+            "fit.toggle",
+            tooltip="fit.toggle.tooltip",
+            id="courses.toggle_fit",
+            show=False,
+        ),  # fmt: skip
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.courses: list[CourseProgress] | None = None
         self.appointments: list[AppointmentArrival] | None = None
-        #: FIT trends of the courses that have ratings (a column only when there are any).
+        #: FIT trends of the courses that have ratings, and the courses with FIT on (a
+        #: column only when there are any).
         self.trends: Trends = {}
+        self.fit_on: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Phrase(tr("courses.title"), id="courses-title", classes="pane-title")
@@ -84,18 +96,17 @@ class CoursesScreen(KioskScreen):
 
         feedback = self.kiosk.services.feedback
 
-        def read() -> tuple[list[CourseProgress] | None, list[AppointmentArrival], Trends]:
+        def read() -> Found:
             mine = groups.courses(staff, now) if staff.has("counsellor") else None
             ids = [c.course_id for c in mine or []]
             trends = feedback.course_trends(staff, ids, now) if ids else {}
-            return mine, groups.appointments(staff, now), trends
+            fit_on = {course_id for course_id in ids if feedback.fit_is_on(course_id)}
+            return mine, groups.appointments(staff, now), trends, fit_on
 
         self.read(read, self._read)
 
-    def _read(
-        self, found: tuple[list[CourseProgress] | None, list[AppointmentArrival], Trends]
-    ) -> None:
-        courses, appointments, self.trends = found
+    def _read(self, found: Found) -> None:
+        courses, appointments, self.trends, self.fit_on = found
         if courses is not None:
             self.fill_courses(courses)
         self.fill_appointments(appointments)
@@ -125,9 +136,11 @@ class CoursesScreen(KioskScreen):
             attended = t("courses.attended", attended=c.attended, booked=c.booked_so_far)
             alert_text = Text(alert, style=ALERT_STYLE.get(c.alert, ""))
             cells = [c.display_name, str(c.birth_year or ""), short_date(c.starts_on), week]
-            fit = [fit_cell(self.trends.get(c.course_id))] if self.trends else []
+            fit_column = bool(self.trends or self.fit_on)
+            on = c.course_id in self.fit_on
+            fit = [fit_cell(self.trends.get(c.course_id), on=on)] if fit_column else []
             rows.append((c.course_id, [*cells, attended, alert_text, *fit]))
-        keys = (*COURSE_COLUMNS, "fit") if self.trends else COURSE_COLUMNS
+        keys = (*COURSE_COLUMNS, "fit") if self.trends or self.fit_on else COURSE_COLUMNS
         if courses == []:
             rows.append((None, [t("courses.none"), *[""] * (len(keys) - 1)]))
         refill(self.query_one("#courses", DataTable), columns(keys), rows)
@@ -149,6 +162,23 @@ class CoursesScreen(KioskScreen):
             rows.append((None, ["", t("courses.no_appointments"), "", "", ""]))
         refill(self.query_one("#appointments", DataTable), columns(APPOINTMENT_COLUMNS), rows)
 
+    def action_toggle_fit(self) -> None:
+        """Turn FIT ratings on or off for the selected course (its counsellor)."""
+        staff, now = self.staff, self.kiosk.clock()
+        table: DataTable[Any] = self.query_one("#courses", DataTable)
+        course_id = cursor_key(table)
+        if staff is None or not self.courses or course_id is None:
+            self.set_status(tr("fit.no_course"), True)
+            return
+        feedback, on = self.kiosk.services.feedback, course_id not in self.fit_on
+
+        def done(state: bool) -> None:
+            self.fit_on = self.fit_on | {course_id} if state else self.fit_on - {course_id}
+            self.fill_courses(self.courses)
+            self.set_status(tr("fit.switched_on" if state else "fit.switched_off"))
+
+        self.request(lambda: feedback.set_fit(FitTarget.COURSE, course_id, on, staff, now), done)
+
     def action_switch(self) -> None:
         """Move between the courses and the appointments."""
         self.focus_next(DataTable)
@@ -158,10 +188,11 @@ class CoursesScreen(KioskScreen):
         self.kiosk.go_home()
 
 
-def fit_cell(trend: FitTrend | None) -> Text:
-    """``12 → 20 (+8)`` for the outcome ratings, the latest session rating, and a flag."""
+def fit_cell(trend: FitTrend | None, *, on: bool = True) -> Text:
+    """``12 → 20 (+8)`` for the outcome ratings, the latest session rating, and a flag;
+    "til" for a course with FIT on and no ratings yet."""
     if trend is None:
-        return Text("")
+        return Text(t("fit.on_no_ratings") if on else "")
     parts = []
     if trend.first is not None:
         change = trend.change

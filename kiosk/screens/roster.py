@@ -21,6 +21,7 @@ from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.screens.attendance_modals import GuestInput, GuestModal, ReasonModal
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.roster_fit import RosterFit
 from kiosk.screens.roster_format import COLUMNS, roster_cells, roster_summary, status_text
 from kiosk.services.attendance import (
     AttendanceRefused,
@@ -45,7 +46,7 @@ def _binding(key: str, action: str, label: str, *, show: bool = True) -> Binding
     return Binding(key, action, label, show=show, tooltip=f"{label}.tooltip", id=f"roster.{action}")
 
 
-class RosterScreen(KioskScreen):
+class RosterScreen(RosterFit, KioskScreen):
     """Take attendance for one session, one key per participant; the cursor moves on."""
 
     NEEDS_LOGIN = True  # names and rosters: the app asks for a staff login first
@@ -62,6 +63,9 @@ class RosterScreen(KioskScreen):
         _binding("x", "cancel_session", "attendance.cancel"),
         _binding("l", "close_session", "attendance.close"),
         _binding("o", "reopen_session", "attendance.reopen"),
+        _binding("v", "session_rating", "fit.roster.rate"),  # shown once it can be used
+        _binding("u", "group_trend", "fit.trend.open", show=False),
+        _binding("ctrl+f", "toggle_fit", "fit.toggle", show=False),
         _binding("escape", "back", "attendance.back"),
     ]
 
@@ -99,6 +103,7 @@ class RosterScreen(KioskScreen):
         self.entries = {key: fresh[key] for key in order}
         self.draw_table()
         self.show_session()
+        self.load_fit()
 
     def retranslate(self) -> None:
         self.draw_table()
@@ -262,6 +267,10 @@ class RosterScreen(KioskScreen):
             self.show_session()
             self.set_status(lambda: t("attendance.state_changed", status=status_text(
                 state.status, state.status_reason, state.closed)))  # fmt: skip
+            if state.closed:
+                self.fit_after_close()
+            else:
+                self.refresh_bindings()
 
         groups = self.kiosk.services.groups
         self.call_service(groups.change_state, changed, change, self.session_id, reason=reason)

@@ -13,6 +13,7 @@ from kiosk.i18n import t, tr
 from kiosk.i18n.formats import clock as hhmm
 from kiosk.i18n.formats import long_date
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.group_trend import open_group_trend
 from kiosk.screens.roster import RosterScreen
 from kiosk.screens.roster_format import status_text
 from kiosk.services.attendance import SessionSummary
@@ -46,6 +47,14 @@ class SessionsScreen(KioskScreen):
             tooltip="attendance.refresh.tooltip",
             id="sessions.refresh",
         ),
+        Binding(
+            "u",
+            "group_trend",
+            "fit.trend.open",
+            tooltip="fit.trend.open.tooltip",
+            id="sessions.group_trend",
+            show=False,
+        ),  # fmt: skip
         Binding(
             "escape",
             "back",
@@ -129,6 +138,12 @@ class SessionsScreen(KioskScreen):
             return
         session = self.sessions[table.cursor_row]
         self.app.push_screen(RosterScreen(session.id))
+
+    def action_group_trend(self) -> None:
+        """The FIT ratings of the selected session's group, per session (its leader only)."""
+        table: DataTable[Any] = self.query_one(DataTable)
+        if self.sessions and table.cursor_row >= 0:
+            open_group_trend(self, self.sessions[table.cursor_row].group_id)
 
     def action_back(self) -> None:
         """Back to the home screen."""

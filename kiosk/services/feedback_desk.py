@@ -12,7 +12,9 @@ from kiosk.services.staff import StaffMember
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from kiosk.services.group_trends import GroupTrend
     from kiosk.services.questionnaires import Offered
+    from models.feedback import FitTarget
     from models.figures.fit import FitTrend
 
 
@@ -40,3 +42,38 @@ class FeedbackDesk:
         from kiosk.services.fit_trends import my_course_trends
 
         return my_course_trends(self.engine, staff=staff, course_ids=course_ids, now=now)
+
+    # -- FIT at the kiosk, the session-end and stand-alone moments ----------------------
+
+    def fit_is_on(self, target_id: str) -> bool:
+        from kiosk.services.fit_plans import fit_is_on
+
+        return fit_is_on(self.engine, target_id)
+
+    def set_fit(
+        self, target: FitTarget, target_id: str, on: bool, staff: StaffMember, now: datetime
+    ) -> bool:
+        """Turn FIT ratings on or off for a course (its counsellor) or group (its leader)."""
+        from kiosk.services.fit_plans import set_fit_plan
+
+        return set_fit_plan(self.engine, target=target, target_id=target_id, on=on,
+                            staff=staff, now=now)  # fmt: skip
+
+    def group_trend(self, group_id: str, staff: StaffMember, now: datetime) -> GroupTrend:
+        """The group's rating averages per session (its leader or an admin); audited."""
+        from kiosk.services.group_trends import group_trend
+
+        return group_trend(self.engine, group_id=group_id, staff=staff, now=now)
+
+    def session_rating(self, session_id: str, citizen_id: str, staff: StaffMember) -> Offered:
+        """The FIT session rating a participant of a closed session may give."""
+        from kiosk.services.questionnaire_triggers import offered_session_rating
+
+        return offered_session_rating(self.engine, session_id=session_id,
+                                      citizen_id=citizen_id, staff=staff)  # fmt: skip
+
+    def standalone(self) -> list[Offered]:
+        """The anonymous questionnaires this site offers without a check-in."""
+        from kiosk.services.questionnaire_triggers import offered_standalone
+
+        return offered_standalone(self.engine)

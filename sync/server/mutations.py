@@ -30,6 +30,7 @@ from sync.protocol import AdjustedRow, Mutation
 from sync.rows import table_name
 from sync.server.auth import DeviceIdentity
 from sync.server.decisions import RequestRefused, accept_provisional_citizen, decide_session_state
+from sync.server.fit_changes import decide_fit_plans
 from sync.server.merges import audit_late_events, follow_merges
 from sync.server.references import problem, resolve
 from sync.server.rules import (
@@ -199,6 +200,8 @@ def apply_mutations(context: BatchContext, mutations: list[Mutation]) -> None:
         now=context.now,
     )
     _decide_session_requests(context, fresh)
+    decide_fit_plans(context.session, [p for kind, p in stored if kind == "fit_plan_change"],
+                     now=context.now)  # fmt: skip
     crash_point(DECIDED)
     _refresh_visit_scopes(context, fresh)
     crash_point(SCOPES_REFRESHED)

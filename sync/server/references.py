@@ -25,7 +25,7 @@ from models import (
     Topic,
 )
 from models.catalogue import IdentityRule
-from sync.server import answer_checks
+from sync.server import answer_checks, fit_changes
 from sync.server.rules import RULES
 
 #: reference class → the refusal a device sees (never naming the value).
@@ -40,6 +40,7 @@ REASONS = {
     "anonymous_offer": "the offer is not in the catalogue or does not allow anonymous contacts",
     "topics": "a topic is not in the catalogue",
     **answer_checks.REASONS,
+    **fit_changes.REASONS,
 }
 
 
@@ -51,6 +52,8 @@ class Known:
     #: Questions of the questionnaires the batch answers; the named courses' citizens.
     questions: dict[str, list[Any]] = field(default_factory=dict)
     courses: dict[str, str] = field(default_factory=dict)
+    #: The site's courses and groups a FIT request names: id → ``course`` or ``group``.
+    fit_targets: dict[str, str] = field(default_factory=dict)
 
     def has(self, what: str, value: str) -> bool:
         if what == "topics":
@@ -119,6 +122,8 @@ def resolve(
     answered = {str(p["questionnaire_id"]) for k, p in items if k in answer_checks.ANSWER_KINDS}
     known.questions = answer_checks.questions_of(session, answered)
     known.courses = answer_checks.course_citizens(session, site_id, named["site_course"])
+    known.fit_targets = fit_changes.known_targets(session, site_id, named["site_fit_target"])
+    known.ids["site_fit_target"] = set(known.fit_targets)
     return known
 
 
@@ -139,4 +144,6 @@ def problem(kind: str, params: dict[str, Any], known: Known, *, sent_citizen: st
             continue
         if not known.has(rule.what, str(value)):
             return REASONS[rule.what]
-    return answer_checks.row_problem(kind, params, known.questions, known.courses)
+    return answer_checks.row_problem(
+        kind, params, known.questions, known.courses
+    ) or fit_changes.row_problem(kind, params, known.fit_targets)

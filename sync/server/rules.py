@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from models import EVENT_TABLES, Citizen
 from models.events import CheckInAction, CheckInMethod, Mark, QueueAction, SessionRequest
+from models.feedback import FitSwitch, FitTarget
 from models.sensitive import text_problem, unsafe_char
 from sync.hlc import Stamp
 from sync.protocol import SITE_EVENT_TABLES
@@ -138,6 +139,12 @@ RULES: dict[str, dict[str, Check]] = {
         "answers": Check("answers"),
         "staff_id": STAFF,
     },
+    "fit_plan_change": {  # a request: central applies it to S's course's or group's plan
+        "target": enum(FitTarget),
+        "target_id": ref("site_fit_target"),
+        "state": enum(FitSwitch),
+        "staff_id": ref("site_staff"),
+    },
     "audit_entry": {
         "staff_id": STAFF,
         "citizen_id": ref("citizen_in_scope", optional=True),
@@ -159,6 +166,8 @@ FED_TO_SITE: dict[str, bool] = {
     # site's other desks, so its counsellor sees the whole trend wherever they log in.
     "questionnaire_answer": False,
     "fit_rating": True,
+    # The plan itself reaches the site's kiosks as reference data (``fit_plan``).
+    "fit_plan_change": False,
     "audit_entry": False,
 }
 #: Kinds central keeps without a time finer than the hour: ``created_at``, the HLC and its own

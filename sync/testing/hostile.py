@@ -78,6 +78,8 @@ def realistic_rows(t: Targets, now: datetime) -> dict[str, dict[str, Any]]:
                                  "answer_date": day, "answers": "besoeg.1:4"},
         "fit_rating": {"questionnaire_id": "fit-outcome", "citizen_id": t.citizen_id,
                        "session_id": t.session_id, "answers": "fit-outcome.1:5"},
+        "fit_plan_change": {"target": "group", "target_id": t.session_id, "state": "on",
+                            "staff_id": t.device_id},
         "audit_entry": {"citizen_id": t.citizen_id, "action": "search", "detail": "x"},
     }  # fmt: skip
     events = {kind: {"id": "", **base, **row} for kind, row in rows.items()}
