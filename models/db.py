@@ -14,8 +14,10 @@ from sqlmodel import Session, create_engine
 from models.filemodes import private_sqlite
 
 BUSY_TIMEOUT_MS = 10_000
-#: How long a writer waits for the other writers of its own process (``write_session``).
-WRITER_WAIT_S = BUSY_TIMEOUT_MS / 1000
+#: How long a writer waits for the other writers of its own process (``write_session``):
+#: on a central with many kiosks pushing at once the queue is long but moves, so it may
+#: wait longer than SQLite's busy timeout; under a kiosk's 30 s request timeout.
+WRITER_WAIT_S = 25.0
 
 
 def _configure_sqlite(engine: Engine, path: Path | None) -> None:
@@ -109,7 +111,7 @@ def _sqlite_writer(engine: Engine) -> Iterator[None]:
     poll (up to 100 ms a try), so under load the lock sits free while every writer sleeps,
     and a writer can starve past the busy timeout. Queued on a Python lock, the next writer
     starts the moment the last one commits; only other processes still meet the busy
-    handler. Waiting longer than the busy timeout is the same "database is locked" error.
+    handler. Waiting longer than ``WRITER_WAIT_S`` is the same "database is locked" error.
     """
     lock = _writer_lock(engine)
     if not lock.acquire(timeout=WRITER_WAIT_S):

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
 from models import Device
-from models.db import read_session
+from models.db import read_session, write_session
 from sync.protocol import VerifiedReport
 from sync.server import feed
 from sync.server.auth import DeviceIdentity
@@ -137,8 +137,11 @@ class DeviceActivity:
     def write(self, device_id: str, kind: str, values: dict[str, Any]) -> bool:
         """One UPDATE of the device row (blocking); a failure is logged, never raised."""
         try:
-            with self.engine.begin() as conn:
-                conn.execute(update(Device).where(col(Device.id) == device_id).values(**values))
+            # Through write_session: queued with the process's other writers (a bare
+            # transaction would poll SQLite's busy handler, starve behind them and hold a
+            # pooled connection meanwhile).
+            with write_session(self.engine) as session:
+                session.execute(update(Device).where(col(Device.id) == device_id).values(**values))
         except SQLAlchemyError as err:  # health bookkeeping never fails a request
             log.warning("device activity not recorded (%s)", type(err).__name__)
             with self._lock:
