@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 #: The user a cluster runs as when the tests run as root (PostgreSQL refuses root).
 UNPRIVILEGED_USER = "nobody"
@@ -102,7 +103,9 @@ def _run_as() -> pwd.struct_passwd | None:
 def _pg(tool: str, *args: str, cwd: Path) -> None:
     """Run one of the wheel's tools (as the unprivileged user when root); raise on failure."""
     account = _run_as()
-    ids = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []} if account else {}
+    ids: dict[str, Any] = (
+        {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []} if account else {}
+    )
     try:
         result = subprocess.run(
             [str(server_bin_dir() / tool), *args],
@@ -111,7 +114,7 @@ def _pg(tool: str, *args: str, cwd: Path) -> None:
             text=True,
             timeout=60,
             check=False,
-            **ids,  # type: ignore[arg-type]
+            **ids,
         )
     except (OSError, subprocess.TimeoutExpired) as failure:
         raise ClusterUnavailable(f"{tool} could not run: {failure}") from failure
