@@ -214,6 +214,37 @@ def reap_stale() -> None:
             stop(home)
 
 
+@contextmanager
+def fresh_database(base_url: str, prefix: str = "mst_") -> Iterator[str]:
+    """A new, empty database on the cluster at ``base_url``; its URL, dropped at the end."""
+    from uuid import uuid4
+
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"{prefix}{uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def running_cluster() -> Iterator[str]:
+    """A cluster of its own for one run (``mestring bench``): its URL; stopped and deleted
+    at the end. Raises ``ClusterUnavailable`` with the reason when it cannot start."""
+    reap_stale()
+    home = new_home()
+    try:
+        yield url_in(home)
+    finally:
+        stop(home)
+
+
 def main() -> int:
     """``python -m sync.testing.pg_cluster``: start and stop a cluster once (CI's check)."""
     home = new_home()
