@@ -89,8 +89,9 @@ def _count_stored(central: Any, expected: set[str]) -> tuple[int, int]:
 
 
 def site_ids(count: int) -> list[str]:
-    """The four default sites, then made-up ones (``sted05`` …) up to ``count``."""
-    extra = [f"sted{n:02d}" for n in range(len(DEFAULT_SITES) + 1, count + 1)]
+    """The four default sites, then made-up ones (``s05`` …) up to ``count`` (the first
+    three letters differ: ``seed_citizens`` makes card numbers from them)."""
+    extra = [f"s{n:02d}" for n in range(len(DEFAULT_SITES) + 1, count + 1)]
     return [*DEFAULT_SITES[:count], *extra]
 
 
