@@ -197,3 +197,14 @@ async def test_transient_database_errors_stay_503_retry(world: World, kind: type
     async with raw(app) as client:
         answer = await client.get("/test/boom")
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+
+
+async def test_sqlites_write_lock_still_busy_at_begin_is_503_retry(world: World):
+    """BEGIN IMMEDIATE goes straight to the driver (``models.db``): its own error, when the
+    write lock stays busy past the busy timeout, is transient too, not a 500."""
+    import sqlite3
+
+    app = boom_app(world, sqlite3.OperationalError("database is locked"))
+    async with raw(app) as client:
+        answer = await client.get("/test/boom")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
