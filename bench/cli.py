@@ -18,6 +18,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a quick check")
     parser.add_argument("--json", action="store_true", help="one JSON object per benchmark")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    scale = parser.add_argument_group("concurrency", "options of `mestring bench concurrency`")
+    scale.add_argument("--kiosks", type=int, help="kiosks syncing at once (default 50)")
+    scale.add_argument("--db", choices=("sqlite", "postgresql"), help="central's database")
+    scale.add_argument("--workers", type=int, help="central API processes (PostgreSQL)")
+    scale.add_argument("--sites", type=int, help="sites (default: one per 12.5 kiosks, ≥ 4)")
     parser.set_defaults(handler=_run)
 
 
@@ -28,4 +33,6 @@ def _run(args: argparse.Namespace, _settings: Settings) -> int:
         for bench in discover().values():
             print(f"{bench.name:<12} {bench.summary}")  # noqa: T201
         return 0
-    return run_benchmarks(args.names, quick=args.quick, as_json=args.json)
+    names = ("kiosks", "db", "workers", "sites")
+    options = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    return run_benchmarks(args.names, quick=args.quick, as_json=args.json, options=options)

@@ -39,8 +39,10 @@ B = TypeVar("B")
 class Benchmark:
     name: str
     summary: str
-    run: Callable[[bool], dict[str, Any]]
+    run: Callable[..., dict[str, Any]]
     targets: dict[str, float]
+    #: Keyword options ``run`` takes beyond ``quick`` (a module's ``OPTIONS``).
+    options: tuple[str, ...] = ()
 
 
 def discover() -> dict[str, Benchmark]:
@@ -52,7 +54,9 @@ def discover() -> dict[str, Benchmark]:
         module: ModuleType = importlib.import_module(f"bench.{info.name}")
         name = info.name.removeprefix("bench_")
         summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-        found[name] = Benchmark(name, summary, module.run, dict(getattr(module, "TARGETS", {})))
+        targets = dict(getattr(module, "TARGETS", {}))
+        options = tuple(getattr(module, "OPTIONS", ()))
+        found[name] = Benchmark(name, summary, module.run, targets, options)
     return dict(sorted(found.items()))
 
 
@@ -176,8 +180,12 @@ def _cell(value: Any) -> str:
     return "–" if value is None else str(value)
 
 
-def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
-    """Run the named benchmarks (all when empty); print and save their results."""
+def run_benchmarks(
+    names: Sequence[str], *, quick: bool, as_json: bool, options: dict[str, Any] | None = None
+) -> int:
+    """Run the named benchmarks (all when empty); print and save their results.
+
+    ``options`` (e.g. ``kiosks``) go to the benchmarks that declare them in ``OPTIONS``."""
     available = discover()
     unknown = [n for n in names if n not in available]
     if unknown:
@@ -187,6 +195,13 @@ def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
             file=sys.stderr,
         )
         return 2
+    options = options or {}
+    takers = [n for n in names or list(available) if set(options) & set(available[n].options)]
+    if options and not takers:
+        flags = ", ".join(f"--{o}" for o in options)
+        accepting = ", ".join(b.name for b in available.values() if b.options)
+        print(f"mestring bench: {flags} only apply to: {accepting}", file=sys.stderr)
+        return 2
     env = environment()
     RESULTS_DIR.mkdir(exist_ok=True)
     status = 0
@@ -194,7 +209,8 @@ def run_benchmarks(names: Sequence[str], *, quick: bool, as_json: bool) -> int:
     for name in names or list(available):
         started, load_start, (cpu, children_cpu) = time.perf_counter(), _load(), _cpu_seconds()
         try:
-            result = available[name].run(quick)
+            given = {k: v for k, v in options.items() if k in available[name].options}
+            result = available[name].run(quick, **given)
         except Exception as err:  # a failing benchmark is reported, the others still run
             print(f"mestring bench: {name} failed: {err!r}", file=sys.stderr)
             status = 1

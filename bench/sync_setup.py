@@ -87,15 +87,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(command: list[str], env: dict[str, str], port: int, what: str) -> Iterator[str]:
+def served(
+    command: list[str], env: dict[str, str], port: int, what: str, *, start_s: float = 30
+) -> Iterator[str]:
     """Run ``command`` (an HTTP server on 127.0.0.1:``port``) in its own process until its
-    ``/health`` answers; its URL inside the block, stopped at the end."""
+    ``/health`` answers (at most ``start_s``); its URL inside the block, stopped at the end."""
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_s
         while True:
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     #: Central events (visits, marks, contacts, queue): the municipality's policy; 0 = keep.
     central_event_retention_days: int = 0
     max_clock_skew_seconds: int = 300
+    #: Central API processes serving one database, on every machine together (``mestring
+    #: central serve --workers N`` sets it): limits kept per process are divided by it.
+    api_processes: int = Field(default=1, ge=1, le=64)
     sync_retries: int = 6  # attempts per request before a sync session gives up
     sync_retry_base_seconds: float = 0.25  # backoff base; waits are U(0, base·2^n), capped
 

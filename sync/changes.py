@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, inspect, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
 from models import (
@@ -47,19 +50,56 @@ CITIZEN_ROWS = (Enrolment, Course, Appointment)
 
 
 def next_feed_seqs(session: Session, count: int) -> range:
-    """Reserve ``count`` feed sequence numbers; the counter's row lock is held until commit."""
-    counter = session.get(FeedCounter, 1)
-    if counter is None:
-        session.add(FeedCounter(id=1, value=0))
-        session.flush()
-    result = session.execute(
+    """Reserve ``count`` feed sequence numbers; the counter's row lock is held until commit.
+
+    One ``UPDATE … RETURNING`` on the single counter row: on PostgreSQL a second writer's
+    UPDATE waits for the first one's commit and then continues from its value, so numbers
+    never collide, and none is handed out while a smaller one is still uncommitted (a pull
+    can never pass over an entry that becomes visible later). On SQLite the write lock taken
+    at BEGIN does the same. The row is created on first use, race-free (``ensure_feed_counter``).
+    """
+    reserve = (
         update(FeedCounter)
         .where(col(FeedCounter.id) == 1)
         .values(value=col(FeedCounter.value) + count)
         .returning(col(FeedCounter.value))
     )
-    end = int(result.scalar_one())
-    return range(end - count + 1, end + 1)
+    end = session.execute(reserve).scalar_one_or_none()
+    if end is None:
+        ensure_feed_counter(session)
+        end = session.execute(reserve).scalar_one()
+    return range(int(end) - count + 1, int(end) + 1)
+
+
+def ensure_feed_counter(session: Session) -> None:
+    """Create the counter row unless it exists (two processes may try at once: the second
+    insert is a no-op, never a unique-key error)."""
+    dialect = session.get_bind().dialect.name
+    table = FeedCounter.__table__  # type: ignore[attr-defined]
+    if dialect == "postgresql":
+        statement: Any = pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
+    elif dialect == "sqlite":
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=["id"])
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database {dialect}")
+    session.execute(statement.values(id=1, value=0))
+
+
+def hold_feed_lock(session: Session) -> None:
+    """Take the feed counter's row lock now, before reading what the change depends on.
+
+    For a change whose rows depend on what a concurrent writer may be inserting (a citizen's
+    scope): waiting here first means the reads below see that writer's committed rows, so
+    two PostgreSQL transactions neither insert the same scope row (a unique-key error) nor
+    deadlock (one holding the counter and waiting for the other's scope row). SQLite needs
+    nothing: its write lock, taken at BEGIN, already serialises writers.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    locked = select(FeedCounter.value).where(FeedCounter.id == 1).with_for_update()
+    if session.exec(locked).first() is None:
+        ensure_feed_counter(session)
+        session.exec(locked).one()
 
 
 def row_key(row: SQLModel) -> str:
@@ -227,6 +267,7 @@ def refresh_scope(session: Session, citizen_id: str, *, now: datetime) -> tuple[
     enrolments, courses and appointments at that site; leaving publishes an ``evict``
     (the kiosk deletes the citizen with those rows).
     """
+    hold_feed_lock(session)  # first: another writer may be scoping the same citizen
     current = {
         s.site_id: s
         for s in session.exec(select(SiteScope).where(SiteScope.citizen_id == citizen_id)).all()

@@ -23,6 +23,7 @@ from sync.changes import (
     EVICT,
     UPSERT,
     VISIT_SCOPE_DAYS,
+    hold_feed_lock,
     next_feed_seqs,
     row_key,
 )
@@ -118,6 +119,7 @@ def refresh_scopes_bulk(
     """Bring ``SiteScope`` up to date for many citizens; returns (entered, left) as
     ``(citizen_id, site_id)`` pairs. The caller appends the feed entries in order."""
     session.flush()
+    hold_feed_lock(session)  # before reading scopes a concurrent push may be changing
     wanted = wanted_sites_bulk(session, citizen_ids, now=now)
     current = scope_sites(session, citizen_ids)
     entered: list[tuple[str, str]] = []

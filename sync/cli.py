@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 from cli.errors import UserError
 from models.config import Settings
-from models.db import make_engine
+from models.db import make_engine, write_session
 from models.timeutil import utcnow
 from sync.credential import Credential, CredentialMissing
 
@@ -54,19 +55,53 @@ def cmd_central_init(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+#: Why ``--workers`` above 1 is refused on SQLite (shown to the operator).
+SQLITE_ONE_WORKER = (
+    "--workers {workers} kræver PostgreSQL (--db postgresql+psycopg://…): SQLite har én "
+    "skrivelås for hele filen, så flere processer giver ikke mere plads, kun ventetid, og "
+    "filen kan ikke deles mellem maskiner. Brug --workers 1 med SQLite."
+)
+
+
 def cmd_central_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from sync.server import create_app
-    from sync.server.feed import prune_feed
+    from sync.changes import ensure_feed_counter
+    from sync.server.app import SETTINGS_ENV, create_app
+    from sync.server.feed import ensure_epoch, prune_feed
 
     settings = with_overrides(settings, args)
+    workers = int(args.workers)
+    if not 1 <= workers <= 64:
+        raise UserError(f"--workers skal være mellem 1 og 64 (fik {workers})")
+    if workers > 1 and settings.central_db_url().startswith("sqlite"):
+        raise UserError(SQLITE_ONE_WORKER.format(workers=workers))
     engine = central_engine(settings)
     dropped = prune_feed(engine, now=utcnow(), keep_days=settings.max_offline_days)
-    app = create_app(settings, engine=engine)
-    print(f"central server on http://{args.host}:{args.port} (pruned {dropped} feed entries)")
+    # Once, before any worker starts: the workers then only read these rows.
+    ensure_epoch(engine)
+    with write_session(engine) as session:
+        ensure_feed_counter(session)
+    where = f"http://{args.host}:{args.port}"
+    print(f"central server on {where} (pruned {dropped} feed entries; {workers} process(es))")
     sys.stdout.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    options: dict[str, Any] = {"log_level": "warning", "access_log": False}
+    if workers == 1:
+        app = create_app(settings, engine=engine)
+        uvicorn.run(app, host=args.host, port=args.port, **options)
+        return 0
+    engine.dispose()  # each worker opens its own pool
+    # ``api_processes`` counts every machine's processes: an operator's larger figure stands.
+    shared = settings.model_copy(update={"api_processes": max(workers, settings.api_processes)})
+    os.environ[SETTINGS_ENV] = shared.model_dump_json()
+    uvicorn.run(
+        "sync.server.app:create_app_from_env",
+        factory=True,
+        workers=workers,
+        host=args.host,
+        port=args.port,
+        **options,
+    )
     return 0
 
 
@@ -212,6 +247,12 @@ def _register_central(sub: Any) -> None:
     serve.add_argument("--db", help="database URL (default: SQLite in MESTRING_HOME)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes on this machine (above 1 needs PostgreSQL; see docs/scaling.md)",
+    )
     serve.set_defaults(handler=cmd_central_serve)
     init = central_sub.add_parser("init", help="create the schema and default catalogue")
     init.add_argument("--db", help="database URL")

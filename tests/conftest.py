@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from models.db import make_engine, write_session
 from models.migrate import upgrade
 from sync.outbox import init_state
-from tests import pg_cluster
+from sync.testing import pg_cluster
 
 #: Tuesday 24 November 2026, 09:30 in Denmark (08:30 UTC): week 48.
 FROZEN_NOW = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from models.db import make_engine
-from tests import pg_cluster
+from sync.testing import pg_cluster
 from tests.conftest import cluster_url
 
 ROOT = Path(__file__).resolve().parent.parent

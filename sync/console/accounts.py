@@ -133,8 +133,11 @@ def _usable(user: ConsoleUser | None, now: datetime) -> ConsoleUser:
 def sign_in(engine: Engine, *, login: str, password: str, now: datetime) -> str:
     """Check the password; returns a session token still waiting for the second factor."""
     with write_session(engine) as session:
+        # Locked: two sign-ins at once (other threads or processes) count both failures.
         user = session.exec(
-            select(ConsoleUser).where(ConsoleUser.login == login.strip().lower()[:80])
+            select(ConsoleUser)
+            .where(ConsoleUser.login == login.strip().lower()[:80])
+            .with_for_update()
         ).first()
         try:
             _hasher.verify(user.password_hash if user else _dummy_hash(), password)
@@ -176,7 +179,8 @@ def second_factor(engine: Engine, token: str, *, code: str, now: datetime) -> No
         row = session.get(ConsoleSession, token_hash(token))
         if row is None or row.ended_at is not None or row.created_at + IDLE_LIMIT <= now:
             raise SignInRefused("expired")
-        user = _usable(session.get(ConsoleUser, row.user_id), now)
+        # Locked: the same code sent twice at once is accepted once (``totp_last_step``).
+        user = _usable(session.get(ConsoleUser, row.user_id, with_for_update=True), now)
         step = _matched_step(user.totp_secret, code, now)
         if step is None or step <= user.totp_last_step:
             _failure(session, user, now, "second factor")

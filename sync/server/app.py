@@ -1,5 +1,7 @@
 """FastAPI app factory for the central server; no engine or state at module level."""
 
+import os
+import secrets
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -61,9 +63,18 @@ from sync.server.site_events import FED_TABLES
 from sync.server.strict_json import INT32_MAX, StrictJSONRoute
 from sync.server.throttle import EnrolThrottle
 
+#: Environment variable carrying ``mestring central serve``'s settings to worker processes.
+SETTINGS_ENV = "MESTRING_CENTRAL_SETTINGS"
+
 
 class SharedClock(HybridClock):
-    """The server's clock, shared by request threads."""
+    """The server's clock, shared by request threads.
+
+    Each process has its own, with its own node (``central_node``): two worker processes in
+    the same millisecond then still issue different stamps. No decision depends on one
+    process having seen every stamp: a decision over a stored row first observes that row's
+    stamp, read under the row's lock (``decisions.set_session_state_centrally``).
+    """
 
     def __init__(self, node: str, **kwargs: Any) -> None:
         super().__init__(node, **kwargs)
@@ -94,12 +105,12 @@ def create_app(
     owned = engine is None
     db = engine if engine is not None else make_engine(settings.central_db_url())
     clock = SharedClock(
-        "central",
+        central_node(),
         wall=lambda: int(now().timestamp() * 1000),
         max_drift_ms=settings.max_clock_skew_seconds * 1000,
     )
 
-    throttle = enrol_throttle or EnrolThrottle()
+    throttle = enrol_throttle or EnrolThrottle.shared_by(settings.api_processes)
     device_health = activity or DeviceActivity(db)
     feed.ensure_epoch(db)
     max_skew_s = settings.max_clock_skew_seconds
@@ -292,7 +303,15 @@ def _refusal(request: Request, status: int) -> str:
     return getattr(request.state, "refusal", "") or f"{status} on {request.url.path}"
 
 
+def central_node() -> str:
+    """This process's HLC node: ``central-`` and 8 random hex digits (unique among the
+    processes serving one database, on one machine or several)."""
+    return f"central-{secrets.token_hex(4)}"
+
+
 def create_app_from_env() -> FastAPI:
-    """For ``uvicorn --factory sync.server.app:create_app_from_env`` (settings from the
-    ``MESTRING_*`` environment); run ``mestring central init`` first to migrate."""
-    return create_app(Settings())
+    """For ``uvicorn --factory sync.server.app:create_app_from_env``: the settings
+    ``mestring central serve`` passed in ``MESTRING_CENTRAL_SETTINGS`` (JSON), else the
+    ``MESTRING_*`` environment; run ``mestring central init`` first to migrate."""
+    passed = os.environ.get(SETTINGS_ENV)
+    return create_app(Settings.model_validate_json(passed) if passed else Settings())

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from models import Citizen, GroupSession
 from models.db import write_session
 from models.events import SessionRequest
-from sync.changes import publish, refresh_scope
+from sync.changes import hold_feed_lock, publish, refresh_scope
 from sync.hlc import HybridClock, Stamp
 
 #: One answer for every refused guest row, whether or not the id exists elsewhere.
@@ -28,8 +28,13 @@ def decide_session_state(
     """Apply a state request if its stamp is newer than the session's; publish the result.
 
     Returns False when a newer decision already stands (the request is kept as an event).
+    The feed lock first, then the row read afresh under its lock: two processes deciding
+    the same session at once compare with each other's committed stamp, in one lock order.
     """
-    group_session = session.get(GroupSession, session_id)
+    hold_feed_lock(session)
+    group_session = session.get(
+        GroupSession, session_id, with_for_update=True, populate_existing=True
+    )
     if group_session is None:
         raise RequestRefused("unknown group session")
     if hlc <= group_session.state_hlc:
@@ -59,7 +64,8 @@ def set_session_state_centrally(
 ) -> bool:
     """Central's own decision (e.g. the administrator cancels a session)."""
     with write_session(engine) as session:
-        current = session.get(GroupSession, session_id)
+        hold_feed_lock(session)  # the lock order of ``decide_session_state``
+        current = session.get(GroupSession, session_id, with_for_update=True)
         if current is None:
             raise RequestRefused("unknown group session")
         if current.state_hlc:

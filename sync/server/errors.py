@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -155,6 +156,9 @@ def install_error_handlers(app: FastAPI) -> None:
     for permanent_error in PERMANENT_DB_ERRORS:
         app.add_exception_handler(permanent_error, permanent)
     app.add_exception_handler(OperationalError, transient)
+    # SQLite's write lock still busy after the busy timeout, raised by the driver itself
+    # (``models.db`` sends BEGIN IMMEDIATE straight to it): transient like the rest.
+    app.add_exception_handler(sqlite3.OperationalError, transient)
     app.add_exception_handler(DBAPIError, transient)
 
 

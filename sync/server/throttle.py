@@ -1,4 +1,7 @@
-"""In-process token buckets that throttle enrolment attempts per client address and overall."""
+"""Token buckets that throttle enrolment attempts per client address and overall.
+
+They live in each process's memory; with several central processes each holds its share of
+the limits (``EnrolThrottle.shared_by``), so the limits hold for all of them together."""
 
 from __future__ import annotations
 
@@ -27,6 +30,12 @@ class Rate:
 
     burst: int
     every_s: float
+
+    def share(self, processes: int) -> Rate:
+        """This rate split over ``processes`` (at least one attempt at once each)."""
+        if processes <= 1:
+            return self
+        return Rate(burst=max(1, self.burst // processes), every_s=self.every_s * processes)
 
 
 @dataclass
@@ -75,6 +84,17 @@ class EnrolThrottle:
         self.overall = TokenBucket.full(overall, clock())
         self.addresses: OrderedDict[str, TokenBucket] = OrderedDict()
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared_by(
+        cls, processes: int, *, per_address: Rate = PER_ADDRESS, overall: Rate = OVERALL
+    ) -> EnrolThrottle:
+        """One process's share when ``processes`` serve the same database: each gets
+        ``1/processes`` of every burst and rate, so all of them together allow no more
+        than the limits (the rates exactly; a burst smaller than ``processes`` becomes one
+        attempt per process). A client may be refused a little early when its requests
+        spread unevenly; enrolment happens once per kiosk, guessing is what is bounded."""
+        return cls(per_address=per_address.share(processes), overall=overall.share(processes))
 
     def check(self, address: str) -> None:
         """Count one attempt from ``address``, or raise ``Throttled``."""

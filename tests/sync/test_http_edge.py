@@ -233,3 +233,12 @@ async def test_a_database_held_by_another_process_is_503_retry_and_then_taken(
         )
     assert answer.status_code == 200, answer.text
     assert last_seq(world, kiosk.device_id) == 1
+
+
+async def test_sqlites_write_lock_still_busy_at_begin_is_503_retry(world: World):
+    """BEGIN IMMEDIATE goes straight to the driver (``models.db``): its own error, when the
+    write lock stays busy past the busy timeout, is transient too, not a 500."""
+    app = boom_app(world, sqlite3.OperationalError("database is locked"))
+    async with raw(app) as client:
+        answer = await client.get("/test/boom")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
