@@ -1,7 +1,11 @@
 """Optional console sign-in through the municipality's OpenID Connect provider (authlib).
 
 Off unless ``console_oidc_enabled``. The authorisation-code flow with PKCE (S256), a random
-``state`` bound to the browser and a ``nonce`` bound to the ID token; the ID token's
+``state`` bound to the browser and a ``nonce`` bound to the ID token. Nothing of a sign-in
+in progress is kept in process memory: the ``state`` carries its start time and a MAC, and
+the nonce and PKCE verifier are derived from it with a key only central holds (from the
+client secret), so the provider's callback may reach any worker (``serve --workers N``);
+the provider's single-use code stops a replayed callback; the ID token's
 signature (the provider's JWKS), issuer, audience and expiry are checked by authlib and
 joserfc. Whoever signs in this way still signs in as a personal console account
 (``accounts.oidc_sign_in``), audited like a password sign-in.
@@ -9,9 +13,12 @@ joserfc. Whoever signs in this way still signs in as a personal console account
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -26,7 +33,6 @@ from joserfc.jws import JWSRegistry
 from models.config import Settings
 
 PENDING_FOR = timedelta(minutes=10)
-MAX_PENDING = 1000
 
 
 class OidcRefused(Exception):
@@ -60,7 +66,6 @@ class OidcClient:
 
     settings: Settings
     transport: httpx.BaseTransport | None = None  # tests pass their fake provider's
-    pending: dict[str, Pending] = field(default_factory=dict)
     _metadata: dict[str, Any] | None = None
 
     @property
@@ -85,24 +90,50 @@ class OidcClient:
 
     def start(self, now: datetime) -> tuple[str, str]:
         """The provider's sign-in address and the ``state`` the browser must bring back."""
-        self._forget_old(now)
-        state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        verifier = secrets.token_urlsafe(48)
+        state = self._state(secrets.token_urlsafe(24), now)
+        pending = self._pending(state)
+        assert pending is not None  # a state just made is well-formed
+        nonce, verifier = pending.nonce, pending.verifier
         url, _ = self._client().create_authorization_url(
             self.metadata()["authorization_endpoint"], state=state, nonce=nonce,
             code_challenge=create_s256_code_challenge(verifier), code_challenge_method="S256",
         )  # fmt: skip
-        self.pending[state] = Pending(nonce, verifier, now)
         return url, state
 
-    def _forget_old(self, now: datetime) -> None:
-        for state, item in list(self.pending.items()):
-            if item.started + PENDING_FOR <= now or len(self.pending) > MAX_PENDING:
-                del self.pending[state]
+    def _key(self, purpose: str) -> bytes:
+        s = self.settings
+        material = "\x00".join(
+            (
+                "mestring console oidc",
+                purpose,
+                s.console_oidc_client_id,
+                s.console_oidc_client_secret,
+            )
+        )
+        return hashlib.sha256(material.encode()).digest()
+
+    def _mac(self, purpose: str, text: str) -> str:
+        digest = hmac.new(self._key(purpose), text.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def _state(self, random_part: str, now: datetime) -> str:
+        body = f"{random_part}.{int(now.timestamp())}"
+        return f"{body}.{self._mac('state', body)}"
+
+    def _pending(self, state: str) -> Pending | None:
+        """What ``start`` made for ``state``, or ``None`` for a state central did not make."""
+        parts = state.split(".")
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[1]) > 12:
+            return None
+        body = f"{parts[0]}.{parts[1]}"
+        if not hmac.compare_digest(parts[2], self._mac("state", body)):
+            return None
+        started = datetime.fromtimestamp(int(parts[1]), UTC)
+        return Pending(self._mac("nonce", state), self._mac("pkce", state) * 2, started)
 
     def finish(self, *, state: str, expected_state: str, code: str, now: datetime) -> Identity:
         """Exchange ``code`` and check the ID token; ``OidcRefused`` when anything is off."""
-        pending = self.pending.pop(state, None) if state else None
+        pending = self._pending(state) if state else None
         if pending is None or not secrets.compare_digest(state, expected_state or ""):
             raise OidcRefused("oidc.state")
         if pending.started + PENDING_FOR <= now or not code:

@@ -27,6 +27,7 @@ from models import ConsoleUser
 from models.config import Settings
 from models.db import read_session
 from sync.console.accounts import link_oidc
+from sync.console.web import OIDC_COOKIE
 from sync.server.app import create_app
 from tests.conftest import FROZEN_NOW
 from tests.sync.console.conftest import Clock, csrf_of
@@ -84,9 +85,8 @@ class FakeProvider:
                                          "expires_in": 300, "id_token": id_token})  # fmt: skip
 
 
-@pytest.fixture
-def provider(central: Engine, tmp_path: Path) -> tuple[TestClient, FakeProvider, Engine]:
-    clock = Clock(FROZEN_NOW)
+def _console(central: Engine, tmp_path: Path, fake: FakeProvider) -> TestClient:
+    """One central process (a worker) with OIDC on, reaching ``fake`` as its provider."""
     settings = Settings(
         home=tmp_path, console_oidc_enabled=True,
         console_oidc_discovery_url=f"{ISSUER}/.well-known/openid-configuration",
@@ -94,12 +94,16 @@ def provider(central: Engine, tmp_path: Path) -> tuple[TestClient, FakeProvider,
         console_oidc_redirect_url="https://testserver/admin/sign-in/oidc/callback",
         console_oidc_roles={"mestring-ledelse": "leadership", "mestring-admin": "admin"},
     )  # fmt: skip
-    app = create_app(settings, engine=central, now=clock)
-    fake = FakeProvider(clock)
+    app = create_app(settings, engine=central, now=fake.clock)
     console_app = next(r.app for r in app.routes if isinstance(r, Mount) and r.path == "/admin")
     console_app.state.console.oidc.transport = httpx.MockTransport(fake.handle)  # type: ignore[attr-defined]
-    client = TestClient(app, base_url="https://testserver", follow_redirects=False)
-    return client, fake, central
+    return TestClient(app, base_url="https://testserver", follow_redirects=False)
+
+
+@pytest.fixture
+def provider(central: Engine, tmp_path: Path) -> tuple[TestClient, FakeProvider, Engine]:
+    fake = FakeProvider(Clock(FROZEN_NOW))
+    return _console(central, tmp_path, fake), fake, central
 
 
 def _sign_in(client: TestClient, fake: FakeProvider, **change: Any) -> httpx.Response:
@@ -243,3 +247,44 @@ def console_user(central: Engine) -> None:
 
     add_user(central, login="lise@syddjurs.dk", display_name="Lise", role="admin",
              password="korrekt hest batteri", now=FROZEN_NOW - timedelta(days=1))  # fmt: skip
+
+
+def test_the_providers_callback_may_reach_another_worker(provider, tmp_path: Path):
+    """Nothing of a sign-in in progress lives in one process (``serve --workers N``)."""
+    client, fake, engine = provider
+    started = client.get("/admin/sign-in/oidc")
+    asked = {k: v[0] for k, v in parse_qs(urlparse(started.headers["location"]).query).items()}
+    code = fake.authorise(started.headers["location"])
+    other = _console(engine, tmp_path, fake)  # a second worker: its own memory
+    other.cookies = client.cookies
+    answer = other.get(
+        "/admin/sign-in/oidc/callback", params={"state": asked["state"], "code": code}
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/admin/"
+    assert _signed_in(other)
+
+
+@pytest.mark.parametrize(
+    "forged", ["abc.1764000000.xyz", "abc.1764000000", "..", "a.b.c", "x" * 300]
+)
+def test_a_state_central_did_not_make_is_refused_even_with_a_matching_cookie(provider, forged):
+    client, fake, _ = provider
+    started = client.get("/admin/sign-in/oidc")
+    code = fake.authorise(started.headers["location"])
+    client.cookies.set(OIDC_COOKIE, forged, path="/admin")
+    answer = client.get("/admin/sign-in/oidc/callback", params={"state": forged, "code": code})
+    assert answer.status_code == 401 and "ikke startet herfra" in answer.text
+    assert not _signed_in(client)
+
+
+def test_a_sign_in_started_more_than_ten_minutes_ago_is_refused(provider):
+    client, fake, _ = provider
+    started = client.get("/admin/sign-in/oidc")
+    asked = {k: v[0] for k, v in parse_qs(urlparse(started.headers["location"]).query).items()}
+    code = fake.authorise(started.headers["location"])
+    fake.clock.advance(minutes=11)
+    answer = client.get(
+        "/admin/sign-in/oidc/callback", params={"state": asked["state"], "code": code}
+    )
+    assert answer.status_code == 401
+    assert not _signed_in(client)
