@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the registry's classes, spelled out for type checkers only
     from models.central_state import Rejection as Rejection
     from models.central_state import ServerMeta as ServerMeta
     from models.central_state import SiteScope as SiteScope
+    from models.console import ConsolePendingImport as ConsolePendingImport
     from models.console import ConsoleSession as ConsoleSession
     from models.console import ConsoleUser as ConsoleUser
     from models.events import AnonymousContact as AnonymousContact

@@ -1,4 +1,5 @@
-"""Central-only tables of the web console: staff accounts and their signed-in sessions."""
+"""Central-only tables of the web console: staff accounts, their signed-in sessions and
+uploads waiting between their dry run and their apply."""
 
 from datetime import datetime
 
@@ -36,3 +37,16 @@ class ConsoleSession(SQLModel, table=True):
     created_at: datetime
     last_seen_at: datetime
     ended_at: datetime | None = None
+
+
+class ConsolePendingImport(SQLModel, table=True):
+    """An uploaded case-system CSV between its dry run and its apply: in the database, not a
+    process's memory, so the apply may reach any worker. Kept at most an hour (personal data
+    of the export: deleted when applied, and purged an hour after upload)."""
+
+    __tablename__ = "console_pending_import"
+    ticket_hash: str = Field(primary_key=True, max_length=64)  # sha256 of the form's ticket
+    session_hash: str = Field(index=True, max_length=64)  # the uploading sign-in's token hash
+    kind: str = Field(max_length=32)
+    raw: bytes
+    created_at: datetime = Field(index=True)

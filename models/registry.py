@@ -54,6 +54,7 @@ TABLES: Final[tuple[tuple[str, str, Role], ...]] = (
     ("ServerMeta", "central_state", "central_only"),
     ("ConsoleUser", "console", "central_only"),
     ("ConsoleSession", "console", "central_only"),
+    ("ConsolePendingImport", "console", "central_only"),
 )
 
 #: The tuple of classes ``models`` exposes for each role.

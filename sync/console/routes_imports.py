@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from sqlmodel import Session, col, delete, select
 
+from models import ConsolePendingImport
+from models.db import write_session
 from sync.admin import IMPORT_KINDS
 from sync.admin.audit import acting_as
 from sync.admin.csvfile import ImportRefused
@@ -16,7 +21,8 @@ from sync.console.web import Admin, ConsoleDep, check_csrf, render
 
 router = APIRouter()
 FormText = Annotated[str, Form(max_length=200)]
-KEPT_DRY_RUNS = 20  # uploads kept between their dry run and their apply (oldest dropped)
+KEPT_DRY_RUNS = 20  # uploads a sign-in keeps between dry run and apply (oldest dropped)
+KEPT_FOR = timedelta(hours=1)  # an upload not applied within the hour is deleted
 SHOWN_CHANGES = 500
 
 
@@ -53,13 +59,47 @@ def imports(console: ConsoleDep, request: Request, who: Admin) -> Response:
     return _page(console, request, who)
 
 
+def _hash(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode()).hexdigest()
+
+
+def _forget_old(session: Session, now: datetime) -> None:
+    table = ConsolePendingImport
+    session.exec(delete(table).where(col(table.created_at) <= now - KEPT_FOR))
+
+
 def _keep(console: ConsoleDep, who: Admin, kind: str, raw: bytes) -> str:
-    ticket = secrets.token_urlsafe(16)
-    pending = console.pending_imports
-    while len(pending) >= KEPT_DRY_RUNS:
-        pending.pop(next(iter(pending)))
-    pending[f"{who.token_hash}:{ticket}"] = (kind, raw)
+    """Keep the upload for its apply (in the database: any worker may get the apply)."""
+    ticket, now = secrets.token_urlsafe(16), console.now()
+    table = ConsolePendingImport
+    with write_session(console.engine) as session:
+        _forget_old(session, now)
+        mine = session.exec(
+            select(table.ticket_hash)
+            .where(table.session_hash == who.token_hash)
+            .order_by(col(table.created_at).desc())
+        ).all()
+        for old in mine[KEPT_DRY_RUNS - 1 :]:
+            session.exec(delete(table).where(col(table.ticket_hash) == old))
+        session.add(
+            table(
+                ticket_hash=_hash(ticket), session_hash=who.token_hash, kind=kind, raw=raw,
+                created_at=now,
+            )
+        )  # fmt: skip
     return ticket
+
+
+def _take(console: ConsoleDep, who: Admin, ticket: str) -> tuple[str, bytes] | None:
+    """The upload kept for ``ticket`` by this sign-in, deleted as it is taken (applied once)."""
+    table = ConsolePendingImport
+    with write_session(console.engine) as session:
+        _forget_old(session, console.now())
+        kept = session.get(table, _hash(ticket)) if ticket else None
+        if kept is None or kept.session_hash != who.token_hash:
+            return None
+        session.delete(kept)
+        return kept.kind, kept.raw
 
 
 @router.post("/imports/dry-run")
@@ -89,7 +129,7 @@ def apply(
     console: ConsoleDep, request: Request, who: Admin, ticket: FormText = "", csrf: FormText = ""
 ) -> Response:
     check_csrf(who, csrf)
-    kept = console.pending_imports.pop(f"{who.token_hash}:{ticket}", None)
+    kept = _take(console, who, ticket)
     if kept is None:
         return _page(console, request, who, error="imports.gone", status=409)
     kind, raw = kept

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,7 +47,6 @@ class Console:
     now: Clock
     templates: jinja2.Environment
     #: Uploaded files between their dry run and their apply, per session (kept in memory).
-    pending_imports: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     #: The municipality's OpenID Connect provider, when that sign-in is switched on.
     oidc: OidcClient | None = None
 

@@ -3,18 +3,22 @@ access requests and retention; each action is audited with the signed-in person.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from models import AuditEntry, Citizen, Device
+from models import AuditEntry, Citizen, ConsolePendingImport, Device
+from models.config import Settings
 from models.db import read_session, write_session
 from sync.changes import publish, refresh_scope
 from sync.server import auth
+from sync.server.app import create_app
 from tests.sync.admin.report_fixture import at, checkin, seed_report_fixture
 from tests.sync.console.conftest import Console, csrf_of
 
@@ -299,3 +303,45 @@ def test_retention_shows_what_would_go_and_purges_it(console: Console) -> None:
     with read_session(console.engine) as session:
         assert session.get(AuditEntry, "old-1") is None
     assert console.audit("purge")[0].detail.endswith("(by anne)")
+
+
+GOOD_CITIZEN = "reference;display_name;birth_year;card_token\nBOS-7;Åse Ømark;1980;\n"
+
+
+def _dry_run_ticket(client, csrf: str) -> str:
+    page = _upload(client, "/admin/imports/dry-run", "citizens", GOOD_CITIZEN, csrf)
+    assert page.status_code == 200, page.text
+    return page.text.split('name="ticket" value="')[1].split('"')[0]
+
+
+def test_an_import_dry_run_may_be_applied_by_another_worker(console: Console, tmp_path) -> None:
+    """The upload waits in the database, not in one process (``serve --workers N``)."""
+    client = console.sign_in("anne")
+    csrf = csrf_of(client.get("/admin/imports").text)
+    ticket = _dry_run_ticket(client, csrf)
+    other_worker = create_app(Settings(home=tmp_path), engine=console.engine, now=console.clock)
+    other = TestClient(other_worker, base_url="https://testserver", follow_redirects=False)
+    other.cookies = client.cookies
+    applied = other.post("/admin/imports/apply", data={"ticket": ticket, "csrf": csrf})
+    assert applied.status_code == 200 and "Importeret." in applied.text
+    with read_session(console.engine) as session:
+        assert session.exec(select(Citizen).where(Citizen.reference == "BOS-7")).one()
+        assert session.exec(select(ConsolePendingImport)).all() == []  # applied: deleted
+
+
+def test_an_import_dry_run_is_only_the_uploaders_and_only_for_an_hour(console: Console) -> None:
+    anne = console.sign_in("anne")
+    csrf = csrf_of(anne.get("/admin/imports").text)
+    ticket = _dry_run_ticket(anne, csrf)
+    second = console.sign_in("anne")  # the same person, another sign-in
+    second_csrf = csrf_of(second.get("/admin/imports").text)
+    refused = second.post("/admin/imports/apply", data={"ticket": ticket, "csrf": second_csrf})
+    assert refused.status_code == 409
+    console.clock.advance(minutes=61)
+    later = console.sign_in("anne")
+    later_csrf = csrf_of(later.get("/admin/imports").text)
+    fresh = _dry_run_ticket(later, later_csrf)  # any write purges uploads over an hour old
+    with read_session(console.engine) as session:
+        assert session.exec(select(Citizen).where(Citizen.reference == "BOS-7")).first() is None
+        kept = session.exec(select(ConsolePendingImport)).all()
+    assert [k.ticket_hash for k in kept] == [hashlib.sha256(fresh.encode()).hexdigest()]
