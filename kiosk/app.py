@@ -151,6 +151,8 @@ class KioskApp(App[None]):
             self.call_after_refresh(self._open_in_thread)
 
     def _open_in_thread(self) -> None:
+        if self._opening is not None or self._services_ready.is_set():
+            return  # started already (by early input), or handed in
         self._opening = threading.Thread(target=self._open, name="open-services")
         self._opening.start()
 
@@ -181,6 +183,9 @@ class KioskApp(App[None]):
     async def _wait_for_services(self) -> bool:
         """Wait (without blocking the UI) until the services are open; False if they failed."""
         if not self._services_ready.is_set():
+            # Input before the first frame: the app's queue (and the callback that would
+            # start the opening) waits with it, so start it now.
+            self._open_in_thread()
             await asyncio.to_thread(self._services_ready.wait)
         return self._services is not None
 
