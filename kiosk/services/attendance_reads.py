@@ -61,6 +61,7 @@ _ENROLLED = (
 
 
 Processor = Callable[[Any], Any] | None
+Compiled = tuple[str, list[tuple[str, Any, Processor]], list[Processor]]
 
 
 class Prepared:
@@ -68,25 +69,23 @@ class Prepared:
 
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[str, list[tuple[str, Any, Processor]], list[Processor]]]
-        self._compiled = {}
+        self._compiled: dict[str, Compiled] = {}
 
-    def _compile(
-        self, dialect: Dialect
-    ) -> tuple[str, list[tuple[str, Any, Processor]], list[Processor]]:
+    def _compile(self, dialect: Dialect) -> Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
-            binds = []
+            binds: list[tuple[str, Any, Processor]] = []
             for name in compiled.positiontup or ():
                 bind = compiled.binds[name]
                 process = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 binds.append((name, bind.effective_value, process))
-            results = [
+            results: list[Processor] = [
                 c.type.dialect_impl(dialect).result_processor(dialect, None)
                 for c in self.statement.selected_columns
             ]
-            found = self._compiled[dialect.name] = (compiled.string, binds, results)
+            found = (compiled.string, binds, results)
+            self._compiled[dialect.name] = found
         return found
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -111,8 +110,10 @@ class Prepared:
         ]
 
 
-_SESSION_READ, _MARKS_READ = Prepared(_SESSION), Prepared(_MARKS)
-_DESK_READ, _ENROLLED_READ = Prepared(_DESK), Prepared(_ENROLLED)
+_SESSION_READ: Prepared = Prepared(_SESSION)  # type: ignore[arg-type]  # any row shape
+_MARKS_READ: Prepared = Prepared(_MARKS)  # type: ignore[arg-type]
+_DESK_READ: Prepared = Prepared(_DESK)  # type: ignore[arg-type]
+_ENROLLED_READ: Prepared = Prepared(_ENROLLED)
 
 
 @dataclass(frozen=True, slots=True)
