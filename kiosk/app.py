@@ -9,15 +9,18 @@ first opened, which keeps start-up fast.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import threading
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
@@ -26,18 +29,33 @@ from kiosk.commands import BindingCommands
 from kiosk.guard import StaffGuard
 from kiosk.i18n import LANGUAGES, known_language, set_language, t
 from kiosk.screens.home import HomeScreen
-from kiosk.screens.sync_words import failure_text
-from kiosk.services.container import KioskServices
 from models.timeutil import Clock, utcnow
+
+if TYPE_CHECKING:  # imported by the thread that opens them (SQLAlchemy and the models)
+    from kiosk.services.container import KioskServices
 
 #: Seconds after start-up before the search index is built in the background.
 INDEX_WARMUP_DELAY_S = 2.0
+#: Keys handled before the services are open: they need none (the language, quitting).
+KEYS_BEFORE_SERVICES = frozenset({"f12", "ctrl+q"})
+#: Input that waits until the services are open (and is then handled in order).
+WAITS_FOR_SERVICES = (events.Key, events.MouseDown, events.MouseUp, events.Click, events.Paste)
+
+
+class ServicesUnavailable(RuntimeError):
+    """The services could not be opened (the app is quitting with the reason)."""
+
+
+class ServicesOpened(Message):
+    """Posted by the thread that opened the services (or failed to)."""
 
 
 class KioskApp(App[None]):
     """The front-desk kiosk of one site."""
 
-    CSS_PATH = "app.tcss"
+    #: Home's styles load with the app's: a screen with a CSS file of its own has Textual
+    #: re-parse and re-apply the whole stylesheet when first shown, before the first frame.
+    CSS_PATH = ["app.tcss", "screens/home.tcss"]
     #: Only our own, translated commands (Textual's system commands are English-only).
     COMMANDS = {BindingCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -76,14 +94,26 @@ class KioskApp(App[None]):
 
     def __init__(
         self,
-        services: KioskServices,
+        services: KioskServices | None,
         *,
+        open_services: Callable[[], KioskServices] | None = None,
         clock: Clock = utcnow,
         language: str = "da",
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``services``, or None and ``open_services``: called in a thread once the first
+        screen is drawn (``kiosk.launch``); input other than F12 and Ctrl+Q waits for it."""
         super().__init__()
-        self.services = services
+        if services is None and open_services is None:
+            raise ValueError("KioskApp needs its services or a way to open them")
+        self._services = services
+        self._open_services = open_services
+        self._services_ready = threading.Event()
+        self._opening: threading.Thread | None = None
+        #: Why the services could not be opened (the app then quits; ``launch`` raises it).
+        self.services_error: BaseException | None = None
+        if services is not None:
+            self._services_ready.set()
         self.clock = clock
         language = known_language(language)  # a typo in the settings is no reason to crash
         set_language(language)
@@ -91,10 +121,79 @@ class KioskApp(App[None]):
         #: The logged-in staff member (None: locked), card scans and idle auto-lock.
         self.guard = StaffGuard(self, monotonic=monotonic)
 
+    @property
+    def services(self) -> KioskServices:
+        """The kiosk's services; waits for them while they are still being opened (a
+        screen's worker thread may ask that early; the UI thread asks only after
+        ``ServicesOpened``, or for input that waited for it)."""
+        if self._services is None:
+            self._services_ready.wait()
+            if self._services is None:
+                raise ServicesUnavailable(str(self.services_error))
+        return self._services
+
+    @property
+    def services_ready(self) -> bool:
+        """True once the services are open (at once when they were handed in)."""
+        return self._services is not None
+
+    def services_opened(self) -> KioskServices | None:
+        """The services once opened, after waiting for a thread still opening them (e.g. a
+        migration when the app quit early); None when they could not be opened."""
+        if self._opening is not None:
+            self._opening.join()
+        return self._services
+
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.push_screen(HomeScreen())
-        self.call_after_refresh(startup.finished)  # garbage collection resumes once painted
+        if self._services is not None:
+            self.call_after_refresh(startup.finished)  # garbage collection resumes once painted
+            self._start_services()
+        else:  # draw home first, then import SQLAlchemy and open the database
+            self.call_after_refresh(self._open_in_thread)
+
+    def _open_in_thread(self) -> None:
+        if self._opening is not None or self._services_ready.is_set():
+            return  # started already (by early input), or handed in
+        self._opening = threading.Thread(target=self._open, name="open-services")
+        self._opening.start()
+
+    def _open(self) -> None:
+        assert self._open_services is not None
+        try:
+            self._services = self._open_services()
+        except BaseException as err:  # noqa: BLE001 — handed to the UI thread, then to launch
+            self.services_error = err
+        self._services_ready.set()
+        try:
+            self.post_message(ServicesOpened())
+        except RuntimeError:  # the app has quit meanwhile (its loop is closed)
+            pass
+
+    def on_services_opened(self, _message: ServicesOpened) -> None:
+        if self._services is None:  # launch says why, once the terminal is restored
+            self.exit(return_code=2)
+            return
+        startup.finished()  # garbage collection resumes now that the services are built
+        self._start_services()
+        self.reload_screens()  # home reads today's programme now
+
+    def on_unmount(self) -> None:
+        if self._opening is None and not self._services_ready.is_set():
+            self._services_ready.set()  # quit before the opening started: nobody waits
+
+    async def _wait_for_services(self) -> bool:
+        """Wait (without blocking the UI) until the services are open; False if they failed."""
+        if not self._services_ready.is_set():
+            # Input before the first frame: the app's queue (and the callback that would
+            # start the opening) waits with it, so start it now.
+            self._open_in_thread()
+            await asyncio.to_thread(self._services_ready.wait)
+        return self._services is not None
+
+    def _start_services(self) -> None:
+        """What runs once the services are there: idle lock, search index, background sync."""
         self.set_interval(1.0, self.guard.check_idle)
         # Build the citizen search index once home is up, so the first F2 finds it ready.
         self.set_timer(INDEX_WARMUP_DELAY_S, self._warm_search_index)
@@ -135,6 +234,8 @@ class KioskApp(App[None]):
             if not background or outcome.pulled or outcome.pushed:
                 self.notify(t("sync.done", **counts))
         elif not background:
+            from kiosk.screens.sync_words import failure_text
+
             words = failure_text(outcome.message)
             self.notify(t("sync.failed", error=words), severity="error", timeout=10)
         if outcome.pulled:  # maybe new citizens or a changed plan: rebuild the search index
@@ -154,6 +255,14 @@ class KioskApp(App[None]):
                 break
 
     async def on_event(self, event: events.Event) -> None:
+        # Input before the services are open waits for them, in order (it is not lost).
+        if (
+            not self._services_ready.is_set()
+            and isinstance(event, WAITS_FOR_SERVICES)
+            and not (isinstance(event, events.Key) and event.key in KEYS_BEFORE_SERVICES)
+            and not await self._wait_for_services()
+        ):
+            return  # they could not be opened: the app is quitting
         # Every key passes the card wedge first: a scan works on any screen, locked or not.
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self.guard.intercept(event):

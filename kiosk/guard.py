@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 
 from kiosk.i18n import t
-from kiosk.services.checkin import Outcome
-from kiosk.services.staff import StaffMember
 from kiosk.wedge import CardWedge
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the services load after the first frame (kiosk.launch)
     from kiosk.app import KioskApp
+    from kiosk.services.checkin import Outcome
+    from kiosk.services.staff import StaffMember
 
 
 class StaffGuard:
@@ -142,8 +142,10 @@ class StaffGuard:
 
     def check_idle(self) -> None:
         """Lock after ``idle_lock_seconds`` without a key (called every second)."""
+        if self.staff is None:
+            return
         limit = self.app.services.settings.idle_lock_seconds
-        if self.staff is not None and self.monotonic() - self.last_activity >= limit:
+        if self.monotonic() - self.last_activity >= limit:
             self.lock("idle")
 
 

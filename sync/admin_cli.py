@@ -6,18 +6,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Any
 
 from cli.errors import UserError
 from models.config import Settings
-from models.db import make_engine
 from models.timeutil import LOCAL_TZ, utcnow
+
+if TYPE_CHECKING:  # `mestring --help` and the kiosk's start need no SQLAlchemy
+    from sqlalchemy.engine import Engine
 
 
 def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
     from sqlalchemy import inspect
+
+    from models.db import make_engine
 
     url = getattr(args, "db", None) or settings.central_db_url()
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():

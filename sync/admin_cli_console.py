@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import Any
 
@@ -31,6 +30,8 @@ def register(central_sub: Any) -> None:
 
 
 def _read_password(from_stdin: bool) -> str:
+    import getpass
+
     from cli.errors import UserError
 
     if from_stdin:

@@ -8,8 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
-
 from cli.errors import UserError
 from models.config import Settings
 from models.filemodes import write_private
@@ -17,6 +15,8 @@ from models.timeutil import utcnow
 from sync.admin_cli import _add_db, _engine
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from sync.admin.report_model import ReportQuery
 
 

@@ -7,15 +7,12 @@ import asyncio
 import importlib.util
 import os
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from cli.errors import UserError
 from models.config import Settings
-from models.db import make_engine, write_session
 from models.timeutil import utcnow
-from sync.credential import Credential, CredentialMissing
 
 CODE_HELP = "one-time enrolment code from `mestring central device add`"
 
@@ -25,6 +22,8 @@ def with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
     values: dict[str, Any] = {}
     config = getattr(args, "config", None)
     if config:
+        import tomllib  # the parser loads with every command; TOML only with --config
+
         try:
             values.update(tomllib.loads(Path(config).read_text()))
         except (OSError, tomllib.TOMLDecodeError) as err:
@@ -35,6 +34,8 @@ def with_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
 
 
 def central_engine(settings: Settings) -> Any:
+    from models.db import make_engine  # SQLAlchemy: only for commands that use a database
+
     settings.ensure_home()
     engine = make_engine(settings.central_db_url())
     from models.migrate import upgrade  # Alembic loads only for commands that migrate
@@ -66,6 +67,7 @@ SQLITE_ONE_WORKER = (
 def cmd_central_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from models.db import write_session
     from sync.changes import ensure_feed_counter
     from sync.server.app import SETTINGS_ENV, create_app
     from sync.server.feed import ensure_epoch, prune_feed
@@ -155,6 +157,8 @@ def cmd_rotate_epoch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def kiosk_engine(settings: Settings) -> Any:
+    from models.db import make_engine
+
     settings.ensure_home()
     engine = make_engine(settings.kiosk_database_url())
     from models.migrate import upgrade
@@ -183,6 +187,7 @@ def cmd_enroll(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     from sync.client import Progress, run_sync_session
+    from sync.credential import Credential, CredentialMissing
     from sync.tls import InsecureServerUrl, server_url_for
     from sync.transport import RetryPolicy, SyncClient, SyncError
 

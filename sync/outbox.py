@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlalchemy import Table
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -70,6 +73,35 @@ def _insert_values(row: SQLModel) -> dict[str, Any]:
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """A new event given as its column values, for ``record``: written exactly as the model
+    row would be (the same columns, the same outbox payload) without building the ORM
+    object, which cost more Python than its insert (bench attendance). ``record`` fills in
+    ``values`` (id given; device, site, HLC and ``created_at`` when missing)."""
+
+    model: type[EventBase]
+    values: dict[str, Any]
+
+
+@cache
+def _field_defaults(model: type[EventBase]) -> dict[str, Any]:
+    """The model's fields with their plain defaults (every field of an event has one but
+    its id); a field made by a factory would need a fresh value per row, so none may."""
+    defaults = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            raise TypeError(f"{model.__name__}.{name}: NewEvent takes no default factories")
+        if not info.is_required():
+            defaults[name] = info.default
+    return defaults
+
+
+def new_event_payload(values: dict[str, Any]) -> str:
+    """The outbox payload of a ``NewEvent``: what ``row_payload`` makes of the same row."""
+    return json.dumps(to_jsonable_python(values), ensure_ascii=False, sort_keys=True)
+
+
 def _table_of(model: type[SQLModel]) -> Table:
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
@@ -80,7 +112,11 @@ _STATE: Table = _table_of(SyncState)
 
 
 def record(
-    session: Session, rows: Iterable[SQLModel], *, now: datetime, kind: str | None = None
+    session: Session,
+    rows: Iterable[SQLModel | NewEvent],
+    *,
+    now: datetime,
+    kind: str | None = None,
 ) -> list[int]:
     """Write ``rows`` with their outbox entries in ``session``'s transaction.
 
@@ -108,7 +144,7 @@ def record(
 def _write(
     session: Session,
     writer: LocalWriter,
-    rows: Iterable[SQLModel],
+    rows: Iterable[SQLModel | NewEvent],
     now: datetime,
     kind: str | None,
 ) -> tuple[list[int], int, str]:
@@ -121,6 +157,25 @@ def _write(
     clock = HybridClock(device_id or "kiosk", wall=lambda: wall, last=last)
     seqs: list[int] = []
     for row in rows:
+        if isinstance(row, NewEvent):
+            values = row.values
+            for name, default in _field_defaults(row.model).items():
+                values.setdefault(name, default)
+            values["device_id"] = values["device_id"] or device_id
+            values["site_id"] = values["site_id"] or site_id
+            values["hlc"] = values["hlc"] or clock.now().pack()
+            if values["created_at"] is None:
+                values["created_at"] = now
+            table = _table_of(row.model)
+            writer.insert(table, {c.key: values[c.key] for c in table.columns
+                                  if values.get(c.key) is not None})  # fmt: skip
+            outbox = {"seq": next_seq, "kind": kind or str(table.name),
+                      "row_id": str(values["id"]), "payload": new_event_payload(values),
+                      "created_at": now, "attempts": 0}  # fmt: skip
+            writer.insert(_OUTBOX, outbox)
+            seqs.append(next_seq)
+            next_seq += 1
+            continue
         if isinstance(row, EventBase):
             row.device_id = row.device_id or device_id
             row.site_id = row.site_id or site_id

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import string
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -16,17 +16,19 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from kiosk.i18n import current_language, t
 from kiosk.i18n.formats import clock, long_date
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.checkin_words import also_text
-from kiosk.screens.sync_words import badge_text
-from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
 from kiosk.widgets.keybar import KeyBar
 from models.timeutil import local_today
+
+if TYPE_CHECKING:  # home is drawn before the services (and SQLAlchemy) are loaded
+    from textual.widgets import DataTable
+
+    from kiosk.services.today import AppointmentToday, HomeView, SessionToday, SyncBadge
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ CARD_LETTERS = frozenset(string.ascii_uppercase)
 class HomeScreen(KioskScreen):
     """The screen a kiosk shows when nobody is doing anything in particular."""
 
-    CSS_PATH = "home.tcss"
+    # Its styles (home.tcss) are loaded with the app's (KioskApp.CSS_PATH), before it is shown.
     #: Home's status line is the sync badge (a failed read is said there too).
     STATUS = "#sync"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,6 +51,7 @@ class HomeScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.view: HomeView | None = None
+        self._tables_added = False  # mounted right after the first frame
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -59,19 +62,31 @@ class HomeScreen(KioskScreen):
         with Vertical(id="today"):
             with Vertical(id="sessions-pane"):
                 yield Static(id="sessions-title", classes="pane-title")
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             with Vertical(id="appointments-pane"):
                 yield Static(id="appointments-title", classes="pane-title")
-                yield DataTable(id="appointments", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
         self.set_interval(RELOAD_SECONDS, self.load)
         self._draw()
-        # Paint the screen first, then read the programme: the reading thread would
-        # otherwise hold up the first frame.
-        self.call_after_refresh(self.load)
+        # Paint the screen first, then add the (still empty) tables and read the programme:
+        # both would otherwise hold up the first frame.
+        self.call_after_refresh(self._add_tables)
+
+    async def _add_tables(self) -> None:
+        from textual.widgets import DataTable
+
+        sessions = DataTable[str](id="sessions", cursor_type="row", zebra_stripes=True)
+        appointments = DataTable[str](id="appointments", cursor_type="row", zebra_stripes=True)
+        await self.query_one("#sessions-pane").mount(sessions)
+        await self.query_one("#appointments-pane").mount(appointments)
+        self._tables_added = True
+        if self.focused is None and self.is_current:
+            sessions.focus()  # as the screen's first focusable widget would have been
+        if self.view is not None:
+            self._draw()
+        self.load()
 
     def on_screen_resume(self) -> None:
         if self.view is not None:
@@ -81,8 +96,11 @@ class HomeScreen(KioskScreen):
         """Read today's programme again."""
         self.load()
 
-    def load(self) -> Worker[None]:
-        """Read the programme off the UI thread; it is drawn when it arrives."""
+    def load(self) -> Worker[None] | None:
+        """Read the programme off the UI thread; it is drawn when it arrives. Not before the
+        services are open (the app has home load once they are)."""
+        if not self.kiosk.services_ready:
+            return None
         now = self.kiosk.clock()
         return self.read(lambda: self.kiosk.services.today.home(now), self._loaded)
 
@@ -127,10 +145,13 @@ class HomeScreen(KioskScreen):
         place = f" ({view.site_place})" if view.site_place else ""
         self.query_one("#site", Static).update(t("home.heading", site=view.site_name + place))
         self._draw_sync(view.sync)
-        self._fill_sessions(view.sessions)
-        self._fill_appointments(view.appointments)
+        if self._tables_added:
+            self._fill_sessions(view.sessions)
+            self._fill_appointments(view.appointments)
 
     def _draw_sync(self, badge: SyncBadge) -> None:
+        from kiosk.screens.sync_words import badge_text  # loaded with the services
+
         text, warning = badge_text(badge)
         widget = self.query_one("#sync", Static)
         widget.update(text)
@@ -152,6 +173,8 @@ class HomeScreen(KioskScreen):
             )
             for s in sessions
         ]
+        from textual.widgets import DataTable
+
         fill_table(self.query_one("#sessions", DataTable), keys, rows, t("home.no_sessions"))
 
     def _fill_appointments(self, appointments: list[AppointmentToday]) -> None:
@@ -169,6 +192,8 @@ class HomeScreen(KioskScreen):
             )
             for a in appointments
         ]
+        from textual.widgets import DataTable
+
         table = self.query_one("#appointments", DataTable)
         fill_table(table, keys, rows, t("home.no_appointments"))
 
@@ -178,6 +203,8 @@ def arrived_text(appointment: AppointmentToday) -> str:
     kl. 09:32": two desks that were apart); no name, so a locked screen may show it."""
     if not appointment.arrived:
         return t("home.arrived.no")
+    from kiosk.screens.checkin_words import also_text  # loaded with the services
+
     also = also_text(appointment.also)
     return f"{t('home.arrived.yes')} · {escape(also)}" if also else t("home.arrived.yes")
 

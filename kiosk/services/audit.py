@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from models import AuditEntry
 from models.ids import new_id
-from sync.outbox import record
+from sync.outbox import NewEvent, record
 
 
 def audit_entry(
@@ -27,6 +27,19 @@ def audit_entry(
         action=action,
         detail=detail[:400],
     )
+
+
+def new_audit_entry(
+    *,
+    action: str,
+    staff_id: str | None = None,
+    citizen_id: str | None = None,
+    detail: str = "",
+) -> NewEvent:
+    """``audit_entry`` as column values (``sync.outbox.NewEvent``), for a hot write path."""
+    values = {"id": new_id(), "staff_id": staff_id, "citizen_id": citizen_id,
+              "action": action, "detail": detail[:400]}  # fmt: skip
+    return NewEvent(AuditEntry, values)
 
 
 def audit(

@@ -33,6 +33,7 @@ from kiosk.services.search_fuzzy import (
     TYPO_SHORT_LENGTH,
     TYPO_START_LENGTH,
 )
+from kiosk.services.search_ids import CitizenIds
 from kiosk.services.search_rank import (
     COMPOUND_PENALTY,
     Plan,
@@ -85,16 +86,21 @@ class CitizenIndex:
         # Names repeat a lot (18,000 distinct among 100,000 citizens): citizens are grouped by
         # name, so each distinct name is parsed and sort-keyed once. That keeps the index and
         # its build small (SPEC §8: the kiosk stays under 150 MB with 100,000 citizens).
-        by_name: dict[str, list[tuple[int, str]]] = {}
+        # The rows are read into packed arrays first (an id is 16 bytes, not a string and a
+        # tuple kept until the end): per-row objects freed only after the build would leave
+        # the memory they took scattered between the index's own objects (bench memory).
+        read_ids, read_years = CitizenIds(), array("H")
+        by_name: dict[str, array[int]] = {}
         for citizen_id, name, year in citizens:
-            by_name.setdefault(name, []).append((year or 0, citizen_id))
-        self._ids: list[str] = []
+            by_name.setdefault(name, array("i")).append(read_ids.append(citizen_id))
+            read_years.append(year or 0)
+        self._ids = CitizenIds()  # packed; also finds a citizen's number
         self._names: list[str] = []
         self._years = array("H")  # birth years; 0 when unknown
         self._words: list[tuple[int, ...]] = []  # spelling numbers in the vocabulary
         self._alive: bytearray = bytearray()
         self._lengths: bytearray = bytearray()  # how many words each name has
-        self._number: dict[str, int] = {}
+        self._count_alive = 0
         self._today: set[int] = set()
         self._today_mask: np.ndarray | None = None  # ``_today`` over all citizens, when asked
         #: What a word of one or two letters matches (the first keys of nearly every search,
@@ -106,25 +112,25 @@ class CitizenIndex:
         self._vocab = Vocabulary({w for name in by_name for w in fold(name).split()})
         for name in sorted(by_name, key=danish_sort_key):
             spellings = tuple(self._vocab.spelling(w) for w in name_words(name))
-            for year, citizen_id in sorted(by_name[name]):
+            for year, citizen_id in sorted((read_years[k], read_ids[k]) for k in by_name[name]):
                 self._add_citizen(citizen_id, name, year, spellings)
+        self._ids.freeze()
         self._vocab.freeze()
 
     def __len__(self) -> int:
-        return len(self._number)
+        return self._count_alive
 
     def _add_citizen(
         self, citizen_id: str, name: str, year: int | None, spellings: tuple[int, ...]
     ) -> None:
-        number = len(self._ids)
-        self._ids.append(citizen_id)
+        number = self._ids.append(citizen_id)
+        self._count_alive += 1
         self._names.append(name)
         self._years.append(year or 0)
         self._words.append(spellings)
         self._alive.append(1)
         real, covers = self._vocab.layout(spellings)
         self._lengths.append(min(real, 255))
-        self._number[citizen_id] = number
         for position, spelling in enumerate(spellings):
             if spelling not in spellings[:position]:
                 self._vocab.post(spelling, number, first=covers[position][0] == 0)
@@ -141,21 +147,23 @@ class CitizenIndex:
 
     def remove(self, citizen_id: str) -> None:
         """Forget a citizen (evicted from this site's scope, or merged)."""
-        number = self._number.pop(citizen_id, None)
+        number = self._ids.forget(citizen_id)
         self._short.clear()
         self._short_postings.clear()
         if number is not None:
+            self._count_alive -= 1
             self._alive[number] = 0
             self._today.discard(number)
             self._today_mask = None
 
     def set_today(self, citizen_ids: Iterable[str]) -> None:
         """The citizens who have an appointment or a group session here today."""
-        self._today = {self._number[c] for c in citizen_ids if c in self._number}
+        found = (self._ids.find(c) for c in citizen_ids)
+        self._today = {number for number in found if number is not None}
         self._today_mask = None
 
     def has(self, citizen_id: str) -> bool:
-        return citizen_id in self._number
+        return self._ids.find(citizen_id) is not None
 
     # -- search --------------------------------------------------------------------------
 
