@@ -20,7 +20,7 @@ from sync.testing.server_logs import server_logs_to
 
 log_event("before_the_bench")
 with server_logs_to(Path(sys.argv[1])):
-    print(bench_chaos.fuzzing(20))
+    print(bench_chaos.fuzzing(5))
     print(bench_chaos.kills(1, 48))
     logging.getLogger("mestring.server").warning("a real problem")
 log_event("after_the_bench")

@@ -4,7 +4,7 @@ import random
 
 from sync.testing.killer import kill_run, prepare
 
-KILLS = 20
+KILLS = 12
 
 
 def test_sigkill_during_check_ins_loses_nothing_that_was_confirmed(tmp_path):

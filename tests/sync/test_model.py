@@ -1,6 +1,6 @@
 """Model-based test of sync: random kiosk writes, central changes, citizens moving between
 sites, faulty links and skewed clocks; after quiescence nothing is lost, duplicated or
-diverged (MESTRING_MODEL_EXAMPLES sets how many examples; 100 by default, and `mestring bench
+diverged (MESTRING_MODEL_EXAMPLES sets how many examples; 50 by default, and `mestring bench
 chaos` runs 1,000 or more)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from sync.testing.model import SyncModel
 
-EXAMPLES = int(os.environ.get("MESTRING_MODEL_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("MESTRING_MODEL_EXAMPLES", "50"))
 
 SyncModel.TestCase.settings = settings(
     max_examples=EXAMPLES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from models.timeutil import utcnow
 from sync.testing.sync_killer import run_kills
 
-KILLS = 20
+KILLS = 12
 
 
 def test_killing_kiosk_and_server_mid_sync_loses_and_duplicates_nothing(tmp_path):
