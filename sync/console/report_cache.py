@@ -98,7 +98,7 @@ Version = tuple[int, ...]
 def data_version(engine: Engine) -> Version:
     """The data version (see the module's docstring), read in one query."""
     parts = [
-        select(FeedCounter.value).where(col(FeedCounter.id) == 1).scalar_subquery(),
+        select(col(FeedCounter.value)).where(col(FeedCounter.id) == 1).scalar_subquery(),
         select(func.count()).select_from(Device).scalar_subquery(),
         select(func.coalesce(func.sum(col(Device.last_seq)), 0)).scalar_subquery(),
         select(func.count())

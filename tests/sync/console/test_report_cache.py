@@ -14,17 +14,18 @@ import pytest
 from fastapi import FastAPI
 from starlette.routing import Mount
 
-from models import Citizen, SiteScope
+from models import CheckIn, Citizen, SiteScope
 from models.db import write_session
 from models.ids import new_id
 from models.timeutil import LOCAL_TZ
+from sync.admin import reports as admin_reports
 from sync.admin.provisional import merge_provisional
 from sync.console import routes_reports
 from sync.console.report_cache import Entry, PageKey, ReportCache, data_version
 from sync.console.web import Console as ConsoleState
 from sync.hlc import Stamp
 from sync.server import auth
-from tests.sync.admin.report_fixture import at, checkin, seed_report_fixture
+from tests.sync.admin.report_fixture import at, seed_report_fixture
 from tests.sync.console.conftest import Console
 
 PERIOD = {"start": "2026-11-01", "end": "2026-11-30"}
@@ -41,7 +42,7 @@ def reported(console: Console) -> Console:
 def builds(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How often the report builder ran, per role it was asked for (titles shown or not)."""
     counted: Counter[str] = Counter()
-    real = routes_reports.make_report
+    real = admin_reports.make_report
 
     def counting(engine: Any, query: Any, **kw: Any) -> Any:
         counted["admin" if query.titles else "leadership"] += 1
@@ -64,6 +65,15 @@ def state(console: Console) -> ConsoleState:
 
 def cells(html: str) -> list[str]:
     return re.findall(r"<td>([^<]*)</td>", html)
+
+
+def checkin(site: str, when: datetime, citizen: str) -> CheckIn:
+    """A check-in loaded straight into central's database (no push, no feed entry)."""
+    stamp = Stamp(int(when.timestamp() * 1000), 0, "dev-1").pack()
+    return CheckIn(
+        id=new_id(), site_id=site, device_id="dev-1", hlc=stamp, created_at=when,
+        received_at=when, action="check_in", citizen_id=citizen, offer_id="aaben-raadgivning",
+    )  # fmt: skip
 
 
 def local_clock(moment: datetime) -> str:
