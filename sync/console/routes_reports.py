@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from models.db import write_session
 from models.figures.report import Language
@@ -70,12 +71,20 @@ def _report(console: ConsoleDep, who: Anyone, query: ReportQuery, lang: str = "d
 
 @dataclass(frozen=True, slots=True)
 class PageReport:
-    """What the report page shows: the report, its sections as display text, and when its
+    """What the report page shows of a built report: its heading, its sections with their
+    charts as HTML (rendered once per build: a repeated view only inserts it), and when its
     figures were computed."""
 
-    report: Report
-    sections: list[SectionView]
+    site_label: str
+    start: date
+    end: date
+    sections_html: Markup
     computed_at: datetime
+
+
+def _sections_html(console: ConsoleDep, sections: list[SectionView]) -> Markup:
+    html = console.templates.get_template("report_sections.html").render(sections=sections)
+    return Markup(html)  # rendered (and escaped) by the autoescaping environment
 
 
 def _page_report(
@@ -90,7 +99,8 @@ def _page_report(
     entry = None if fresh else console.reports.get(key, version, now)
     if entry is None:
         report = _report(console, who, query, language)
-        page = PageReport(report, section_views(report, language), now)
+        html = _sections_html(console, section_views(report, language))
+        page = PageReport(report.site_label, report.start, report.end, html, now)
         entry = Entry(page, now, version)
         console.reports.put(key, entry)
     page = entry.value
@@ -118,12 +128,12 @@ def reports(
         query = _query(console, site, start, end, committee)
     except ValueError:
         return render(
-            console, request, "reports.html", who=who, report=None, sections=[],
+            console, request, "reports.html", who=who, report=None, sections_html="",
             query=None, error="reports.bad_period", status=422, **values,
         )  # fmt: skip
     page = _page_report(console, who, query, language(request), fresh=fresh)
     return render(
-        console, request, "reports.html", who=who, report=page.report, sections=page.sections,
+        console, request, "reports.html", who=who, report=page, sections_html=page.sections_html,
         query=query, computed_at=page.computed_at, **values,
     )  # fmt: skip
 
