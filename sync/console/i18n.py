@@ -135,6 +135,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "reports.csv": ("Hent CSV", "Download CSV"),
     "reports.xlsx": ("Hent XLSX", "Download XLSX"),
     "reports.bad_period": ("Ugyldig periode.", "Invalid period."),
+    "reports.computed_at": ("Tallene er beregnet kl. {at}.", "Figures computed at {at}."),
+    "reports.recompute": ("Beregn igen", "Recompute"),
     "audit.heading": ("Indsigtsanmodning: borgerens log", "Access request: the citizen's log"),
     "audit.key": ("Borger-id eller reference", "Citizen id or reference"),
     "audit.with_staff": ("Medtag medarbejdere", "Include staff"),

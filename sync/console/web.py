@@ -19,6 +19,7 @@ from sync.admin.audit import acting_as, central_audit
 from sync.console import accounts
 from sync.console.i18n import LANGUAGES, translate
 from sync.console.oidc import OidcClient
+from sync.console.report_cache import ReportCache
 
 SESSION_COOKIE = "mestring_console"
 FORM_COOKIE = "mestring_console_form"  # double-submit CSRF token of the sign-in form
@@ -49,6 +50,8 @@ class Console:
     #: Uploaded files between their dry run and their apply, per session (kept in memory).
     #: The municipality's OpenID Connect provider, when that sign-in is switched on.
     oidc: OidcClient | None = None
+    #: The report pages' last built reports (``sync.console.report_cache``).
+    reports: ReportCache = field(default_factory=ReportCache)
 
 
 class SignInNeeded(Exception):
@@ -71,6 +74,7 @@ def make_templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["local"] = lambda at: at.astimezone(LOCAL_TZ).strftime("%d.%m.%Y %H:%M")
+    env.filters["clock"] = lambda at: at.astimezone(LOCAL_TZ).strftime("%H:%M")
     return env
 
 
