@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 from models.demo_catalogue import SITE_IDS
 from models.feedback import (
+    Moment,
     Purpose,
     QuestionKind,
     Questionnaire,
@@ -16,6 +17,7 @@ from models.feedback import (
 )
 
 VISIT = "besoeg"
+PLACE = "stedet"  # stand-alone: the desk may hand the keyboard over without a check-in
 FIT_OUTCOME = "fit-outcome"
 FIT_SESSION = "fit-session"
 #: The walk-in offers where the desk may hand the keyboard to the citizen after a check-in.
@@ -31,6 +33,8 @@ def questionnaires() -> list[Questionnaire]:
         Questionnaire(id=FIT_SESSION, title_da="Hvordan var mødet i dag?",
                       title_en="How was today's meeting?", purpose=Purpose.FIT_SESSION,
                       sort_order=30),
+        Questionnaire(id=PLACE, title_da="Hvad synes du om stedet?",
+                      title_en="What do you think of the place?", sort_order=40),
     ]  # fmt: skip
 
 
@@ -55,6 +59,14 @@ def questions() -> list[QuestionnaireQuestion]:
             text_da="Vil du komme igen?", text_en="Will you come again?",
         ),
     ]  # fmt: skip
+    rows += [
+        _scale(PLACE, 1, "Hvor godt føler du dig tilpas her?", "How comfortable do you feel here?",
+               ("slet ikke", "not at all", "helt", "fully")),
+        QuestionnaireQuestion(
+            id=f"{PLACE}.2", questionnaire_id=PLACE, position=2, kind=QuestionKind.YES_NO,
+            text_da="Ved du, hvem du kan spørge?", text_en="Do you know whom to ask?",
+        ),
+    ]  # fmt: skip
     placeholder = ("lavt", "low", "højt", "high")
     for questionnaire in (FIT_OUTCOME, FIT_SESSION):
         for n in range(1, 5):
@@ -64,12 +76,21 @@ def questions() -> list[QuestionnaireQuestion]:
 
 
 def questionnaire_uses() -> list[QuestionnaireUse]:
-    """Every site offers the visit questionnaire after a walk-in check-in (on the desk's key)."""
-    return [
+    """Every site offers the visit questionnaire after a walk-in check-in (on the desk's key),
+    and the place questionnaire stand-alone at the open drop-in (Ctrl+B, no check-in)."""
+    after_visits = [
         QuestionnaireUse(questionnaire_id=VISIT, site_id=site, offer_id=offer)
         for site in SITE_IDS
         for offer in VISIT_OFFERS
     ]
+    stand_alone = [
+        QuestionnaireUse(
+            questionnaire_id=PLACE, site_id=site, offer_id="aabent-samvaer",
+            moment=Moment.STANDALONE,
+        )
+        for site in SITE_IDS
+    ]  # fmt: skip
+    return [*after_visits, *stand_alone]
 
 
 def questionnaire_rows() -> list[SQLModel]:
