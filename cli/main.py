@@ -64,7 +64,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     elif getattr(args, "default_home", None):
         overrides["home"] = args.default_home  # e.g. the demo never uses the real home
     try:
-        return Settings(**overrides)
+        return Settings(**overrides)  # type: ignore[arg-type]
     except ValueError as err:
         raise UserError(f"invalid settings: {err}") from err
 

@@ -243,7 +243,19 @@ async def test_esc_skips_and_a_minute_without_a_key_returns_to_the_roster(kiosk,
 # -- stand-alone and the desk's check-in ---------------------------------------------------
 
 
+def no_standalone(engine) -> None:
+    """Take away the default catalogue's stand-alone questionnaire."""
+    with write_session(engine) as session:
+        for other in session.exec(
+            select(QuestionnaireUse).where(QuestionnaireUse.moment == Moment.STANDALONE)
+        ).all():
+            session.delete(other)
+
+
 def use_standalone(engine) -> None:
+    """The visit questionnaire as the site's only stand-alone one (so Ctrl+B needs no
+    picker)."""
+    no_standalone(engine)
     with write_session(engine) as session:
         use = QuestionnaireUse(questionnaire_id="besoeg", site_id="hornslet",
                                offer_id="beskaeftigelse", moment=Moment.STANDALONE)  # fmt: skip
@@ -270,6 +282,7 @@ async def test_ctrl_b_starts_a_standalone_questionnaire_without_a_check_in(kiosk
 async def test_ctrl_b_says_so_where_nothing_is_used_standalone_and_not_under_the_lock(
     kiosk, tmp_path, clock
 ):
+    no_standalone(kiosk)
     app = make_app(kiosk, tmp_path, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
