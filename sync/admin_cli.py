@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
 
 def register_central(central_sub: Any) -> None:
     """Add `import`, `purge` and `provisional` under `mestring central`."""
-    from sync import admin_cli_console, admin_cli_fit
+    from sync import admin_cli_console, admin_cli_fit, admin_cli_questionnaire
     from sync.admin import IMPORT_KINDS
 
     parser = central_sub.add_parser(
@@ -63,6 +63,7 @@ def register_central(central_sub: Any) -> None:
     _register_provisional(central_sub)
     admin_cli_console.register(central_sub)
     admin_cli_fit.register(central_sub)
+    admin_cli_questionnaire.register(central_sub)
     purge = central_sub.add_parser(
         "purge",
         help="delete data past its retention period (audit log, events by policy)",
