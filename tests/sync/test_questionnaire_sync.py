@@ -165,3 +165,31 @@ async def test_fit_turned_on_at_central_reaches_the_courses_site_only_and_off_ag
     assert set_fit(world.central, target=FitTarget.COURSE, key=course_id, on=False, now=NOW)
     await sync(hornslet, NOW + timedelta(minutes=1))
     assert plans(hornslet) == [] and citizen
+
+
+async def test_a_questionnaire_loaded_at_central_reaches_the_kiosk_and_opens_there(world):
+    """`mestring central questionnaire load` is reference data: after a pull the site's desk
+    offers it after a check-in (by itself where the use says so); made inactive, it is gone."""
+    from sync.admin.questionnaires import load
+
+    text = (
+        'id = "ventetid"\ntitle_da = "Hvordan var ventetiden?"\ntitle_en = "How was the wait?"\n'
+        "sort_order = 1\n"
+        + "".join(
+            f'\n[[question]]\nkind = "yes_no"\ntext_da = "Spørgsmål {n}?"\ntext_en = "Q {n}?"\n'
+            for n in (1, 2, 3)
+        )
+        + '\n[[use]]\nsite = "hornslet"\noffer = "aaben-raadgivning"\nautomatic = true\n'
+    )
+    citizen, _sessions = world.add_group_with_citizen("hornslet")
+    kiosk = world.kiosk("hornslet")
+    load(world.central, text, now=NOW)
+    await sync(kiosk, NOW)
+    visit = check_in(kiosk, citizen, AT, offer_id="aaben-raadgivning", staff_id=None)
+    offered = offered_after_check_in(kiosk.engine, check_in_id=visit, now=AT)
+    assert offered is not None and offered.questionnaire_id == "ventetid" and offered.automatic
+    assert [q.text_da for q in offered.questions] == ["Spørgsmål 1?", "Spørgsmål 2?", "Spørgsmål 3?"]
+    load(world.central, text.replace("sort_order = 1", "sort_order = 1\nactive = false"), now=NOW)
+    await sync(kiosk, AT)
+    offered = offered_after_check_in(kiosk.engine, check_in_id=visit, now=AT)
+    assert offered is not None and offered.questionnaire_id == "besoeg"
