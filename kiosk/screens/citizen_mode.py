@@ -79,6 +79,9 @@ class CitizenModeScreen(KioskScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        # A notice still on screen from the desk ("Velkommen, <staff>", a check-in) must not
+        # stand beside the citizen's questions.
+        self.app.clear_notifications()
         self._last_key = self.kiosk.guard.monotonic()
         self.set_interval(1.0, self.check_quiet)
         # The card's widgets (inside Middle/Center) may mount after the screen itself does,

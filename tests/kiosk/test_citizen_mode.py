@@ -86,6 +86,22 @@ async def test_three_questions_cost_the_citizen_three_keys_and_nothing_personal_
         assert "gemt" in str(app.screen.query_one("#status").render())
 
 
+async def test_the_desks_notices_are_gone_when_the_screen_turns_to_the_citizen(
+    kiosk, tmp_path, clock
+):
+    """The staff member's welcome (a name) is still up right after login: not beside the
+    citizen's questions."""
+    app = make_app(kiosk, tmp_path, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await check_in_aase(app, pilot)
+        assert any("Mette Holm" in n.message for n in app._notifications)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CitizenModeScreen)
+        assert list(app._notifications) == []
+        assert not app.screen.query("Toast")
+
+
 async def test_esc_skips_a_question_and_letters_or_off_scale_digits_are_no_answer(
     kiosk, tmp_path, clock
 ):
