@@ -118,6 +118,17 @@ def running_courses(today: Any) -> Any:
     return select(Course.id).where(running)
 
 
+def running_ratings(now: datetime) -> Any:
+    """FIT ratings whose course or group session's group still runs."""
+    today = local_today(now)
+    return (
+        col(FitRating.session_id).is_not(None)
+        & col(FitRating.session_id).in_(running_sessions(today))
+    ) | (
+        col(FitRating.course_id).is_not(None) & col(FitRating.course_id).in_(running_courses(today))
+    )
+
+
 def kept_for_figures(model: Any, now: datetime) -> Any:
     """Events the kiosk's figures still need, whatever their age: this month's (F6 "this
     month"), and the check-ins and marks of running groups and courses (F7 "5 af 7", F8)."""
@@ -136,13 +147,7 @@ def kept_for_figures(model: Any, now: datetime) -> Any:
     elif model is AttendanceMark:
         kept = kept | col(AttendanceMark.session_id).in_(running_sessions(today))
     elif model is FitRating:
-        kept = (
-            kept
-            | (col(FitRating.session_id).is_not(None)
-               & col(FitRating.session_id).in_(running_sessions(today)))
-            | (col(FitRating.course_id).is_not(None)
-               & col(FitRating.course_id).in_(running_courses(today)))
-        )  # fmt: skip
+        kept = kept | running_ratings(now)
     return kept
 
 
@@ -191,7 +196,12 @@ def purge_central(
         for model, days in central_windows(settings):
             cutoff = now - timedelta(days=days)
             result.cutoffs[str(model.__tablename__)] = cutoff
-            _purge(session, model, col(model.created_at) < cutoff, result)
+            condition = col(model.created_at) < cutoff
+            if model is FitRating:
+                # A rating follows its course: kept while the course or group runs (the
+                # trend's first rating is central's to resend to a rebuilt kiosk).
+                condition = condition & ~running_ratings(now)
+            _purge(session, model, condition, result)
         # Refused pushes keep their payloads for the administrator; they age like the audit log.
         cutoff = now - timedelta(days=settings.audit_retention_days)
         result.cutoffs[str(Rejection.__tablename__)] = cutoff

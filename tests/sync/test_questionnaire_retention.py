@@ -67,3 +67,35 @@ def test_a_rating_stays_while_its_course_runs_and_goes_after_it_ended(fresh_db, 
     assert result.deleted["fit_rating"] == 1
     with read_session(fresh_db) as session:
         assert [r.course_id for r in session.exec(select(FitRating))] == ["running"]
+
+
+def test_central_keeps_a_rating_while_its_course_runs_and_counts_the_rest(central_db, frozen_now):
+    """Central's event policy: anonymous answers go with the anonymous contacts, a rating
+    of a running course stays (it is the trend's first), an ended course's goes; the dry run
+    (console's retention page) counts exactly what the purge deletes."""
+    from sync.retention import purge_central
+
+    seed_frontdesk(central_db)
+    with write_session(central_db) as session:
+        for course_id, ends in (("running", None), ("ended", date(2026, 3, 1))):
+            session.add(Course(id=course_id, citizen_id="c-jens", site_id="hornslet",
+                               offer_id="forloeb-82b", starts_on=date(2026, 1, 5),
+                               ends_on=ends))  # fmt: skip
+        long_ago = frozen_now - timedelta(days=200)
+        for row in (_rating("running"), _rating("ended"), _answer(long_ago.date()),
+                    _answer(frozen_now.date())):  # fmt: skip
+            row.site_id, row.device_id, row.hlc = "hornslet", "d", "x"
+            row.created_at = long_ago  # the fresh answer is moved to today below
+            session.add(row)
+    with write_session(central_db) as session:
+        newest = session.exec(select(QuestionnaireAnswer)).all()
+        fresh = max(newest, key=lambda a: a.answer_date)
+        fresh.created_at = frozen_now
+        session.add(fresh)
+    policy = Settings(central_event_retention_days=90, audit_retention_days=183)
+    dry = purge_central(central_db, policy, frozen_now, dry_run=True)
+    assert dry.deleted["fit_rating"] == 1 and dry.deleted["questionnaire_answer"] == 1
+    assert purge_central(central_db, policy, frozen_now).deleted == dry.deleted
+    with read_session(central_db) as session:
+        assert [r.course_id for r in session.exec(select(FitRating))] == ["running"]
+        assert len(session.exec(select(QuestionnaireAnswer)).all()) == 1
