@@ -193,3 +193,34 @@ async def test_a_questionnaire_loaded_at_central_reaches_the_kiosk_and_opens_the
     await sync(kiosk, AT)
     offered = offered_after_check_in(kiosk.engine, check_in_id=visit, now=AT)
     assert offered is not None and offered.questionnaire_id == "besoeg"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"answers": "fit-outcome.1:-1"},
+        {"answers": "fit-outcome.1:NaN"},
+        {"answers": "fit-outcome.1:99999999999999999999"},
+        {"answers": "fit-outcome.1:5\x00"},
+        {"answers": float("nan")},
+        {"answers": 5},
+        {"answers": ["fit-outcome.1:5"]},
+        {"answers": ""},
+        {"answers": "fit-outcome.1:5,fit-outcome.1:6"},
+        {"course_id": 10**30},
+        {"course_id": "x" * 5000},
+        {"course_id": "\x00"},
+        {"citizen_id": None},
+        {"questionnaire_id": "fit-session\x00"},
+        {"session_id": "a-session-nobody-has"},
+    ],
+    ids=lambda f: repr(f)[:40],
+)
+async def test_a_hostile_rating_from_the_courses_own_site_is_refused_without_a_row(world, fields):
+    """Probed with the site's own valid credential: every hostile value is a refusal (never
+    a server error), and nothing is stored."""
+    citizen, course_id = _course_in_two_scopes(world)
+    hornslet = world.kiosk("hornslet")
+    row = _rating(hornslet, citizen, course_id, **fields)
+    assert await push_one(world, hornslet, "fit_rating", row) != ""
+    assert central_rows(world, FitRating) == []
