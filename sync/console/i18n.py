@@ -45,10 +45,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Your municipal login gives no access to the console. Ask an administrator for access.",
     ),
     "refused.unlinked": (
-        "Der findes allerede en konto med dit brugernavn. En administrator skal knytte den til "
-        "dit login hos kommunen.",
-        "An account with your user name exists already. An administrator must link it to your "
-        "municipal login.",
+        "Dit login hos kommunen er ikke knyttet til en konto i konsollen. Bed en administrator "
+        "om at knytte det til din personlige konto. Du er ikke logget ind.",
+        "Your municipal login is not linked to a console account. Ask an administrator to link "
+        "it to your personal account. You are not signed in.",
     ),
     "refused.oidc.state": (
         "Log ind hos kommunen er udløbet eller ikke startet herfra. Prøv igen.",
