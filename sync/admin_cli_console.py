@@ -27,6 +27,25 @@ def register(central_sub: Any) -> None:
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     _add_db(add)
     add.set_defaults(handler=_user_add)
+    link = sub.add_parser(
+        "link-oidc",
+        help="link a console account to its person at the municipality's OpenID Connect login",
+        description="Only linked accounts sign in through the municipal login. The identity is "
+        "the provider's issuer and the person's subject (the ID token's 'iss' and 'sub').",
+    )
+    link.add_argument("login", help="the console account's user name")
+    link.add_argument("--subject", required=True, help="the person's 'sub' at the provider")
+    link.add_argument(
+        "--issuer",
+        default="",
+        help="the provider's 'iss' (default: from console_oidc_discovery_url)",
+    )
+    _add_db(link)
+    link.set_defaults(handler=_user_link)
+    unlink = sub.add_parser("unlink-oidc", help="remove a console account's municipal-login link")
+    unlink.add_argument("login", help="the console account's user name")
+    _add_db(unlink)
+    unlink.set_defaults(handler=_user_unlink)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -73,4 +92,68 @@ def _user_add(args: argparse.Namespace, settings: Settings) -> int:
     print(f"created {account.role} account {account.login!r}")
     print(f"second factor (TOTP) seed, shown once: {account.totp_secret}")
     print(f"authenticator link: {account.totp_uri}")
+    return 0
+
+
+DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
+
+
+def _issuer(args: argparse.Namespace, settings: Settings) -> str:
+    """``--issuer``, else the issuer the discovery address names (OpenID Connect Discovery:
+    the address is the issuer followed by ``/.well-known/openid-configuration``)."""
+    from cli.errors import UserError
+
+    if args.issuer.strip():
+        return str(args.issuer).strip()
+    url = settings.console_oidc_discovery_url.strip()
+    if url.endswith(DISCOVERY_SUFFIX):
+        return url[: -len(DISCOVERY_SUFFIX)]
+    raise UserError(
+        "angiv udbyderens issuer med --issuer (console_oidc_discovery_url er ikke sat); "
+        "intet er knyttet"
+    )
+
+
+def _link_message(refused: Any, login: str) -> str:
+    messages: dict[str, str] = {
+        "unknown": f"der findes ingen konsolkonto {login!r}",
+        "subject": "--subject og issuer skal være udfyldt, højst 300 tegn og uden CPR-numre",
+        "taken": f"det login hos kommunen er allerede knyttet til kontoen {refused.other!r}",
+        "linked": f"kontoen {login!r} er allerede knyttet til et andet login hos kommunen; "
+        "fjern det først med unlink-oidc",
+        "not_linked": f"kontoen {login!r} er ikke knyttet til et login hos kommunen",
+    }
+    return messages.get(str(refused.reason), str(refused.reason))
+
+
+def _user_link(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.errors import UserError
+    from sync.admin_cli import _engine
+    from sync.console.accounts import LinkRefused, link_oidc, oidc_subject
+
+    subject = oidc_subject(_issuer(args, settings), args.subject)
+    engine = _engine(args, settings)
+    try:
+        account = link_oidc(engine, login=args.login, subject=subject, now=utcnow())
+    except LinkRefused as refused:
+        raise UserError(_link_message(refused, args.login) + "; intet er knyttet") from None
+    finally:
+        engine.dispose()
+    print(f"kontoen {account.login!r} er knyttet til {subject}")
+    return 0
+
+
+def _user_unlink(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.errors import UserError
+    from sync.admin_cli import _engine
+    from sync.console.accounts import LinkRefused, unlink_oidc
+
+    engine = _engine(args, settings)
+    try:
+        subject = unlink_oidc(engine, login=args.login, now=utcnow())
+    except LinkRefused as refused:
+        raise UserError(_link_message(refused, args.login)) from None
+    finally:
+        engine.dispose()
+    print(f"kontoen {args.login.strip().lower()!r} er ikke længere knyttet til {subject}")
     return 0

@@ -264,14 +264,17 @@ def oidc_sign_in(
     """Sign in the console account linked to the provider's ``subject``; returns a complete
     session's token (the provider did the second factor).
 
-    An account not yet linked is made at the first sign-in only when the person's claims map
-    to a role and no account has that login (an existing password account must be linked by
-    an administrator, ``link_oidc``): otherwise ``SignInRefused("unmapped"/"unlinked")``.
+    Only an account an administrator linked to ``subject`` (``link_oidc``, ``mestring central
+    user link-oidc``) signs in, with that account's own role: an unlinked subject is refused
+    (``SignInRefused("unlinked")``) and audited, whatever its claims say. ``login``,
+    ``display_name`` and ``role`` (the claims) only name the refusal in the audit log.
     """
+    del display_name, role  # the linked account decides who signs in and with what role
     with write_session(engine) as session:
         user = session.exec(select(ConsoleUser).where(ConsoleUser.oidc_subject == subject)).first()
         if user is None:
-            user = _first_oidc_account(session, subject, login, display_name, role, now)
+            _oidc_refused(session, login, now, "unlinked")
+            raise SignInRefused("unlinked")
         if user.disabled_at is not None:
             _oidc_refused(session, user.login, now, "disabled")
             raise SignInRefused("wrong")
@@ -295,42 +298,72 @@ def _oidc_refused(session: Session, login: str, now: datetime, why: str) -> None
     session.commit()
 
 
-def _first_oidc_account(
-    session: Session, subject: str, login: str, display_name: str, role: str | None,
-    now: datetime,
-) -> ConsoleUser:  # fmt: skip
-    if role not in ROLES:
-        _oidc_refused(session, login, now, "unmapped")
-        raise SignInRefused("unmapped")
-    if (
-        not login
-        or text_problem(login, max_length=80)
-        or session.exec(select(ConsoleUser).where(ConsoleUser.login == login)).first()
-    ):
-        _oidc_refused(session, login, now, "unlinked")
-        raise SignInRefused("unlinked")
-    user = ConsoleUser(
-        id=new_id(), login=login, display_name=display_name.strip()[:120] or login, role=role,
-        password_hash=_hasher.hash(secrets.token_urlsafe(32)),  # no password sign-in
-        totp_secret=pyotp.random_base32(), created_at=now, oidc_subject=subject,
-    )  # fmt: skip
-    session.add(user)
-    session.flush()  # the account exists before its session row names it
-    with acting_as(login):
-        central_audit(session, action="console_user_add", now=now, detail=f"role={role} oidc")
-    return user
+class LinkRefused(Exception):
+    """A link or unlink refused; ``reason``: unknown, subject, taken, linked, not_linked."""
+
+    def __init__(self, reason: str, other: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.other = other  # the account already holding the identity ("taken")
 
 
-def link_oidc(engine: Engine, *, login: str, subject: str, now: datetime) -> None:
-    """Link an existing account to a provider identity (``issuer|sub``); audited."""
+def oidc_subject(issuer: str, sub: str) -> str:
+    """The stored identity of a provider's person: ``issuer|sub`` (as sign-in compares it)."""
+    return f"{issuer.strip()}|{sub.strip()}"[:300]
+
+
+def link_oidc(
+    engine: Engine, *, login: str, subject: str, now: datetime, by: str = "console setup"
+) -> ConsoleUser:
+    """Link the existing account ``login`` to a provider identity (``issuer|sub``); audited.
+
+    Refused (``LinkRefused``) for an unknown account, an empty or malformed identity, an
+    identity another account holds, and an account already linked to another identity
+    (unlink it first). Linking an account to the identity it already has changes nothing.
+    """
+    login = login.strip().lower()
+    issuer, _, sub = subject.partition("|")
+    if not issuer.strip() or not sub.strip() or text_problem(subject, max_length=300):
+        raise LinkRefused("subject")
     with write_session(engine) as session:
         user = session.exec(select(ConsoleUser).where(ConsoleUser.login == login)).first()
         if user is None:
-            raise SignInRefused("wrong")
+            raise LinkRefused("unknown")
+        holder = session.exec(
+            select(ConsoleUser).where(ConsoleUser.oidc_subject == subject)
+        ).first()
+        if holder is not None and holder.id != user.id:
+            raise LinkRefused("taken", holder.login)
+        if user.oidc_subject not in (None, subject):
+            raise LinkRefused("linked")
         user.oidc_subject = subject
         session.add(user)
-        with acting_as("console setup"):
-            central_audit(session, action="console_user_link", now=now, detail=user.login)
+        with acting_as(by):
+            central_audit(
+                session, action="console_user_link", now=now, detail=f"{user.login} {subject}"
+            )
+        session.flush()
+        session.expunge(user)
+        return user
+
+
+def unlink_oidc(engine: Engine, *, login: str, now: datetime, by: str = "console setup") -> str:
+    """Remove the account's provider link (it can no longer sign in that way); audited.
+    Returns the identity that was linked; ``LinkRefused`` for an unknown or unlinked account."""
+    login = login.strip().lower()
+    with write_session(engine) as session:
+        user = session.exec(select(ConsoleUser).where(ConsoleUser.login == login)).first()
+        if user is None:
+            raise LinkRefused("unknown")
+        if user.oidc_subject is None:
+            raise LinkRefused("not_linked")
+        subject, user.oidc_subject = user.oidc_subject, None
+        session.add(user)
+        with acting_as(by):
+            central_audit(
+                session, action="console_user_unlink", now=now, detail=f"{user.login} {subject}"
+            )
+        return subject
 
 
 def user_count(engine: Engine) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from models.config import Settings
 from models.timeutil import Clock, utcnow
 from sync.console import (
+    routes_accounts,
     routes_audit,
     routes_auth,
     routes_devices,
@@ -71,6 +72,7 @@ def create_console(
         routes_reports,
         routes_audit,
         routes_retention,
+        routes_accounts,
     ):
         app.include_router(module.router)
     return app

@@ -45,10 +45,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Your municipal login gives no access to the console. Ask an administrator for access.",
     ),
     "refused.unlinked": (
-        "Der findes allerede en konto med dit brugernavn. En administrator skal knytte den til "
-        "dit login hos kommunen.",
-        "An account with your user name exists already. An administrator must link it to your "
-        "municipal login.",
+        "Dit login hos kommunen er ikke knyttet til en konto i konsollen. Bed en administrator "
+        "om at knytte det til din personlige konto. Du er ikke logget ind.",
+        "Your municipal login is not linked to a console account. Ask an administrator to link "
+        "it to your personal account. You are not signed in.",
     ),
     "refused.oidc.state": (
         "Log ind hos kommunen er udløbet eller ikke startet herfra. Prøv igen.",
@@ -144,6 +144,28 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "audit.unknown": ("Ingen borger med det id eller den reference.", "No such citizen."),
     "col.date": ("Dato", "Date"),
     "col.staff": ("Medarbejder", "Staff"),
+    "nav.accounts": ("Konti", "Accounts"),
+    "accounts.heading": ("Konti og kommunens login", "Accounts and the municipal login"),
+    "accounts.how": (
+        "Kun konti, der er knyttet til et login hos kommunen, kan logge ind med det. Knyt en "
+        "konto med: mestring central user link-oidc BRUGERNAVN --subject SUB",
+        "Only accounts linked to a municipal login can sign in with it. Link an account with: "
+        "mestring central user link-oidc USERNAME --subject SUB",
+    ),
+    "accounts.none": ("ikke knyttet", "not linked"),
+    "accounts.unlink": ("Fjern kobling", "Unlink"),
+    "accounts.unlinked": (
+        "Koblingen er fjernet. Kontoen kan ikke længere logge ind med kommunens login.",
+        "The link is removed. The account can no longer sign in with the municipal login.",
+    ),
+    "accounts.unknown": ("Kontoen findes ikke.", "The account does not exist."),
+    "accounts.not_linked": (
+        "Kontoen er ikke knyttet til et login hos kommunen.",
+        "The account is not linked to a municipal login.",
+    ),
+    "col.login": ("Brugernavn", "User name"),
+    "col.role": ("Rolle", "Role"),
+    "col.oidc": ("Login hos kommunen", "Municipal login"),
     "retention.heading": ("Sletning efter slettefrist", "Retention purge"),
     "retention.would": ("Næste sletning vil slette:", "The next purge would delete:"),
     "retention.run": ("Slet nu", "Purge now"),

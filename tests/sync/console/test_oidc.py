@@ -1,7 +1,8 @@
 """Console sign-in through an OpenID Connect provider: a local fake provider (httpx
 MockTransport) serving discovery, JWKS and the token endpoint, its ID tokens signed with
 joserfc. A good sign-in lands on the overview; a wrong nonce, a wrong audience, an expired
-token, a tampered signature and an unmapped person are refused in Danish, nobody signed in."""
+token, a tampered signature and a person not linked to a console account are refused in
+Danish, nobody signed in."""
 
 from __future__ import annotations
 
@@ -123,17 +124,55 @@ def _signed_in(client: TestClient) -> bool:
     return client.get("/admin/audit").status_code != 303  # signed out: sent to sign-in
 
 
-def test_a_mapped_person_signs_in_as_a_new_personal_leadership_account(provider):
+def _linked(engine: Engine, role: str = "leadership") -> None:
+    """Lise's personal console account, linked by an administrator to her provider identity."""
+    from sync.console.accounts import add_user
+
+    add_user(engine, login="lise@syddjurs.dk", display_name="Lise", role=role,
+             password="korrekt hest batteri", now=FROZEN_NOW - timedelta(days=1))  # fmt: skip
+    link_oidc(engine, login="lise@syddjurs.dk", subject=f"{ISSUER}|person-7", now=FROZEN_NOW)
+
+
+def test_a_linked_person_signs_in_as_their_personal_account_with_its_role(provider):
     client, fake, engine = provider
+    _linked(engine)
+    fake.groups = ["mestring-admin"]  # the claims do not raise the linked account's role
     answer = _sign_in(client, fake)
     assert answer.status_code == 303 and answer.headers["location"] == "/admin/"
     assert _signed_in(client)
     assert client.get("/admin/devices").status_code == 403  # leadership: reports only
     with read_session(engine) as session:
-        user = session.exec(
-            select(ConsoleUser).where(ConsoleUser.login == "lise@syddjurs.dk")
-        ).one()
-    assert (user.role, user.oidc_subject) == ("leadership", f"{ISSUER}|person-7")
+        users = session.exec(select(ConsoleUser)).all()
+    assert [(u.login, u.role, u.oidc_subject) for u in users] == [
+        ("lise@syddjurs.dk", "leadership", f"{ISSUER}|person-7")
+    ]
+
+
+def test_an_unlinked_person_is_refused_with_a_clear_page_and_no_account_is_made(provider):
+    client, fake, engine = provider
+    fake.groups = ["mestring-admin"]  # mapped to a role, but not linked to any account
+    answer = _sign_in(client, fake)
+    assert answer.status_code == 401
+    assert "ikke knyttet til en konto i konsollen" in answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    assert not _signed_in(client)
+    from models import AuditEntry
+
+    with read_session(engine) as session:
+        assert session.exec(select(ConsoleUser)).all() == []
+        actions = [(a.action, a.detail) for a in session.exec(select(AuditEntry)).all()]
+    assert ("console_sign_in_refused", "oidc unlinked (by lise@syddjurs.dk)") in actions
+
+
+def test_an_unlinked_account_no_longer_signs_in(provider):
+    from sync.console.accounts import unlink_oidc
+
+    client, fake, engine = provider
+    _linked(engine)
+    assert unlink_oidc(engine, login="lise@syddjurs.dk", now=FROZEN_NOW) == f"{ISSUER}|person-7"
+    answer = _sign_in(client, fake)
+    assert answer.status_code == 401 and "ikke knyttet" in answer.text
+    assert not _signed_in(client)
 
 
 def test_the_sign_in_page_offers_the_municipal_login(provider):
@@ -153,16 +192,15 @@ REFUSALS = {
 @pytest.mark.parametrize("case", sorted(REFUSALS))
 def test_a_bad_id_token_is_refused_and_nobody_is_signed_in(provider, case: str):
     client, fake, engine = provider
+    _linked(engine)  # even a linked person's bad token signs nobody in
     fake.tamper = REFUSALS[case]
     answer = _sign_in(client, fake)
     assert answer.status_code == 401
     assert "Svaret fra kommunens login kunne ikke godkendes" in answer.text
     assert not _signed_in(client)
     with read_session(engine) as session:
-        assert (
-            session.exec(select(ConsoleUser).where(ConsoleUser.login == "lise@syddjurs.dk")).first()
-            is None
-        )
+        user = session.exec(select(ConsoleUser)).one()
+    assert user.last_sign_in_at is None
 
 
 def test_a_token_signed_with_another_key_is_refused(provider):
@@ -192,15 +230,6 @@ def test_a_tampered_token_is_refused(provider):
     assert not _signed_in(client)
 
 
-def test_an_unmapped_person_is_refused_with_a_clear_message(provider):
-    client, fake, engine = provider
-    fake.groups = ["borgerservice"]
-    answer = _sign_in(client, fake)
-    assert answer.status_code == 401
-    assert "giver ikke adgang til konsollen" in answer.text
-    assert not _signed_in(client)
-
-
 def test_a_wrong_state_is_refused(provider):
     client, fake, _ = provider
     answer = _sign_in(client, fake, state="forged")
@@ -211,7 +240,7 @@ def test_a_wrong_state_is_refused(provider):
 def test_an_existing_password_account_needs_an_administrators_link(provider, console_user):
     client, fake, engine = provider
     answer = _sign_in(client, fake)
-    assert answer.status_code == 401 and "skal knytte den" in answer.text
+    assert answer.status_code == 401 and "ikke knyttet" in answer.text
     link_oidc(engine, login="lise@syddjurs.dk", subject=f"{ISSUER}|person-7",
               now=FROZEN_NOW)  # fmt: skip
     answer = _sign_in(client, fake)
@@ -221,6 +250,7 @@ def test_an_existing_password_account_needs_an_administrators_link(provider, con
 
 def test_every_oidc_sign_in_and_refusal_is_audited(provider):
     client, fake, engine = provider
+    _linked(engine)
     fake.tamper = REFUSALS["wrong nonce"]
     _sign_in(client, fake)
     fake.tamper = lambda c: c
@@ -252,6 +282,7 @@ def console_user(central: Engine) -> None:
 def test_the_providers_callback_may_reach_another_worker(provider, tmp_path: Path):
     """Nothing of a sign-in in progress lives in one process (``serve --workers N``)."""
     client, fake, engine = provider
+    _linked(engine)
     started = client.get("/admin/sign-in/oidc")
     asked = {k: v[0] for k, v in parse_qs(urlparse(started.headers["location"]).query).items()}
     code = fake.authorise(started.headers["location"])

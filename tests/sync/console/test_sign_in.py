@@ -167,3 +167,46 @@ def test_english_is_available(console: Console) -> None:
     assert "Sign in" in client.get("/admin/sign-in").text
     evil = client.get("/admin/language", params={"to": "en", "back": "https://evil.example/"})
     assert evil.headers["location"] == "/admin/"
+
+
+def _console_routes(console: Console) -> list[tuple[str, str]]:
+    """(method, path) of every route the console app has, with ``{…}`` parts filled in."""
+    from starlette.routing import Mount, Route
+
+    app = console.client.app
+    mount = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/admin")  # type: ignore[attr-defined]
+    found: list[tuple[str, str]] = []
+    pending = list(mount.app.routes)  # type: ignore[attr-defined]
+    while pending:
+        route = pending.pop(0)
+        if isinstance(route, Route):
+            path = "/admin" + route.path.replace("{", "x").replace("}", "")
+            found += [(m, path) for m in sorted(route.methods or ()) if m != "HEAD"]
+        elif hasattr(route, "original_router"):  # an included router (no prefix here)
+            pending += list(route.original_router.routes)
+    return found
+
+
+# Open to anyone: the sign-in steps, the stylesheet and the language switch (a cookie only).
+OPEN = ("/admin/sign-in", "/admin/static/console.css", "/admin/language")
+
+
+def test_every_console_route_sends_signed_out_requests_to_sign_in(console: Console) -> None:
+    routes = [(m, p) for m, p in _console_routes(console) if not p.startswith(OPEN)]
+    assert ("GET", "/admin/reports/download") in routes and len(routes) > 10
+    client = console.new_client()
+    for method, path in routes:
+        answer = client.request(method, path)
+        assert (answer.status_code, answer.headers.get("location")) == (303, "/admin/sign-in"), (
+            method,
+            path,
+        )
+        assert answer.headers["cache-control"] == "no-store", path
+
+
+def test_every_console_page_is_sent_with_no_store(console: Console) -> None:
+    client = console.sign_in("anne")
+    pages = [p for m, p in _console_routes(console) if m == "GET" and not p.startswith(OPEN)]
+    for path in pages:
+        answer = client.get(path)
+        assert answer.headers["cache-control"] == "no-store", (path, answer.status_code)
